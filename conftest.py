@@ -1,0 +1,137 @@
+"""Shared test fixtures: a small organisation tree, users with roles, signed-in clients.
+
+Also teaches transactional tests to empty a database whose ledger is append-only: the triggers
+are lifted for the flush and the reference data (governorates, roles) is loaded again.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DALIL_PLAIN_STATIC", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dalil.config.settings")
+
+
+def _reload_reference_data() -> None:
+    from django.apps import apps
+
+    importlib.import_module("dalil.accounts.migrations.0002_governorates").load(apps, None)
+    importlib.import_module("dalil.access.migrations.0002_roles").load(apps, None)
+
+
+def _patch_transactional_flush() -> None:
+    from django.test import testcases
+
+    from dalil.audit import triggers
+
+    original = testcases.TransactionTestCase._fixture_teardown
+    if getattr(original, "_dalil", False):
+        return
+
+    def teardown(self: Any) -> None:
+        with triggers.suspended():
+            original(self)
+        _reload_reference_data()
+
+    teardown._dalil = True  # type: ignore[attr-defined]
+    testcases.TransactionTestCase._fixture_teardown = teardown  # type: ignore[method-assign]
+
+
+def pytest_configure(config: Any) -> None:
+    import django
+
+    django.setup()
+    _patch_transactional_flush()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(tmp_path: Any, settings: Any) -> None:
+    """Each test gets its own vault and signing-key folder."""
+    settings.DALIL_VAULT_DIR = tmp_path / "vault"
+    settings.DALIL_KEYS_DIR = tmp_path / "keys"
+
+
+@pytest.fixture
+def tree(db: Any) -> dict[str, Any]:
+    """MOI → {BGD-POL → {BGD-KARADA, BGD-MANSOUR}, BSR-POL → BSR-ASHAR, MOI-IA}."""
+    from dalil.accounts import services
+    from dalil.accounts.models import Governorate
+    from dalil.audit.ledger import System
+
+    actor = System("test")
+    bg = Governorate.objects.get(code="IQ-BG")
+    ba = Governorate.objects.get(code="IQ-BA")
+    moi = services.unit_create(actor=actor, parent=None, code="MOI", kind="ministry", name_ar="وزارة الداخلية", name_en="Ministry of Interior")
+    units = {"MOI": moi}
+    for code, parent, kind, gov in [
+        ("BGD-POL", "MOI", "governorate", bg),
+        ("BGD-KARADA", "BGD-POL", "station", bg),
+        ("BGD-MANSOUR", "BGD-POL", "station", bg),
+        ("BSR-POL", "MOI", "governorate", ba),
+        ("BSR-ASHAR", "BSR-POL", "station", ba),
+        ("MOI-IA", "MOI", "ia_office", bg),
+    ]:
+        units[code] = services.unit_create(actor=actor, parent=units[parent], code=code, kind=kind,
+                                           name_ar=f"وحدة {code}", name_en=f"Unit {code}", governorate=gov)
+    return units
+
+
+PASSWORD = "Correct-horse-battery-9"
+
+
+@pytest.fixture
+def make_user(tree: dict[str, Any]) -> Callable[..., Any]:
+    from dalil.access import services as access_services
+    from dalil.access.models import Role
+    from dalil.accounts import auth, services
+    from dalil.accounts.demo import demo_key
+    from dalil.audit.ledger import System
+
+    def make(username: str, unit: str = "BGD-KARADA", role: str | None = None, at: str | None = None,
+             subtree: bool = True, mfa: bool = True, **extra: Any) -> Any:
+        actor = System("test")
+        user = services.user_create(actor=actor, unit=tree[unit], username=username,
+                                    full_name=extra.pop("full_name", f"مستخدم {username}"),
+                                    password=PASSWORD, **extra)
+        if role:
+            access_services.assignment_grant(actor=actor, user=user, role=Role.objects.get(code=role),
+                                             unit=tree[at or unit], include_subtree=subtree)
+        if mfa:
+            auth.enrol_fixed_key(actor=actor, user=user, key_hex=demo_key(username))
+        return user
+
+    return make
+
+
+def sign_in(client: Any, user: Any) -> Any:
+    """A fully signed-in session (both factors), without going through the forms."""
+    from django.utils import timezone
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dalil.accounts import auth
+
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    client.force_login(user, backend="dalil.accounts.backends.UsernameBackend")
+    session = client.session
+    now = timezone.now().timestamp()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session[auth.STARTED_KEY] = now
+    session[auth.SEEN_KEY] = now
+    session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(client: Any) -> Callable[[Any], Any]:
+    from django.test import Client
+
+    def make(user: Any) -> Any:
+        return sign_in(Client(HTTP_HOST="127.0.0.1"), user)
+
+    return make

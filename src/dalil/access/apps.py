@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessConfig(AppConfig):
+    name = "dalil.access"
+    label = "access"
+    verbose_name = _("Access control")
+
+    def ready(self) -> None:
+        from dalil.ui import nav
+
+        nav.register("admin:role_list", _("Roles"), "access.role.view", order=82)
+        nav.register("access:break_glass_list", _("Break-glass"), "access.break_glass", "access.explain", order=91)
+        nav.register("access:explain", _("Explain access"), "access.explain", order=92)
+        from . import events, policies  # noqa: F401

@@ -1,0 +1,342 @@
+"""The one door for authorization: permissions, policies, scope(), can(), require(), explain().
+
+Every model that users can reach registers a `Policy`: for each action, the rules that open an
+object (any rule is enough) and the compartment that must also be held. `scope()` turns the rules
+into one queryset filter; `can()` is `scope()` applied to one object, so the list and the object
+page can never disagree. There is no superuser: a user with no matching rule sees nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+M = TypeVar("M", bound=Model)
+
+
+# --- Permission codes ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Permission:
+    code: str
+    label: str | Promise
+
+
+PERMISSIONS: dict[str, Permission] = {}
+
+
+def register_permission(code: str, label: str | Promise) -> str:
+    if code in PERMISSIONS:
+        raise ValueError(f"permission {code!r} registered twice")
+    PERMISSIONS[code] = Permission(code, label)
+    return code
+
+
+class Denied(Http404):
+    """Raised by `require()`. A 404, so a refused object looks exactly like a missing one."""
+
+    def __init__(self, actor: Any, action: str, obj: Any | None) -> None:
+        super().__init__(_("Not found."))
+        self.actor, self.action, self.obj = actor, action, obj
+
+
+# --- What an actor holds (cached on the user object for one request) --------------------------
+@dataclass
+class Grants:
+    # permission code -> list of (unit path, include_subtree, role code, unit label)
+    by_permission: dict[str, list[tuple[str, bool, str, str]]] = field(default_factory=dict)
+    compartments: set[str] = field(default_factory=set)
+
+
+def _is_user(actor: Any) -> bool:
+    return bool(getattr(actor, "is_authenticated", False)) and getattr(actor, "is_active", False)
+
+
+def grants_of(actor: Any) -> Grants:
+    if not _is_user(actor) or getattr(actor, "locked_at", None):
+        return Grants()
+    cached = getattr(actor, "_dalil_grants", None)
+    if cached is not None:
+        return cached
+    from .models import Assignment, Clearance, RolePermission
+
+    grants = Grants()
+    rows = Assignment.objects.filter(user=actor).values_list(
+        "role_id", "role__code", "unit__path", "include_subtree", "unit__name_ar"
+    )
+    role_ids = {r[0] for r in rows}
+    perms: dict[int, list[str]] = {}
+    for role_id, code in RolePermission.objects.filter(role_id__in=role_ids).values_list(
+        "role_id", "code"
+    ):
+        perms.setdefault(role_id, []).append(code)
+    for role_id, role_code, path, subtree, unit_name in rows:
+        for code in perms.get(role_id, []):
+            grants.by_permission.setdefault(code, []).append((path, subtree, role_code, unit_name))
+    grants.compartments = set(
+        Clearance.objects.filter(user=actor).values_list("compartment__code", flat=True)
+    )
+    actor._dalil_grants = grants
+    return grants
+
+
+def forget(actor: Any) -> None:
+    """Drop the per-request cache after a grant changes."""
+    if hasattr(actor, "_dalil_grants"):
+        del actor._dalil_grants
+
+
+def has_permission(actor: Any, code: str) -> bool:
+    """Holds `code` at some unit (for pages that are not about one object)."""
+    return bool(grants_of(actor).by_permission.get(code))
+
+
+def units_with(actor: Any, code: str) -> QuerySet:
+    """Units where the actor holds `code` (directly or through a parent with subtree)."""
+    from dalil.accounts.models import Unit
+
+    return scope_by_unit(Unit.objects.all(), actor, code, "path")
+
+
+def scope_by_unit(qs: QuerySet[M], actor: Any, code: str, path_field: str) -> QuerySet[M]:
+    return qs.filter(_unit_q(actor, code, path_field))
+
+
+def _unit_q(actor: Any, code: str, path_field: str) -> Q:
+    q = Q(pk__in=[])
+    for path, subtree, _role, _unit in grants_of(actor).by_permission.get(code, []):
+        q |= Q(**{f"{path_field}__startswith": path}) if subtree else Q(**{path_field: path})
+    return q
+
+
+# --- Rules ---------------------------------------------------------------------------------------
+class Rule:
+    def q(self, actor: Any) -> Q:
+        raise NotImplementedError
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        """Human explanations of how this rule opens `obj` (empty when it does not)."""
+        raise NotImplementedError
+
+
+@dataclass
+class UnitGrant(Rule):
+    """Open objects whose unit lies where the actor holds `permission`."""
+
+    permission: str
+    path_field: str  # lookup from the object to its unit's path, e.g. "unit__path"
+
+    def q(self, actor: Any) -> Q:
+        return _unit_q(actor, self.permission, self.path_field)
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        out = []
+        value = type(obj)._default_manager.filter(pk=obj.pk).values_list(self.path_field, flat=True).first()
+        for path, subtree, role, unit in grants_of(actor).by_permission.get(self.permission, []):
+            if value and (value.startswith(path) if subtree else value == path):
+                out.append(
+                    _("role “%(role)s” at %(unit)s%(below)s grants %(perm)s")
+                    % {"role": role, "unit": unit, "perm": self.permission,
+                       "below": _(" (and the units below it)") if subtree else ""}  # fmt: skip
+                )
+        return out
+
+
+@dataclass
+class Anywhere(Rule):
+    """Open every object to an actor who holds `permission` at any unit (ministry-wide data)."""
+
+    permission: str
+
+    def q(self, actor: Any) -> Q:
+        return Q(pk__isnull=False) if has_permission(actor, self.permission) else Q(pk__in=[])
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        return [
+            _("role “%(role)s” at %(unit)s grants %(perm)s")
+            % {"role": role, "unit": unit, "perm": self.permission}
+            for _p, _s, role, unit in grants_of(actor).by_permission.get(self.permission, [])
+        ]
+
+
+@dataclass
+class Member(Rule):
+    """Open objects whose `user_field` (a user FK or a many-to-many of users) is the actor."""
+
+    user_field: str
+    label: str = "member"
+
+    def q(self, actor: Any) -> Q:
+        return Q(**{self.user_field: actor.pk}) if _is_user(actor) else Q(pk__in=[])
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        qs = type(obj)._default_manager.filter(pk=obj.pk).filter(self.q(actor))
+        return [_("listed as %(what)s of this record") % {"what": self.label}] if qs.exists() else []
+
+
+class BreakGlassRule(Rule):
+    """Open the records the actor has opened by break-glass, until each grant expires."""
+
+    def __init__(self, model: type[Model]) -> None:
+        self.type = model._meta.label_lower
+
+    def _active(self, actor: Any) -> QuerySet:
+        from .models import BreakGlass
+
+        return BreakGlass.objects.filter(
+            user_id=actor.pk, target_type=self.type, expires_at__gt=timezone.now()
+        )
+
+    def q(self, actor: Any) -> Q:
+        if not _is_user(actor):
+            return Q(pk__in=[])
+        return Q(pk__in=list(self._active(actor).values_list("target_id", flat=True)))
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        grant = self._active(actor).filter(target_id=str(obj.pk)).order_by("-expires_at").first()
+        if not grant:
+            return []
+        return [
+            _("break-glass access until %(until)s: %(reason)s")
+            % {"until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"), "reason": grant.reason}
+        ]
+
+
+@dataclass
+class Policy:
+    model: type[Model]
+    actions: dict[str, Sequence[Rule]]
+    compartment_field: str | None = None  # an object with a compartment needs the clearance too
+    break_glass: Sequence[str] = ()  # actions that break-glass may open
+
+    def rules(self, action: str) -> list[Rule]:
+        rules = list(self.actions.get(action, ()))
+        if action in self.break_glass:
+            rules.append(BreakGlassRule(self.model))
+        return rules
+
+    def q(self, actor: Any, action: str) -> Q:
+        rules = self.rules(action)
+        if not rules or not _is_user(actor):
+            return Q(pk__in=[])
+        q = Q(pk__in=[])
+        for rule in rules:
+            q |= rule.q(actor)
+        if self.compartment_field:
+            held = grants_of(actor).compartments
+            q &= Q(**{f"{self.compartment_field}__isnull": True}) | Q(
+                **{f"{self.compartment_field}__code__in": held}
+            )
+        return q
+
+
+POLICIES: dict[type[Model], Policy] = {}
+
+
+def register_policy(policy: Policy) -> Policy:
+    if policy.model in POLICIES:
+        raise ValueError(f"a policy for {policy.model.__name__} is registered twice")
+    POLICIES[policy.model] = policy
+    return policy
+
+
+def _policy(model: type[Model]) -> Policy | None:
+    return POLICIES.get(model)
+
+
+# --- The door --------------------------------------------------------------------------------------
+def scope(actor: Any, action: str, qs: QuerySet[M]) -> QuerySet[M]:
+    """The objects of `qs` that `actor` may `action`. Deny by default (no policy: nothing)."""
+    policy = _policy(qs.model)
+    if policy is None:
+        return qs.none()
+    return qs.filter(policy.q(actor, action)).distinct()
+
+
+def can(actor: Any, action: str, obj: Model) -> bool:
+    return scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def require(actor: Any, action: str, obj: Model) -> None:
+    if not can(actor, action, obj):
+        raise Denied(actor, action, obj)
+
+
+def require_permission(actor: Any, code: str) -> None:
+    """For pages and services that are not about one object (e.g. the ledger page)."""
+    if not has_permission(actor, code):
+        raise Denied(actor, code, None)
+
+
+def get_or_404(actor: Any, action: str, qs: QuerySet[M] | type[M], **lookup: Any) -> M:
+    """Fetch one object the actor may `action`; missing and forbidden look the same (404)."""
+    if not isinstance(qs, QuerySet):
+        qs = qs._default_manager.all()
+    obj = scope(actor, action, qs).filter(**lookup).first()
+    if obj is None:
+        existing = qs.filter(**lookup).first()
+        raise Denied(actor, action, existing) if existing is not None else Http404(_("Not found."))
+    return obj
+
+
+def explain(actor: Any, action: str, obj: Model) -> list[str]:
+    """Why can `actor` `action` `obj`? One line per rule that opens it (empty: it cannot)."""
+    policy = _policy(type(obj))
+    if policy is None or not can(actor, action, obj):
+        return []
+    out: list[str] = []
+    for rule in policy.rules(action):
+        out.extend(rule.reasons(actor, obj))
+    if policy.compartment_field:
+        comp = getattr(obj, policy.compartment_field, None)
+        if comp is not None:
+            out.append(_("holds clearance for compartment “%(c)s”") % {"c": comp})
+    return out
+
+
+def break_glass_open(*, actor: Any, obj: Model, reason: str, minutes: int) -> Any:
+    """Open one record for at most four hours, with a reason, on the ledger."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from dalil import audit
+
+    from .models import BreakGlass
+
+    require_permission(actor, "access.break_glass")
+    policy = _policy(type(obj))
+    if policy is None or not policy.break_glass:
+        raise ValidationError(_("Break-glass access is not available for this kind of record."))
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationError(_("State the reason in at least 10 characters."))
+    limit = settings.DALIL_BREAK_GLASS_MAX_SECONDS // 60
+    if not 1 <= minutes <= limit:
+        raise ValidationError(_("Choose a duration between 1 and %(max)d minutes.") % {"max": limit})
+    now = timezone.now()
+    with transaction.atomic():
+        grant = BreakGlass.objects.create(
+            user=actor,
+            target_type=obj._meta.label_lower,
+            target_id=str(obj.pk),
+            target_label=str(obj)[:200],
+            reason=reason,
+            started_at=now,
+            expires_at=now + dt.timedelta(minutes=minutes),
+        )
+        audit.record(
+            actor=actor,
+            action="access.break_glass_opened",
+            target=obj,
+            payload={"reason": reason, "minutes": minutes, "grant": grant.pk},
+        )
+    forget(actor)
+    return grant

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dalil.accounts.models import Unit, localized_name
+from dalil.core.text import validate_identifier
+
+
+class Role(models.Model):
+    """A named bundle of permission codes (see `dalil.access.permissions`)."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True, validators=[validate_identifier])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    name_ckb = models.CharField(_("name (Sorani)"), max_length=150, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return localized_name(self)
+
+
+class RolePermission(models.Model):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
+    code = models.CharField(_("permission"), max_length=80)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["role", "code"], name="role_permission_unique")]
+        verbose_name = _("role permission")
+
+    def __str__(self) -> str:
+        return f"{self.role.code}:{self.code}"
+
+
+class Assignment(models.Model):
+    """A user holds a role at a unit, and (by default) over every unit below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("role"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    include_subtree = models.BooleanField(_("includes units below"), default=True)
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="assignment_unique")
+        ]
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} @ {self.unit}"
+
+
+class Compartment(models.Model):
+    """A set of records that unit membership never opens (internal affairs, informants)."""
+
+    code = models.CharField(_("code"), max_length=60, unique=True, validators=[validate_identifier])
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    name_ckb = models.CharField(_("name (Sorani)"), max_length=150, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("compartment")
+
+    def __str__(self) -> str:
+        return localized_name(self)
+
+
+class Clearance(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    compartment = models.ForeignKey(Compartment, on_delete=models.PROTECT, verbose_name=_("compartment"))
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "compartment"], name="clearance_unique")
+        ]
+        verbose_name = _("compartment clearance")
+
+    def __str__(self) -> str:
+        return f"{self.user} ∈ {self.compartment}"
+
+
+class BreakGlass(models.Model):
+    """Emergency, time-limited access to one record, with a stated reason. Never edited."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass",
+        verbose_name=_("user"),
+    )  # fmt: skip
+    target_type = models.CharField(_("record type"), max_length=80)
+    target_id = models.CharField(_("record id"), max_length=64)
+    target_label = models.CharField(_("record"), max_length=200)
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started"))
+    expires_at = models.DateTimeField(_("expires"))
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "target_type", "expires_at"], name="breakglass_idx")]
+        verbose_name = _("break-glass access")
+        verbose_name_plural = _("break-glass accesses")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.target_label}"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from dalil import audit
+from dalil.accounts.forms import BootstrapMixin
+from dalil.accounts.models import User
+
+from . import door, selectors
+
+
+def _record_types() -> list[tuple[str, str]]:
+    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in door.POLICIES]
+
+
+class RecordForm(BootstrapMixin, forms.Form):
+    target_type = forms.ChoiceField(label=gettext_lazy("Record type"))
+    target_id = forms.CharField(label=gettext_lazy("Record number (id)"), max_length=64)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target_type"].choices = _record_types()  # type: ignore[attr-defined]
+
+    def target(self) -> Any:
+        model = apps.get_model(self.cleaned_data["target_type"])
+        try:
+            return model._default_manager.get(pk=self.cleaned_data["target_id"])
+        except (model.DoesNotExist, ValueError, ValidationError):
+            return None
+
+
+class BreakGlassForm(RecordForm):
+    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=10, max_length=2000,
+                             help_text=gettext_lazy("Say why you need this record now. Auditors read every reason."))  # fmt: skip
+    minutes = forms.IntegerField(label=gettext_lazy("For how many minutes"), min_value=1, max_value=240, initial=60)
+
+
+class ExplainForm(RecordForm):
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
+    action = forms.CharField(label=gettext_lazy("Action"), max_length=40, initial="view")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    door.require_permission(request.user, "access.break_glass")
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        obj = form.target()
+        if obj is None:
+            form.add_error("target_id", _("No such record."))
+        else:
+            try:
+                door.break_glass_open(actor=request.user, obj=obj, reason=form.cleaned_data["reason"],
+                                      minutes=form.cleaned_data["minutes"])  # fmt: skip
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.warning(request, _("Break-glass access opened. It is on the ledger and shown to auditors."))
+                return redirect("access:break_glass_list")
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Break-glass access"), "submit_label": _("Open the record"),
+        "intro": _("Use this only in an emergency. You get access to one record for at most four hours; the reason is kept for ever."),
+    })  # fmt: skip
+
+
+@login_required
+def break_glass_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.break_glass_list(request.user)
+    return render(request, "access/break_glass_list.html", {
+        "rows": rows[:200], "can_open": door.has_permission(request.user, "access.break_glass"),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def explain(request: HttpRequest) -> HttpResponse:
+    """For auditors: why can this user see (or do) this record?"""
+    door.require_permission(request.user, "access.explain")
+    form = ExplainForm(request.POST or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        subject = User.objects.filter(username=form.cleaned_data["username"].lower()).first()
+        obj = form.target()
+        if subject is None or obj is None:
+            raise Http404(_("Not found."))
+        action = form.cleaned_data["action"]
+        reasons = door.explain(subject, action, obj)
+        with transaction.atomic():
+            audit.record(actor=request.user, action="access.explained", target=obj,
+                         payload={"subject": subject.username, "action": action, "allowed": bool(reasons)})  # fmt: skip
+        result = {"subject": subject, "obj": obj, "action": action, "reasons": reasons}
+    return render(request, "access/explain.html", {"form": form, "result": result})

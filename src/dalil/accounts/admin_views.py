@@ -1,0 +1,273 @@
+"""Administration screens: units, users, roles. Every read goes through the access door."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dalil import access
+from dalil.access import services as access_services
+from dalil.access.forms import AssignmentForm, RoleForm
+from dalil.access.models import Assignment, Role
+from dalil.audit.selectors import annotate
+from dalil.core.forms import apply_errors
+
+from . import selectors, services
+from .forms import UnitEditForm, UnitForm, UserEditForm, UserForm
+from .models import Unit, User
+
+
+def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
+    return Paginator(qs, per_page).get_page(request.GET.get("page"))
+
+
+# --- Units ----------------------------------------------------------------------------------------
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    units = selectors.unit_list(request.user, query=q)
+    return render(request, "accounts/unit_list.html", {"page": _page(request, units), "q": q})
+
+
+@login_required
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_or_404(request.user, "view", Unit, code=code)
+    return render(
+        request,
+        "accounts/unit_detail.html",
+        {
+            "unit": unit,
+            "children": access.scope(request.user, "view", unit.children.all()),
+            "users": access.scope(request.user, "view", unit.users.all()),
+            "can_manage": access.can(request.user, "manage", unit),
+            "can_add_unit": access.can(request.user, "add_unit", unit),
+            "can_add_user": access.can(request.user, "add_user", unit),
+            "history": annotate(selectors.history(request.user, unit)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest, code: str) -> HttpResponse:
+    parent = access.get_or_404(request.user, "add_unit", Unit, code=code)
+    form = UnitForm(request.POST or None, initial={"governorate": parent.governorate})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = services.unit_create(actor=request.user, parent=parent, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The unit has been created."))
+            return redirect("admin:unit_detail", code=unit.code)
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("New unit under %(parent)s") % {"parent": parent},
+        "cancel_url": parent and f"/admin/units/{parent.code}/",
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_or_404(request.user, "manage", Unit, code=code)
+    initial = {f: getattr(unit, f) for f in services.UNIT_FIELDS}
+    form = UnitEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The unit has been saved."))
+            return redirect("admin:unit_detail", code=unit.code)
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Change unit %(unit)s") % {"unit": unit},
+        "cancel_url": f"/admin/units/{unit.code}/",
+    })  # fmt: skip
+
+
+# --- Users ----------------------------------------------------------------------------------------
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    users = selectors.user_list(request.user, query=q)
+    return render(request, "accounts/user_list.html", {"page": _page(request, users), "q": q})
+
+
+@login_required
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "view", User, username=username)
+    can_manage = access.can(request.user, "manage", subject)
+    assignments = access.scope(request.user, "view", Assignment.objects.filter(user=subject))
+    form = AssignmentForm(actor=request.user) if can_manage else None
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "subject": subject,
+            "can_manage": can_manage,
+            "assignments": assignments.select_related("role", "unit"),
+            "own_assignments": Assignment.objects.filter(user=subject).count(),
+            "assign_form": form,
+            "has_mfa": selectors.has_mfa(subject),
+            "history": annotate(selectors.history(request.user, subject)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_or_404(request.user, "add_user", Unit, code=code)
+    form = UserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, unit=unit, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="password")
+        else:
+            messages.success(request, _("The user has been created."))
+            return redirect("admin:user_detail", username=user.username)
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("New user in %(unit)s") % {"unit": unit},
+        "cancel_url": f"/admin/units/{unit.code}/",
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, username: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "manage", User, username=username)
+    initial = {f: getattr(subject, f) for f in services.USER_FIELDS}
+    form = UserEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(actor=request.user, user=subject, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The user has been saved."))
+            return redirect("admin:user_detail", username=subject.username)
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Change user %(user)s") % {"user": subject},
+        "cancel_url": f"/admin/users/{subject.username}/",
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "manage", User, username=username)
+    services.user_unlock(actor=request.user, user=subject)
+    messages.success(request, _("The lock has been released. The user can sign in again."))
+    return redirect("admin:user_detail", username=subject.username)
+
+
+@login_required
+@require_POST
+def user_mfa_reset(request: HttpRequest, username: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "manage", User, username=username)
+    try:
+        services.user_mfa_reset(actor=request.user, user=subject)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The second factor has been removed. The user sets up a new one at the next sign-in."))
+    return redirect("admin:user_detail", username=subject.username)
+
+
+@login_required
+@require_POST
+def user_assign(request: HttpRequest, username: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "manage", User, username=username)
+    form = AssignmentForm(request.POST, actor=request.user)
+    if form.is_valid():
+        try:
+            access_services.assignment_grant(actor=request.user, user=subject, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The role has been granted."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("admin:user_detail", username=subject.username)
+
+
+@login_required
+@require_POST
+def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = access.get_or_404(request.user, "manage", Assignment, pk=pk)
+    username = assignment.user.username
+    access_services.assignment_revoke(actor=request.user, assignment=assignment)
+    messages.success(request, _("The role has been withdrawn."))
+    return redirect("admin:user_detail", username=username)
+
+
+# --- Roles ----------------------------------------------------------------------------------------
+@login_required
+def role_list(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "access.role.view")
+    from dalil.access.selectors import role_list as roles
+
+    return render(request, "accounts/role_list.html", {
+        "roles": roles(request.user), "can_manage": access.has_permission(request.user, "access.role.manage"),
+    })  # fmt: skip
+
+
+@login_required
+def role_detail(request: HttpRequest, code: str) -> HttpResponse:
+    role = access.get_or_404(request.user, "view", Role, code=code)
+    codes = set(role.permissions.values_list("code", flat=True))
+    perms = [p for c, p in sorted(access.door.PERMISSIONS.items()) if c in codes]
+    return render(request, "accounts/role_detail.html", {
+        "role": role, "perms": perms, "can_manage": access.can(request.user, "manage", role),
+        "history": annotate(selectors.history(request.user, role)),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_create(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "access.role.manage")
+    form = RoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            role = access_services.role_create(actor=request.user, permissions=set(data.pop("permissions")), **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The role has been created."))
+            return redirect("admin:role_detail", code=role.code)
+    return render(request, "ui/form_page.html", {"form": form, "title": _("New role"), "cancel_url": "/admin/roles/"})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_edit(request: HttpRequest, code: str) -> HttpResponse:
+    role = access.get_or_404(request.user, "manage", Role, code=code)
+    initial = {"code": role.code, "name_ar": role.name_ar, "name_en": role.name_en, "name_ckb": role.name_ckb,
+               "description": role.description, "permissions": list(role.permissions.values_list("code", flat=True))}  # fmt: skip
+    form = RoleForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        data.pop("code", None)
+        try:
+            access_services.role_update(actor=request.user, role=role, permissions=set(data.pop("permissions")), **data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("The role has been saved."))
+            return redirect("admin:role_detail", code=role.code)
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Change role %(role)s") % {"role": role}, "cancel_url": f"/admin/roles/{role.code}/",
+    })  # fmt: skip
+

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "dalil.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and organisation")
+
+    def ready(self) -> None:
+        from dalil.ui import nav
+
+        nav.register("admin:unit_list", _("Units"), "accounts.unit.view", "accounts.unit.manage", order=80)
+        nav.register("admin:user_list", _("Users"), "accounts.user.view", "accounts.user.manage", order=81)
+        nav.register("accounts:password", _("My password"), order=99)
+        from . import events, policies  # noqa: F401

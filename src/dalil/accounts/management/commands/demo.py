@@ -1,0 +1,22 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from dalil.accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demonstration ministry (idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        created = demo.load()
+        from dalil.audit.integrity import checkpoint_create
+
+        checkpoint_create()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {created['units']} new units, {created['users']} new users. "
+                f"Password for every demo user: {demo.DEMO_PASSWORD}  "
+                f"Second factor: dalil demo-otp USERNAME"
+            )
+        )

@@ -1,0 +1,178 @@
+"""Writes to the organisation tree and user accounts. Each checks the door and writes the ledger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dalil import access, audit
+from dalil.audit.ledger import System
+
+from .models import Governorate, LoginFailure, Unit, User
+
+UNIT_FIELDS = ("kind", "name_ar", "name_ckb", "name_en", "governorate", "is_active")
+USER_FIELDS = ("full_name", "full_name_latin", "badge_number", "language", "is_active")
+
+
+def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
+    diff = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = [str(old), str(value)]
+            setattr(obj, name, value)
+    return diff
+
+
+def unit_create(
+    *,
+    actor: Any,
+    parent: Unit | None,
+    code: str,
+    kind: str,
+    name_ar: str,
+    name_ckb: str = "",
+    name_en: str = "",
+    governorate: Governorate | None = None,
+) -> Unit:
+    """A child unit, by someone who manages `parent`. A root needs the system actor (bootstrap)."""
+    if parent is None:
+        if not isinstance(actor, System) or Unit.objects.exists():
+            raise ValidationError(_("Every unit except the ministry needs a parent unit."))
+    elif not isinstance(actor, System):  # System: the operator's CLI bootstrap, never the web
+        access.require(actor, "add_unit", parent)
+    if Unit.objects.filter(code__iexact=code).exists():
+        raise ValidationError({"code": _("A unit with this code already exists.")})
+    with transaction.atomic():
+        unit = Unit(
+            parent=parent, code=code, kind=kind, name_ar=name_ar, name_ckb=name_ckb, name_en=name_en,
+            governorate=governorate or (parent.governorate if parent else None),
+            path=f"{parent.path if parent else '/'}{code}/",
+        )  # fmt: skip
+        unit.full_clean()
+        unit.save()
+        audit.record(
+            actor=actor, action="accounts.unit_created", target=unit,
+            payload={"code": code, "parent": parent.code if parent else None, "kind": kind},
+        )  # fmt: skip
+    return unit
+
+
+def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
+    access.require(actor, "manage", unit)
+    unknown = set(fields) - set(UNIT_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    with transaction.atomic():
+        diff = _changes(unit, fields)
+        if diff:
+            unit.full_clean()
+            unit.save()
+            audit.record(actor=actor, action="accounts.unit_changed", target=unit, payload={"changes": diff})
+    return unit
+
+
+def user_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    username: str,
+    full_name: str,
+    password: str,
+    full_name_latin: str = "",
+    badge_number: str = "",
+    language: str = "ar",
+) -> User:
+    if not isinstance(actor, System):
+        access.require(actor, "add_user", unit)
+    username = username.lower()
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This user name is taken.")})
+    user = User(
+        unit=unit, username=username, full_name=full_name, full_name_latin=full_name_latin,
+        badge_number=badge_number, language=language,
+    )  # fmt: skip
+    user.full_clean(exclude=["password"])
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save()
+        audit.record(
+            actor=actor, action="accounts.user_created", target=user,
+            payload={"username": username, "unit": unit.code},
+        )  # fmt: skip
+    return user
+
+
+def user_update(*, actor: Any, user: User, **fields: Any) -> User:
+    access.require(actor, "manage", user)
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if fields.get("is_active") is False and user.pk == getattr(actor, "pk", None):
+        raise ValidationError(_("You cannot deactivate your own account."))
+    with transaction.atomic():
+        diff = _changes(user, fields)
+        if diff:
+            user.full_clean(exclude=["password"])
+            user.save()
+            audit.record(actor=actor, action="accounts.user_changed", target=user, payload={"changes": diff})
+    return user
+
+
+def user_unlock(*, actor: Any, user: User) -> User:
+    """An administrator releases a lockout; the failure counter starts again."""
+    access.require(actor, "manage", user)
+    with transaction.atomic():
+        LoginFailure.objects.filter(username=user.username).delete()
+        if user.locked_at is not None:
+            user.locked_at = None
+            user.save(update_fields=["locked_at"])
+        audit.record(actor=actor, action="accounts.user_unlocked", target=user)
+    return user
+
+
+def user_mfa_reset(*, actor: Any, user: User) -> User:
+    """Remove a user's second factor (lost phone); they enrol again at their next sign-in."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    access.require(actor, "manage", user)
+    if user.pk == getattr(actor, "pk", None):
+        raise ValidationError(_("Ask another administrator to reset your own second factor."))
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        StaticDevice.objects.filter(user=user).delete()
+        audit.record(actor=actor, action="accounts.mfa_reset", target=user)
+    return user
+
+
+def user_set_password(*, actor: Any, user: User, password: str) -> User:
+    """A user changes their own password (administrators reset MFA, never read passwords)."""
+    if getattr(actor, "pk", None) != user.pk:
+        raise access.Denied(actor, "set_password", user)
+    validate_password(password, user)
+    with transaction.atomic():
+        user.set_password(password)
+        user.password_changed_at = timezone.now()
+        user.save(update_fields=["password", "password_changed_at"])
+        audit.record(actor=actor, action="accounts.password_changed", target=user)
+    return user
+
+
+def user_set_language(*, actor: Any, language: str) -> None:
+    """Any signed-in user chooses their own interface language."""
+    if language not in dict(User.Language.choices) or not getattr(actor, "pk", None):
+        raise ValidationError(_("Choose one of the offered languages."))
+    if actor.language != language:
+        with transaction.atomic():
+            User.objects.filter(pk=actor.pk).update(language=language)
+            audit.record(actor=actor, action="accounts.user_changed", target=actor,
+                         payload={"changes": {"language": [actor.language, language]}})  # fmt: skip
+        actor.language = language

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from dalil.core.text import normalize_digits
+
+_LIST = Path(__file__).with_name("data") / "common-passwords-local.txt"
+
+
+class LocalCommonPasswordValidator:
+    """Refuse passwords common in Iraq (Arabic words, places, football clubs, keyboard walks),
+    on top of Django's list of 20,000 common passwords."""
+
+    def __init__(self) -> None:
+        words = _LIST.read_text(encoding="utf-8").split()
+        self.words = {normalize_digits(w).casefold() for w in words}
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if normalize_digits(password).strip().casefold() in self.words:
+            raise ValidationError(_("This password is too common."), code="password_too_common")
+
+    def get_help_text(self) -> str:
+        return _("Your password cannot be a commonly used password.")

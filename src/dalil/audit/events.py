@@ -1,0 +1,8 @@
+from django.utils.translation import gettext_lazy as _
+
+from .registry import register
+
+CHECKPOINT_SIGNED = register("audit.checkpoint_signed", _("Ledger checkpoint signed"))
+LEDGER_VIEWED = register("audit.ledger_viewed", _("Ledger viewed"), sensitive_read=True)
+LEDGER_EXPORTED = register("audit.ledger_exported", _("Ledger exported"))
+LEDGER_VERIFIED = register("audit.ledger_verified", _("Ledger verified"))

@@ -1,0 +1,24 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dalil.accounts.forms import BootstrapMixin
+
+from . import registry
+
+
+class LedgerFilterForm(BootstrapMixin, forms.Form):
+    actor_name = forms.CharField(label=_("Who"), max_length=150, required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    target_type = forms.CharField(label=_("Record type"), max_length=80, required=False)
+    target_id = forms.CharField(label=_("Record"), max_length=64, required=False)
+    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", _("Any action"))] + [(a.code, f"{a.label} ({a.code})") for a in registry.all_actions()]  # type: ignore[attr-defined]
+
+
+class ExportForm(BootstrapMixin, forms.Form):
+    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))

@@ -1,0 +1,241 @@
+"""Checkpoints, verification and export of the ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.conf import settings
+from django.db import connection, transaction
+
+from . import chain
+from .ledger import System, format_ts, now, record
+from .models import Checkpoint, Entry
+
+KEY_FILE = "ledger-ed25519.pem"
+_ROW_SQL = (
+    "SELECT seq, ts, actor_id, actor, source, action, target_type, target_id, target_label, "
+    "payload, prev_hash, hash FROM audit_entry WHERE seq >= %s AND seq <= %s ORDER BY seq"
+)
+
+
+# --- Signing key: a file outside the database, so the database role cannot forge a checkpoint.
+def _key_path() -> Path:
+    return Path(settings.DALIL_KEYS_DIR) / KEY_FILE
+
+
+def signing_key() -> Ed25519PrivateKey:
+    path = _key_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        pem = Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pem)
+    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(key, Ed25519PrivateKey)
+    return key
+
+
+def public_key_bytes(key: Ed25519PrivateKey | None = None) -> bytes:
+    key = key or signing_key()
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id(public: bytes) -> str:
+    return hashlib.sha256(public).hexdigest()[:16]
+
+
+# --- Checkpoints ---------------------------------------------------------------------------------
+def checkpoint_create(*, actor: object | None = None) -> Checkpoint | None:
+    """Sign the current head. Returns None on an empty ledger."""
+    key = signing_key()
+    with transaction.atomic():
+        # The checkpoint itself is a ledger event; sign the head that includes it.
+        record(actor=actor or System("checkpoint"), action="audit.checkpoint_signed")
+        seq, head = Entry.objects.order_by("-seq").values_list("seq", "hash")[0]
+        ts = now()
+        sig = key.sign(chain.checkpoint_message(seq, head, format_ts(ts)))
+        return Checkpoint.objects.create(
+            seq=seq, hash=head, ts=ts, key_id=key_id(public_key_bytes(key)), signature=sig.hex()
+        )
+
+
+def checkpoint_if_due() -> Checkpoint | None:
+    """Checkpoint when the last one is older than the interval and the ledger has grown."""
+    last = Checkpoint.objects.order_by("-seq").first()
+    head = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    if head is None:
+        return None
+    interval = dt.timedelta(seconds=settings.DALIL_CHECKPOINT_INTERVAL_SECONDS)
+    if last and (last.seq >= head or now() - last.ts < interval):
+        return None
+    return checkpoint_create()
+
+
+# --- Verification --------------------------------------------------------------------------------
+@dataclass
+class Report:
+    entries: int = 0
+    checkpoints: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad_seq: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _to_ts(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.UTC)
+        return format_ts(value)
+    # SQLite hands back text "YYYY-MM-DD HH:MM:SS[.ffffff]" from a raw cursor.
+    parsed = dt.datetime.fromisoformat(str(value))
+    return format_ts(parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC))
+
+
+def iter_rows(first: int = 1, last: int | None = None, chunk: int = 50_000) -> Iterator[chain.Row]:
+    """Stream ledger rows in seq order through a raw cursor (the ORM is too slow for millions)."""
+    if last is None:
+        last = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    start = first
+    while start <= last:
+        end = min(start + chunk - 1, last)
+        with connection.cursor() as cur:
+            cur.execute(_ROW_SQL, [start, end])
+            for r in cur.fetchall():
+                yield (r[0], _to_ts(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
+                       r[10], r[11])  # fmt: skip
+        start = end + 1
+
+
+def verify(first: int = 1, last: int | None = None) -> Report:
+    """Recompute the whole chain and check every signed checkpoint against it."""
+    report = Report()
+    max_seq = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    min_seq = Entry.objects.order_by("seq").values_list("seq", flat=True).first()
+    if min_seq is not None and min_seq != 1:
+        report.problems.append(str(chain.Problem(1, "entries at the start are missing")))
+        report.first_bad_seq = 1
+        return report
+    count, _, problem = chain.verify_rows(iter_rows(1, max_seq))
+    report.entries = count
+    if problem:
+        report.problems.append(str(problem))
+        report.first_bad_seq = problem.seq
+    public = public_key_bytes()
+    kid = key_id(public)
+    for cp in Checkpoint.objects.order_by("seq", "id"):
+        report.checkpoints += 1
+        msg = chain.checkpoint_message(cp.seq, cp.hash, format_ts(cp.ts))
+        if cp.key_id != kid or not chain.ed25519_verify(public, msg, bytes.fromhex(cp.signature)):
+            report.problems.append(f"checkpoint at entry {cp.seq}: signature is not valid")
+            continue
+        if cp.seq > max_seq:
+            report.problems.append(
+                f"entry {max_seq + 1}: ledger ends at {max_seq} but a checkpoint signed entry "
+                f"{cp.seq} (entries removed from the end)"
+            )
+            report.first_bad_seq = min(report.first_bad_seq or max_seq + 1, max_seq + 1)
+            continue
+        stored = Entry.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
+        if stored != cp.hash:
+            report.problems.append(f"entry {cp.seq}: hash differs from the signed checkpoint")
+            report.first_bad_seq = min(report.first_bad_seq or cp.seq, cp.seq)
+    return report
+
+
+# --- Export --------------------------------------------------------------------------------------
+def _entry_json(row: chain.Row) -> str:
+    keys = ("seq", "ts", "actor_id", "actor", "source", "action", "target_type", "target_id",
+            "target_label", "payload", "prev_hash", "hash")  # fmt: skip
+    return json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
+
+
+def export_bundle(
+    out: io.BufferedIOBase | Path | str,
+    *,
+    actor: object,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> dict:
+    """Write entries with ts in [start, end], the checkpoints among them, the public key, a signed
+    seal over the range and the standalone verifier into a zip. Returns the manifest."""
+    qs = Entry.objects.all()
+    if start:
+        qs = qs.filter(ts__gte=start)
+    if end:
+        qs = qs.filter(ts__lte=end)
+    first = qs.order_by("seq").values_list("seq", "prev_hash").first()
+    last = qs.order_by("-seq").values_list("seq", "hash").first()
+    key = signing_key()
+    public = public_key_bytes(key)
+    ts = format_ts(now())
+    first_seq, first_prev = first if first else (0, chain.GENESIS)
+    last_seq, last_hash = last if last else (0, chain.GENESIS)
+    seal = key.sign(chain.seal_message(first_seq, first_prev, last_seq, last_hash, ts))
+    manifest = {
+        "format": "dalil-ledger-export/1",
+        "first_seq": first_seq,
+        "first_prev_hash": first_prev,
+        "last_seq": last_seq,
+        "last_hash": last_hash,
+        "range": {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None},
+        "public_keys": [{"key_id": key_id(public), "public_key": public.hex()}],
+        "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
+    }
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("entries.jsonl", "w") as fh:
+            if first_seq:
+                for row in iter_rows(first_seq, last_seq):
+                    fh.write((_entry_json(row) + "\n").encode())
+        cps = Checkpoint.objects.filter(seq__gte=first_seq or 1, seq__lte=last_seq)
+        zf.writestr(
+            "checkpoints.jsonl",
+            "".join(
+                json.dumps({"seq": c.seq, "hash": c.hash, "ts": format_ts(c.ts),
+                            "key_id": c.key_id, "signature": c.signature}) + "\n"
+                for c in cps
+            ),  # fmt: skip
+        )
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        zf.write(Path(chain.__file__), "verify_ledger.py")
+        zf.writestr("README.txt", _BUNDLE_README)
+    with transaction.atomic():
+        record(
+            actor=actor,
+            action="audit.ledger_exported",
+            payload={"first_seq": first_seq, "last_seq": last_seq},
+        )
+    return manifest
+
+
+_BUNDLE_README = """Dalil ledger export
+====================
+entries.jsonl      one ledger entry per line, with its previous hash and its hash
+checkpoints.jsonl  signed checkpoints that fall inside this range
+manifest.json      the range, the public key and the export seal (an Ed25519 signature)
+verify_ledger.py   the verifier: Python 3 standard library only, no network
+
+To check this bundle on any computer with Python 3.11 or newer:
+
+    python3 verify_ledger.py THIS_FILE.zip
+
+It prints OK when every entry, link, checkpoint and the seal verify, and FAILED with the first
+problem otherwise. The canonical form of an entry is described at the top of verify_ledger.py.
+"""

@@ -1,0 +1,55 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Entry(models.Model):
+    """One ledger entry. Append-only: database triggers refuse UPDATE and DELETE.
+
+    `hash = sha256(prev_hash || canonical_json(entry))`; see `dalil.audit.chain`.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), primary_key=True)
+    ts = models.DateTimeField(_("time (UTC)"))
+    actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)
+    actor = models.CharField(_("actor"), max_length=150)
+    source = models.CharField(_("source"), max_length=100)
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=80, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_label = models.CharField(_("target"), max_length=200, blank=True)
+    payload = models.TextField(_("payload"), default="{}")  # canonical JSON text, as hashed
+    prev_hash = models.CharField(_("previous hash"), max_length=64, unique=True)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        db_table = "audit_entry"
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["actor_id", "ts"], name="audit_actor_ts_idx"),
+            models.Index(fields=["ts"], name="audit_ts_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement "the ledger had `seq` entries ending in `hash`" (Ed25519)."""
+
+    id = models.BigAutoField(primary_key=True)
+    seq = models.BigIntegerField(_("sequence"))
+    hash = models.CharField(_("hash"), max_length=64)
+    ts = models.DateTimeField(_("time (UTC)"))
+    key_id = models.CharField(_("key id"), max_length=64)
+    signature = models.CharField(_("signature"), max_length=128)
+
+    class Meta:
+        db_table = "audit_checkpoint"
+        verbose_name = _("checkpoint")
+        ordering = ["seq", "id"]
+
+    def __str__(self) -> str:
+        return f"checkpoint @{self.seq}"

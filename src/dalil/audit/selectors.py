@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dalil import access
+
+from . import registry
+from .models import Entry
+
+# Entries about compartmented records are hidden from auditors without the clearance.
+COMPARTMENT_PREFIXES: dict[str, str] = {}  # target_type prefix -> compartment code
+
+
+def _annotate(entries: list[Entry]) -> list[Entry]:
+    for e in entries:
+        e.action_label = registry.label(e.action)  # type: ignore[attr-defined]
+    return entries
+
+
+def recent_activity(user: Any, limit: int = 10) -> list[Entry]:
+    """A user's own latest actions, for their home page."""
+    return _annotate(list(Entry.objects.filter(actor_id=user.pk).order_by("-seq")[:limit]))
+
+
+def entry_list(
+    actor: Any,
+    *,
+    actor_name: str = "",
+    action: str = "",
+    target_type: str = "",
+    target_id: str = "",
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> QuerySet[Entry]:
+    """The ledger, for those who hold `audit.ledger.view`, filtered."""
+    access.require_permission(actor, "audit.ledger.view")
+    qs = Entry.objects.order_by("-seq")
+    held = access.door.grants_of(actor).compartments
+    for prefix, compartment in COMPARTMENT_PREFIXES.items():
+        if compartment not in held:
+            qs = qs.exclude(target_type__startswith=prefix)
+    if actor_name:
+        qs = qs.filter(actor__icontains=actor_name)
+    if action:
+        qs = qs.filter(action=action)
+    if target_type:
+        qs = qs.filter(target_type=target_type)
+    if target_id:
+        qs = qs.filter(Q(target_id=target_id) | Q(target_label__icontains=target_id))
+    if since:
+        qs = qs.filter(ts__gte=since)
+    if until:
+        qs = qs.filter(ts__lt=until)
+    return qs
+
+
+def annotate(entries: list[Entry]) -> list[Entry]:
+    return _annotate(entries)

@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dalil import access, audit
+
+from . import integrity, selectors
+from .forms import ExportForm, LedgerFilterForm
+
+
+@login_required
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The auditor's ledger page. Reading it is itself on the ledger."""
+    access.require_permission(request.user, "audit.ledger.view")
+    form = LedgerFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.entry_list(request.user, **{k: v for k, v in filters.items() if v})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    with transaction.atomic():
+        audit.record(actor=request.user, action="audit.ledger_viewed",
+                     payload={k: str(v) for k, v in filters.items() if v})  # fmt: skip
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "audit/ledger.html", {
+        "form": form, "page": page, "entries": selectors.annotate(list(page)), "query": query.urlencode(),
+        "can_verify": access.has_permission(request.user, "audit.ledger.verify"),
+        "checkpoints": integrity.Checkpoint.objects.order_by("-seq")[:5],
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "audit.ledger.verify")
+    report = integrity.verify()
+    with transaction.atomic():
+        audit.record(actor=request.user, action="audit.ledger_verified",
+                     payload={"ok": report.ok, "entries": report.entries, "first_bad_seq": report.first_bad_seq})  # fmt: skip
+    if report.ok:
+        messages.success(request, _("The ledger verifies: %(n)d entries and %(c)d signed checkpoints are intact.")
+                         % {"n": report.entries, "c": report.checkpoints})  # fmt: skip
+    else:
+        messages.error(request, _("The ledger does NOT verify. First problem: %(p)s") % {"p": report.problems[0]})
+    return redirect("audit:ledger")
+
+
+@login_required
+@require_POST
+def checkpoint(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "audit.ledger.verify")
+    cp = integrity.checkpoint_create(actor=request.user)
+    messages.success(request, _("Checkpoint signed at entry %(seq)d.") % {"seq": cp.seq if cp else 0})
+    return redirect("audit:ledger")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "audit.ledger.verify")
+    form = ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        buf = io.BytesIO()
+        manifest = integrity.export_bundle(
+            buf, actor=request.user, start=form.cleaned_data["since"], end=form.cleaned_data["until"]
+        )
+        name = f"dalil-ledger-{manifest['first_seq']}-{manifest['last_seq']}-{timezone.now():%Y%m%d%H%M}.zip"
+        response = HttpResponse(buf.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Export the ledger"), "submit_label": _("Download bundle"),
+        "intro": _("The bundle holds the entries, the signed checkpoints, the public key and a verifier that runs offline with Python alone."),
+        "cancel_url": "/audit/",
+    })  # fmt: skip

@@ -1,0 +1,36 @@
+"""Startup self-checks: the database must be configured not to lose or fork data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.checks import Error, register
+from django.db import connection
+from django.db.utils import DatabaseError
+
+
+def sqlite_pragmas() -> dict[str, Any]:
+    with connection.cursor() as cur:
+        out = {}
+        for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout"):
+            cur.execute(f"PRAGMA {name}")
+            out[name] = cur.fetchone()[0]
+        return out
+
+
+@register("database")
+def check_database(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+    if not databases or connection.vendor != "sqlite":
+        return []
+    try:
+        p = sqlite_pragmas()
+    except DatabaseError as exc:
+        return [Error(f"cannot read SQLite settings: {exc}", id="dalil.E001")]
+    errors = []
+    if str(p["journal_mode"]).lower() != "wal":
+        errors.append(Error("SQLite must run in WAL mode", id="dalil.E002"))
+    if int(p["synchronous"]) != 2:
+        errors.append(Error("SQLite must run with synchronous=FULL", id="dalil.E003"))
+    if int(p["foreign_keys"]) != 1:
+        errors.append(Error("SQLite must enforce foreign keys", id="dalil.E004"))
+    return errors

@@ -1,0 +1,31 @@
+import os
+import subprocess
+import sys
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Dalil on 127.0.0.1:8000 (gunicorn) with the background worker beside it."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--bind", default=os.environ.get("DALIL_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: object, **options: object) -> None:
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        worker = subprocess.Popen([sys.executable, "-m", "dalil", "worker"])  # noqa: S603
+        self.stdout.write(f"Dalil is serving on http://{options['bind']}/  (Ctrl-C stops it)")
+        try:
+            subprocess.call([  # noqa: S603
+                sys.executable, "-m", "gunicorn", "dalil.config.wsgi:application",
+                "--bind", str(options["bind"]), "--workers", str(options["workers"]),
+                "--access-logfile", "-", "--timeout", "120",
+            ])  # fmt: skip
+        except KeyboardInterrupt:
+            pass
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)

@@ -1,0 +1,29 @@
+import signal
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from dalil.audit.integrity import checkpoint_if_due
+from dalil.audit.ledger import source
+
+
+class Command(BaseCommand):
+    help = "Background worker: signs ledger checkpoints at least every 15 minutes."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--interval", type=float, default=30.0, help="seconds between checks")
+        parser.add_argument("--once", action="store_true")
+
+    def handle(self, *args: object, **options: object) -> None:
+        stop = {"now": False}
+        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
+        while not stop["now"]:
+            close_old_connections()
+            with source("system:worker"):
+                cp = checkpoint_if_due()
+            if cp:
+                self.stdout.write(f"checkpoint signed at entry {cp.seq}")
+            if options["once"]:
+                return
+            time.sleep(float(options["interval"]))  # type: ignore[arg-type]

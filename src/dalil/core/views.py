@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from dalil import access
+from dalil.accounts.forms import BootstrapMixin
+
+from . import vault
+from .forms import apply_errors
+from .models import StoredFile
+
+
+class UploadForm(BootstrapMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)  # type: ignore[arg-type]
+    file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
+    description = forms.CharField(label=gettext_lazy("Description"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = access.units_with(actor, "core.file.upload")  # type: ignore[attr-defined]
+
+
+@login_required
+def file_list(request: HttpRequest) -> HttpResponse:
+    files = access.scope(request.user, "view", StoredFile.objects.select_related("unit", "uploaded_by"))
+    page = Paginator(files, 50).get_page(request.GET.get("page"))
+    return render(request, "core/file_list.html", {
+        "page": page, "can_upload": access.has_permission(request.user, "core.file.upload"),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def file_upload(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "core.file.upload")
+    form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            stored = vault.file_store(actor=request.user, unit=form.cleaned_data["unit"],
+                                      upload=form.cleaned_data["file"], description=form.cleaned_data["description"])  # fmt: skip
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="file")
+        else:
+            messages.success(request, _("Stored. SHA-256: %(sha)s") % {"sha": stored.blob_id})
+            return redirect("core:file_list")
+    return render(request, "ui/form_page.html", {
+        "form": form, "title": _("Upload a file to the vault"), "submit_label": _("Upload"), "cancel_url": "/vault/",
+        "intro": _("The file is stored under its SHA-256 fingerprint and can never be changed afterwards."),
+    })  # fmt: skip
+
+
+@login_required
+def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    stored = access.get_or_404(request.user, "view", StoredFile, pk=pk)
+    try:
+        fh = vault.open_verified(actor=request.user, stored=stored)
+    except vault.VaultIntegrityError:
+        return render(request, "ui/error.html", {
+            "title": _("Integrity alarm"),
+            "message": _("This file no longer matches its fingerprint. It has not been sent; the alarm is on the ledger."),
+        }, status=409)  # fmt: skip
+    response = FileResponse(fh, as_attachment=True, filename=stored.original_name,
+                            content_type="application/octet-stream")  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ui"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("language/", views.set_language, name="language"),
+]
