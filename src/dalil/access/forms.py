@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin, IdentifierField
+from dalil.accounts.models import Unit
 
 from . import door
 from .models import Role
@@ -13,7 +14,7 @@ from .models import Role
 
 class AssignmentForm(BootstrapMixin, forms.Form):
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
-    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
     include_subtree = forms.BooleanField(label=_("Also over the units below it"), required=False, initial=True)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:

@@ -10,5 +10,5 @@ def apply_errors(form: forms.Form, exc: ValidationError, default_field: str | No
         for field, errors in exc.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        field = default_field if default_field in form.fields else None
-        form.add_error(field, exc.messages)
+        target = default_field if default_field in form.fields else None
+        form.add_error(target, exc.messages)

@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,16 +17,26 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
-        worker = subprocess.Popen([sys.executable, "-m", "dalil", "worker"])  # noqa: S603
-        self.stdout.write(f"Dalil is serving on http://{options['bind']}/  (Ctrl-C stops it)")
-        try:
-            subprocess.call([  # noqa: S603
+
+        def stop(*_: object) -> None:  # SIGTERM: take the children down with us
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
+        children = [
+            subprocess.Popen([sys.executable, "-m", "dalil", "worker"]),  # noqa: S603
+            subprocess.Popen([  # noqa: S603
                 sys.executable, "-m", "gunicorn", "dalil.config.wsgi:application",
                 "--bind", str(options["bind"]), "--workers", str(options["workers"]),
                 "--access-logfile", "-", "--timeout", "120",
-            ])  # fmt: skip
+            ]),  # fmt: skip
+        ]
+        self.stdout.write(f"Dalil is serving on http://{options['bind']}/  (Ctrl-C stops it)")
+        try:
+            children[1].wait()
         except KeyboardInterrupt:
             pass
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=15)

@@ -1,5 +1,5 @@
 import signal
-import time
+import threading
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
@@ -16,9 +16,9 @@ class Command(BaseCommand):
         parser.add_argument("--once", action="store_true")
 
     def handle(self, *args: object, **options: object) -> None:
-        stop = {"now": False}
-        signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
-        while not stop["now"]:
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        while not stop.is_set():
             close_old_connections()
             with source("system:worker"):
                 cp = checkpoint_if_due()
@@ -26,4 +26,4 @@ class Command(BaseCommand):
                 self.stdout.write(f"checkpoint signed at entry {cp.seq}")
             if options["once"]:
                 return
-            time.sleep(float(options["interval"]))  # type: ignore[arg-type]
+            stop.wait(float(options["interval"]))  # type: ignore[arg-type]
