@@ -58,3 +58,81 @@ def validate_no_bidi(value: str) -> None:
             _("This contains invisible direction-control characters, which are not allowed."),
             code="bidi",
         )
+
+
+# --- Search folding (CO-11; RELIABILITY "Arabic text: store, fold, reject") ------------------------
+# Store the original text; search on `fold(text)`. One function, used by every search and match.
+_HARAKAT = {cp: None for cp in [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]}
+_ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD)}
+_BIDI = {ord(ch): None for ch in BIDI_CONTROLS}
+_LETTERS = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",  # hamza/madda/wasla on alef
+        "ة": "ه",  # taa marbuta
+        "ى": "ي", "ی": "ي", "ې": "ي",  # alef maqsura, Persian/Kurdish yeh
+        "ک": "ك", "ڪ": "ك",  # keheh, swash kaf
+        "ھ": "ه",  # heh doachashmee (Kurdish h)
+        "ؤ": "و",
+        "ٮ": "ب", "ٯ": "ق",
+    }
+)  # fmt: skip
+# Kurdish letters stay distinct: ە ێ ۆ ڕ ڵ ڤ پ چ ژ گ (and ه/ە, ر/ڕ, ل/ڵ are different letters).
+
+
+def fold(text: str) -> str:
+    """The search key of a text: variants of one Arabic letter, diacritics, tatweel, digit forms,
+    invisible characters and letter case all fold to one form. Kurdish letters are kept."""
+    text = unicodedata.normalize("NFKC", text)  # presentation forms ﻷ → لأ, full-width Latin
+    text = text.translate(_BIDI).translate(_ZERO_WIDTH).translate(_HARAKAT)
+    text = normalize_digits(text).translate(_LETTERS).casefold()
+    # Hamza on yeh: Arabic سائل/شاطئ fold to yeh; a word-initial ئ is Kurdish's vowel carrier (ئەو).
+    text = re.sub(r"(?<=\w)ئ", "ي", text)
+    # Latin accents: é → e. Only Latin: decomposing ئ would drop its hamza, a different letter.
+    text = "".join(_LATIN_BASE.get(ch, ch) for ch in text)
+    return " ".join(text.split())
+
+
+def _latin_base(ch: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+_LATIN_BASE = {
+    chr(cp): _latin_base(chr(cp))
+    for cp in range(0x00C0, 0x0250)
+    if unicodedata.category(chr(cp)).startswith("L") and _latin_base(chr(cp)) != chr(cp)
+}
+
+
+_AR_TO_KEY = str.maketrans(
+    {
+        "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "d", "ج": "j", "چ": "j", "ح": "h", "ه": "h",
+        "خ": "x", "د": "d", "ذ": "d", "ض": "d", "ظ": "d", "ر": "r", "ڕ": "r", "ز": "d", "ژ": "d",
+        "س": "s", "ص": "s", "ش": "s", "ع": "", "غ": "k", "ف": "f", "ڤ": "f", "ق": "k", "ك": "k",
+        "گ": "k", "ل": "l", "ڵ": "l", "م": "m", "ن": "n", "و": "", "ۆ": "", "ي": "", "ێ": "",
+        "ا": "", "ء": "", "ئ": "", "ە": "",
+    }
+)  # fmt: skip
+_LATIN_DIGRAPHS = [("kh", "x"), ("sh", "s"), ("ch", "j"), ("th", "d"), ("dh", "d"), ("gh", "k"), ("ph", "f")]
+_LATIN_TO_KEY = str.maketrans({"q": "k", "g": "k", "c": "k", "v": "f", "p": "b", "z": "d", "a": "", "e": "",
+                               "i": "", "o": "", "u": "", "w": "", "y": "", "'": "", "`": "", "-": ""})  # fmt: skip
+
+
+def latin_key(text: str) -> str:
+    """A consonant skeleton shared by an Arabic name and its Latin spellings, per word:
+    محمد, Mohammed, Muhammad, Mohamed → "mhmd"; الساعدي, al-Saadi → "lsd". Deliberately loose
+    (d/dh/th/z, k/q/g, s/sh are one class each, as Iraqi names are spelled every way): a candidate
+    finder for search, never a decision."""
+    words = []
+    for word in fold(text).split():
+        if any("\u0600" <= ch <= "\u06ff" for ch in word):
+            key = word.translate(_AR_TO_KEY)
+        else:
+            for pair, single in _LATIN_DIGRAPHS:
+                word = word.replace(pair, single)
+            key = word.translate(_LATIN_TO_KEY)
+        if len(key) > 1 and key.endswith("h"):  # فاطمة = Fatima = Fatimah (final taa marbuta)
+            key = key[:-1]
+        key = re.sub(r"(.)\1+", r"\1", key)  # Muhammad = Muhamad
+        if key:
+            words.append(key)
+    return " ".join(words)
