@@ -44,7 +44,14 @@ def _patch_transactional_flush() -> None:
 
 def pytest_configure(config: Any) -> None:
     import django
+    from django.conf import settings
 
+    # pytest-django loads the settings before this file runs, so the DALIL_PLAIN_STATIC default
+    # above comes too late: without this, every rendered page needs a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     django.setup()
     _patch_transactional_flush()
 

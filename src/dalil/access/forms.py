@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin, IdentifierField
 from dalil.accounts.models import Unit
+from dalil.core.text import validate_no_bidi
 
 from . import door
 from .models import Role
@@ -24,9 +25,9 @@ class AssignmentForm(BootstrapMixin, forms.Form):
 
 class RoleForm(BootstrapMixin, forms.Form):
     code = IdentifierField(label=_("Code"), max_length=60)
-    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=150)
-    name_ckb = forms.CharField(label=_("Name (Sorani)"), max_length=150, required=False)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=150, required=False)
+    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=150, validators=[validate_no_bidi])
+    name_ckb = forms.CharField(label=_("Name (Sorani)"), max_length=150, required=False, validators=[validate_no_bidi])
+    name_en = forms.CharField(label=_("Name (English)"), max_length=150, required=False, validators=[validate_no_bidi])
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     permissions = forms.MultipleChoiceField(label=_("Permissions"), widget=forms.CheckboxSelectMultiple, required=False)
 

@@ -67,6 +67,8 @@ def assignment_grant(*, actor: Any, user: User, role: Role, unit: Unit, include_
     if not isinstance(actor, System):  # System: the operator's CLI bootstrap, never the web
         door.require(actor, "assign", unit)
         door.require(actor, "view", user)
+        if user.pk == actor.pk:  # no one widens their own rights (least privilege, AC-6)
+            raise ValidationError(_("Ask another administrator to give you a role."))
     if Assignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(_("This user already holds this role at this unit."))
     with transaction.atomic():

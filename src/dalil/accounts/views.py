@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import auth, services
 from .forms import EnrolForm, LoginForm, PasswordChangeForm, TokenForm
 
+
 def _generic_failure() -> str:
     return _("The user name or password is wrong.")
 
@@ -60,10 +61,12 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
             return redirect("ui:home")
         if auth.register_failure(user.username, "accounts.second_factor_failed"):
             request.session.flush()
-            form = LoginForm()
-            form.add_error(None, _locked_message())
-            return render(request, "accounts/login.html", {"form": form})
-        form.add_error("token", _("This code is not valid. Check the time on your phone and try the newest code."))
+            messages.error(request, _locked_message())
+            return redirect("accounts:login")
+        form.add_error(
+            "token",
+            _("This code is not valid. Check the time on your phone and try the newest code."),
+        )
     return render(request, "accounts/login_otp.html", {"form": form, "pending": user})
 
 
@@ -83,7 +86,10 @@ def enrol_view(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             auth.complete_sign_in(request, user, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-        form.add_error("token", _("This code is not valid. Check the time on your phone and try the newest code."))
+        form.add_error(
+            "token",
+            _("This code is not valid. Check the time on your phone and try the newest code."),
+        )
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
     b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(

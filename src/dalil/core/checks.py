@@ -8,6 +8,8 @@ from django.core.checks import Error, register
 from django.db import connection
 from django.db.utils import DatabaseError
 
+MIN_BUSY_TIMEOUT_MS = 5000  # writers wait for each other instead of failing "database is locked"
+
 
 def sqlite_pragmas() -> dict[str, Any]:
     with connection.cursor() as cur:
@@ -33,4 +35,10 @@ def check_database(app_configs: Any = None, databases: Any = None, **kwargs: Any
         errors.append(Error("SQLite must run with synchronous=FULL", id="dalil.E003"))
     if int(p["foreign_keys"]) != 1:
         errors.append(Error("SQLite must enforce foreign keys", id="dalil.E004"))
+    if int(p["busy_timeout"]) < MIN_BUSY_TIMEOUT_MS:
+        errors.append(
+            Error(f"SQLite busy_timeout must be at least {MIN_BUSY_TIMEOUT_MS} ms", id="dalil.E005")
+        )
+    if getattr(connection, "transaction_mode", None) != "IMMEDIATE":
+        errors.append(Error("SQLite transactions must BEGIN IMMEDIATE", id="dalil.E006"))
     return errors

@@ -85,12 +85,24 @@ def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> tu
         tmp.unlink(missing_ok=True)
 
 
+def clean_file_name(raw: Any) -> str:
+    """The user's file name as the database keeps it (it never becomes a path).
+
+    The last component after any `/` or `\\`, printable characters only (no NUL, which
+    PostgreSQL refuses, no CR/LF, escapes or bidi controls), at most 255 characters: the same
+    rule Django applies to names arriving over HTTP, for callers that bypass it.
+    """
+    name = str(raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()[:255]
+    return "file" if name in {"", ".", ".."} else name
+
+
 def file_store(
     *, actor: Any, unit: Any, upload: Any, description: str = ""
 ) -> StoredFile:
     """Store an uploaded file for `unit` (Django UploadedFile or anything with .chunks()/.name)."""
     access.require(actor, "upload_file", unit)
-    name = os.path.basename(str(getattr(upload, "name", "") or "file"))[:255] or "file"
+    name = clean_file_name(getattr(upload, "name", ""))
     sha, size = store_stream(upload.chunks(CHUNK))
     content_type = str(getattr(upload, "content_type", "") or "application/octet-stream")[:100]
     with transaction.atomic():

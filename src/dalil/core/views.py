@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from dalil import access
 from dalil.accounts.forms import BootstrapMixin
+from dalil.accounts.models import Unit
 
 from . import vault
 from .forms import apply_errors
@@ -22,7 +23,7 @@ from .models import StoredFile
 
 
 class UploadForm(BootstrapMixin, forms.Form):
-    unit = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=None)  # type: ignore[arg-type]
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
     file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
     description = forms.CharField(label=gettext_lazy("Description"), max_length=500, required=False)
 
@@ -61,7 +62,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def file_download(request: HttpRequest, pk: int) -> HttpResponse:
+def file_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     stored = access.get_or_404(request.user, "view", StoredFile, pk=pk)
     try:
         fh = vault.open_verified(actor=request.user, stored=stored)
