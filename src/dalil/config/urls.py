@@ -7,4 +7,8 @@ urlpatterns = [
     path("access/", include("dalil.access.urls")),
     path("audit/", include("dalil.audit.urls")),
     path("vault/", include("dalil.core.urls")),
+    path("jobs/", include("dalil.jobs.urls")),
+    path("search/", include("dalil.search.urls")),
+    path("documents/", include("dalil.reports.urls")),
+    path("api/", include("dalil.api.urls")),
 ]

@@ -1,0 +1,7 @@
+"""Permission-matrix declaration for the reports app (tests/permission_matrix.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MATRIX: list[dict[str, Any]] = []
