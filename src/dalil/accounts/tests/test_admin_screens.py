@@ -287,3 +287,16 @@ def test_an_error_message_follows_the_users_language(make_user, client_for, tree
     admin = make_user("admin.en", unit="MOI", role="system_admin", language="en")
     response = _refused(client_for(admin), NEW_UNIT, _unit_data(code="BGD-KARADA"), "code")
     assert "A unit with this code already exists." in response.content.decode()
+
+
+def test_record_history_hides_oversight_entries_from_non_auditors(make_user, client_for, tree):
+    """R-06: a break-glass opening on an officer's record is not shown to that officer."""
+    from dalil import access
+    from dalil.accounts.selectors import history
+
+    officer = make_user("officer.hist", unit="BGD-MANSOUR", role="investigator")
+    commander = make_user("commander.hist", unit="BGD-KARADA", role="commander")
+    auditor = make_user("auditor.hist", unit="MOI", role="auditor")
+    access.break_glass_open(actor=commander, obj=officer, reason="urgent check of an officer record", minutes=30)
+    assert "access.break_glass_opened" not in [e.action for e in history(officer, officer)]
+    assert "access.break_glass_opened" in [e.action for e in history(auditor, officer)]
