@@ -48,11 +48,20 @@ Expected answers
   any other signed-in    404, never 403, never 2xx; exactly one new ledger entry, ``access.denied``
   anonymous              302 to the sign-in page, nothing on the ledger
   public route           2xx/3xx for everybody
+
+REST API routes (CO-8) say so with ``"api": "token"`` (the role users call with their own API token,
+``Authorization: Bearer …``) or ``"api": "session"`` (with their signed-in session: creating a token).
+Their bodies are JSON; an allowed role gets 200, 201 or 204; anonymous gets a 401 problem
+(``application/problem+json``), not a redirect, and nothing on the ledger; any other signed-in role
+gets 404 and one ``access.denied``, as for the pages. A route whose methods differ in who may use
+them (GET a list for everybody, POST to it for administrators) gives ``"allowed_for": {"POST": ...}``,
+in the same form as ``allowed``; methods it does not name use ``allowed``.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -72,8 +81,12 @@ PLACEMENT: dict[str, str] = {"system_admin": "MOI", "auditor": "MOI", "donor_off
 OTHER_UNIT = "BGD-MANSOUR"
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
-ENTRY_KEYS = {"route", "methods", "objects", "allowed", "data", "public", "signs_out", "note"}
+ENTRY_KEYS = {"route", "methods", "objects", "allowed", "data", "public", "signs_out", "note", "api",
+              "allowed_for"}  # fmt: skip
 ALLOWED_STATUS = {200, 302}
+API_ALLOWED_STATUS = {200, 201, 204}
+API_MODES = {"token", "session"}
+PROBLEM_JSON = "application/problem+json"
 
 
 def role_codes() -> list[str]:
@@ -110,6 +123,11 @@ class Route:
     public: bool = False
     signs_out: bool = False
     module: str = ""
+    api: str = ""  # "" (a page), "token" or "session"
+    allowed_for: dict[str, dict[str, frozenset[str]]] = field(default_factory=dict)
+
+    def allowed_roles(self, method: str, cls: str) -> frozenset[str]:
+        return self.allowed_for.get(method, self.allowed)[cls]
 
     def expected_requests(self, roles: int) -> int:
         return len(self.methods) * len(self.objects) * (roles + 1)
@@ -117,6 +135,24 @@ class Route:
 
 def _no_kwargs(w: Any, me: Any) -> dict[str, Any]:
     return {}
+
+
+def _allowed_map(
+    allowed_raw: Any, objects: dict[str, Any], roles: set[str], where: str
+) -> dict[str, frozenset[str]]:
+    if isinstance(allowed_raw, set | frozenset | list | tuple):
+        if set(objects) != {"page"}:
+            raise ValueError(f"{where}: with object classes, 'allowed' maps each class to roles")
+        allowed_raw = {"page": allowed_raw}
+    if set(allowed_raw) != set(objects):
+        raise ValueError(
+            f"{where}: 'allowed' classes {sorted(allowed_raw)} differ from 'objects' {sorted(objects)}"
+        )
+    allowed = {cls: frozenset(rs) for cls, rs in allowed_raw.items()}
+    for cls, rs in allowed.items():
+        if rs - roles:
+            raise ValueError(f"{where}: unknown roles for {cls!r}: {sorted(rs - roles)}")
+    return allowed
 
 
 def _parse(entry: dict[str, Any], module: str, roles: set[str]) -> Route:
@@ -139,23 +175,21 @@ def _parse(entry: dict[str, Any], module: str, roles: set[str]) -> Route:
     else:
         if allowed_raw is None:
             raise ValueError(f"{where}: say which roles are allowed (an empty set is fine)")
-        if isinstance(allowed_raw, set | frozenset | list | tuple):
-            if set(objects) != {"page"}:
-                raise ValueError(
-                    f"{where}: with object classes, 'allowed' maps each class to roles"
-                )
-            allowed_raw = {"page": allowed_raw}
-        if set(allowed_raw) != set(objects):
-            raise ValueError(
-                f"{where}: 'allowed' classes {sorted(allowed_raw)} differ from 'objects' {sorted(objects)}"
-            )
-        allowed = {cls: frozenset(rs) for cls, rs in allowed_raw.items()}
-        for cls, rs in allowed.items():
-            if rs - roles:
-                raise ValueError(f"{where}: unknown roles for {cls!r}: {sorted(rs - roles)}")
+        allowed = _allowed_map(allowed_raw, objects, roles, where)
+    api = entry.get("api", "")
+    if api and api not in API_MODES:
+        raise ValueError(f"{where}: 'api' is one of {sorted(API_MODES)}, got {api!r}")
+    if api and public:
+        raise ValueError(f"{where}: an API route is never public")
+    allowed_for = {}
+    for method, raw in (entry.get("allowed_for") or {}).items():
+        if method.upper() not in methods:
+            raise ValueError(f"{where}: 'allowed_for' names {method!r}, which is not in 'methods'")
+        allowed_for[method.upper()] = _allowed_map(raw, objects, roles, f"{where} [{method}]")
     return Route(
         name=entry["route"], methods=methods, objects=objects, allowed=allowed, data=entry.get("data"),
-        public=public, signs_out=bool(entry.get("signs_out", False)), module=module,
+        public=public, signs_out=bool(entry.get("signs_out", False)), module=module, api=api,
+        allowed_for=allowed_for,
     )  # fmt: skip
 
 
@@ -265,7 +299,22 @@ def _login_url() -> str:
     return resolve_url(settings.LOGIN_URL)
 
 
-def _send(client: Client, method: str, url: str, data: dict[str, Any]) -> Any:
+def api_client(user: Any) -> Client:
+    """A client that calls the REST API with the user's own API token (made as the "My API tokens"
+    page makes one: by a session that passed the second factor)."""
+    from dalil.api import services
+
+    user.is_verified = lambda: True
+    _token, secret = services.token_create(actor=user, name="permission matrix")
+    del user.is_verified
+    return Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+
+def _send(client: Client, method: str, url: str, data: dict[str, Any], api: str = "") -> Any:
+    if api:
+        if method == "GET":
+            return client.get(url)
+        return client.generic(method, url, json.dumps(data), content_type="application/json")
     if method == "GET":
         return client.get(url)
     if method == "POST":
@@ -289,6 +338,7 @@ def run(world: World, routes: dict[str, Route]) -> Result:
 def _run(world: World, routes: dict[str, Route]) -> Result:
     result = Result()
     clients = {role: signed_in_client(user) for role, user in world.users.items()}
+    token_clients: dict[str, Client] = {}
     login = _login_url()
     for route in routes.values():
         for cls, builder in route.objects.items():
@@ -299,9 +349,16 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                     try:
                         url = reverse(route.name, kwargs=builder(world, me))
                         data = route.data(world, me) if route.data and method != "GET" else {}
-                        client = clients[role] if role else Client(HTTP_HOST="127.0.0.1")
+                        if not role:
+                            client = Client(HTTP_HOST="127.0.0.1")
+                        elif route.api == "token":
+                            if role not in token_clients:
+                                token_clients[role] = api_client(world.users[role])
+                            client = token_clients[role]
+                        else:
+                            client = clients[role]
                         since = _last_seq()
-                        response = _send(client, method, url, data)
+                        response = _send(client, method, url, data, route.api)
                         new = _new_actions(since)
                     except Exception as exc:  # a crash is a finding, not the end of the matrix
                         result.checked += 1
@@ -314,7 +371,9 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                     status = response.status_code
                     location = response.get("Location", "") if status in (301, 302, 303) else ""
                     bounced = location.split("?")[0] == login
-                    if route.public:
+                    if route.api:
+                        _check_api(result, route, cls, method, role, where, url, response, new)
+                    elif route.public:
                         ok = status in ALLOWED_STATUS
                         result.allowed += 1
                         if not ok:
@@ -333,7 +392,7 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                             result.failures.append(
                                 f"{where} {url}: anonymous request wrote to the ledger: {new}"
                             )
-                    elif role in route.allowed[cls]:
+                    elif role in route.allowed_roles(method, cls):
                         result.allowed += 1
                         if status not in ALLOWED_STATUS or bounced:
                             result.failures.append(
@@ -356,3 +415,49 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                                 f"{where} {url}: expected exactly one access.denied entry, ledger got {new}"
                             )
     return result
+
+
+def _check_api(
+    result: Result,
+    route: Route,
+    cls: str,
+    method: str,
+    role: str | None,
+    where: str,
+    url: str,
+    response: Any,
+    new: list[str],
+) -> None:
+    """The REST API's answers: JSON problems instead of redirects and error pages."""
+    status = response.status_code
+    problem = response.get("Content-Type", "").startswith(PROBLEM_JSON)
+    if role is None:
+        result.anonymous += 1
+        if 200 <= status < 300:
+            result.unexpected_2xx += 1
+        if status != 401 or not problem:
+            result.failures.append(
+                f"{where} {url}: expected a 401 problem, got {status} {response.get('Content-Type')}"
+            )
+        elif new:
+            result.failures.append(f"{where} {url}: anonymous request wrote to the ledger: {new}")
+    elif role in route.allowed_roles(method, cls):
+        result.allowed += 1
+        if status not in API_ALLOWED_STATUS:
+            result.failures.append(
+                f"{where} {url}: expected 200/201/204, got {status} {response.content[:200]!r}"
+            )
+        elif "access.denied" in new:
+            result.failures.append(f"{where} {url}: allowed, but the ledger says refused: {new}")
+    else:
+        result.refused += 1
+        if 200 <= status < 300:
+            result.unexpected_2xx += 1
+        if status != 404 or not problem:
+            result.failures.append(
+                f"{where} {url}: expected a 404 problem, got {status} {response.get('Content-Type')}"
+            )
+        elif new != ["access.denied"]:
+            result.failures.append(
+                f"{where} {url}: expected exactly one access.denied entry, ledger got {new}"
+            )

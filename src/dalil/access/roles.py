@@ -12,7 +12,7 @@ FILES = ["core.file.view", "core.file.upload"]
 ROLES: dict[str, tuple[str, str, str, list[str]]] = {
     "system_admin": ("مدير النظام", "بەڕێوەبەری سیستەم", "System administrator", [
         "accounts.unit.view", "accounts.unit.manage", "accounts.user.view", "accounts.user.manage",
-        "access.role.view", "access.role.manage", "access.assignment.manage",
+        "access.role.view", "access.role.manage", "access.assignment.manage", "jobs.job.view_all",
     ]),
     "auditor": ("مدقق", "وردبین", "Auditor", [
         "audit.ledger.view", "audit.ledger.verify", "access.explain", "access.role.view",

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,22 +16,22 @@ from dalil.access.forms import AssignmentForm, RoleForm
 from dalil.access.models import Assignment, Role
 from dalil.audit.selectors import annotate
 from dalil.core.forms import apply_errors
+from dalil.ui.lists import render_list
 
 from . import selectors, services
+from .filters import UnitFilter, UserFilter
 from .forms import UnitEditForm, UnitForm, UserEditForm, UserForm
 from .models import Unit, User
-
-
-def _page(request: HttpRequest, qs: Any, per_page: int = 50) -> Any:
-    return Paginator(qs, per_page).get_page(request.GET.get("page"))
 
 
 # --- Units ----------------------------------------------------------------------------------------
 @login_required
 def unit_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    units = selectors.unit_list(request.user, query=q)
-    return render(request, "accounts/unit_list.html", {"page": _page(request, units), "q": q})
+    """Units the reader may see: filters beside the table, sortable columns (dalil.ui.lists)."""
+    filterset = UnitFilter(request.GET or None, queryset=selectors.unit_list(request.user))
+    return render_list(request, "accounts/unit_list.html", filterset, {
+        "breadcrumbs": [(_("Units"), None)],
+    })  # fmt: skip
 
 
 @login_required
@@ -97,9 +94,13 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 # --- Users ----------------------------------------------------------------------------------------
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()[:100]
-    users = selectors.user_list(request.user, query=q)
-    return render(request, "accounts/user_list.html", {"page": _page(request, users), "q": q})
+    """Users of the units the reader may see, filtered and sorted (dalil.ui.lists)."""
+    filterset = UserFilter(
+        request.GET or None, queryset=selectors.user_list(request.user), actor=request.user
+    )
+    return render_list(request, "accounts/user_list.html", filterset, {
+        "breadcrumbs": [(_("Users"), None)],
+    })  # fmt: skip
 
 
 @login_required
@@ -180,7 +181,12 @@ def user_mfa_reset(request: HttpRequest, username: str) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, _("The second factor has been removed. The user sets up a new one at the next sign-in."))
+        messages.success(
+            request,
+            _(
+                "The second factor has been removed. The user sets up a new one at the next sign-in."
+            ),
+        )
     return redirect("admin:user_detail", username=subject.username)
 
 
@@ -241,13 +247,19 @@ def role_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            role = access_services.role_create(actor=request.user, permissions=set(data.pop("permissions")), **data)
+            role = access_services.role_create(
+                actor=request.user, permissions=set(data.pop("permissions")), **data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The role has been created."))
             return redirect("admin:role_detail", code=role.code)
-    return render(request, "ui/form_page.html", {"form": form, "title": _("New role"), "cancel_url": "/admin/roles/"})
+    return render(
+        request,
+        "ui/form_page.html",
+        {"form": form, "title": _("New role"), "cancel_url": "/admin/roles/"},
+    )
 
 
 @login_required
@@ -261,7 +273,9 @@ def role_edit(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         data.pop("code", None)
         try:
-            access_services.role_update(actor=request.user, role=role, permissions=set(data.pop("permissions")), **data)
+            access_services.role_update(
+                actor=request.user, role=role, permissions=set(data.pop("permissions")), **data
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -270,4 +284,3 @@ def role_edit(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "ui/form_page.html", {
         "form": form, "title": _("Change role %(role)s") % {"role": role}, "cancel_url": f"/admin/roles/{role.code}/",
     })  # fmt: skip
-

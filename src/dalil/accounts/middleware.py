@@ -37,8 +37,12 @@ class SessionPolicyMiddleware:
             if reason:
                 auth.sign_out(request, reason=reason)
                 messages.warning(request, _("Your session has ended. Please sign in again."))
-                if request.path.startswith("/api/"):
-                    return HttpResponse(status=401)
+                if request.path.startswith(("/api/v1/", "/api/schema/")):  # the API: a 401 problem
+                    from dalil.api.problems import problem_response
+
+                    return problem_response(
+                        request, 401, _("Your session has ended. Please sign in again.")
+                    )
                 return redirect(settings.LOGIN_URL)
             request.session[auth.SEEN_KEY] = now
         return self.get_response(request)

@@ -101,7 +101,16 @@ class User(AbstractBaseUser):
     full_name_latin = models.CharField(_("full name (Latin)"), max_length=200, blank=True)
     badge_number = models.CharField(_("badge number"), max_length=40, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="users", verbose_name=_("unit"))
+
+    class Digits(models.TextChoices):
+        ARABIC_INDIC = "arab", _("Arabic-Indic digits (٠١٢٣)")
+        LATIN = "latn", _("Latin digits (0123)")
+
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="ar")
+    digits = models.CharField(
+        _("digits"), max_length=4, choices=Digits.choices, default=Digits.LATIN,
+        help_text=_("How numbers, dates and times are written for you. Codes and hashes stay Latin."),
+    )  # fmt: skip
     is_active = models.BooleanField(_("active"), default=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

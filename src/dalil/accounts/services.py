@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dalil import access, audit
+from dalil import access, audit, search
 from dalil.audit.ledger import System
 
 from .models import Governorate, LoginFailure, Unit, User
@@ -56,6 +56,7 @@ def unit_create(
         )  # fmt: skip
         unit.full_clean()
         unit.save()
+        search.index(unit)
         audit.record(
             actor=actor, action="accounts.unit_created", target=unit,
             payload={"code": code, "parent": parent.code if parent else None, "kind": kind},
@@ -67,13 +68,18 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     access.require(actor, "manage", unit)
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     with transaction.atomic():
         diff = _changes(unit, fields)
         if diff:
             unit.full_clean()
             unit.save()
-            audit.record(actor=actor, action="accounts.unit_changed", target=unit, payload={"changes": diff})
+            search.index(unit)
+            audit.record(
+                actor=actor, action="accounts.unit_changed", target=unit, payload={"changes": diff}
+            )
     return unit
 
 
@@ -103,6 +109,7 @@ def user_create(
         user.set_password(password)
         user.password_changed_at = timezone.now()
         user.save()
+        search.index(user)
         audit.record(
             actor=actor, action="accounts.user_created", target=user,
             payload={"username": username, "unit": unit.code},
@@ -114,7 +121,9 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
     access.require(actor, "manage", user)
     unknown = set(fields) - set(USER_FIELDS)
     if unknown:
-        raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("These fields cannot be changed: %(f)s") % {"f": ", ".join(sorted(unknown))}
+        )
     if fields.get("is_active") is False and user.pk == getattr(actor, "pk", None):
         raise ValidationError(_("You cannot deactivate your own account."))
     with transaction.atomic():
@@ -122,7 +131,10 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
         if diff:
             user.full_clean(exclude=["password"])
             user.save()
-            audit.record(actor=actor, action="accounts.user_changed", target=user, payload={"changes": diff})
+            search.index(user)
+            audit.record(
+                actor=actor, action="accounts.user_changed", target=user, payload={"changes": diff}
+            )
     return user
 
 
@@ -176,3 +188,28 @@ def user_set_language(*, actor: Any, language: str) -> None:
             audit.record(actor=actor, action="accounts.user_changed", target=actor,
                          payload={"changes": {"language": [actor.language, language]}})  # fmt: skip
         actor.language = language
+
+
+def user_set_preferences(*, actor: Any, language: str, digits: str) -> User:
+    """Any signed-in user chooses their own interface language and digit style ("My preferences").
+
+    One ledger entry when something changed; nothing is written when nothing did."""
+    if not getattr(actor, "pk", None):
+        raise ValidationError(_("Sign in to keep your preferences."))
+    errors = {}
+    if language not in dict(User.Language.choices):
+        errors["language"] = _("Choose one of the offered languages.")
+    if digits not in dict(User.Digits.choices):
+        errors["digits"] = _("Choose one of the offered digit styles.")
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.get(pk=actor.pk)
+    with transaction.atomic():
+        diff = _changes(user, {"language": language, "digits": digits})
+        if diff:
+            user.save(update_fields=list(diff))
+            audit.record(
+                actor=actor, action="accounts.user_changed", target=user, payload={"changes": diff}
+            )
+    actor.language, actor.digits = user.language, user.digits
+    return user

@@ -6,3 +6,9 @@ class ApiConfig(AppConfig):
     name = "dalil.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        from dalil.ui import nav
+
+        nav.register("api:token_list", _("My API tokens"), order=98)
+        from . import events, policies  # noqa: F401

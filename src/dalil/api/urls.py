@@ -1,4 +1,21 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, include, path
+from rest_framework.routers import SimpleRouter
+
+from . import ui_views, views
+
+router = SimpleRouter()
+router.register("units", views.UnitViewSet, basename="unit")
+router.register("users", views.UserViewSet, basename="user")
+router.register("roles", views.RoleViewSet, basename="role")
+router.register("ledger", views.LedgerViewSet, basename="entry")
+router.register("tokens", views.TokenViewSet, basename="token")
 
 app_name = "api"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/me/", views.MeView.as_view(), name="me"),
+    path("v1/", include(router.urls)),
+    path("schema/", views.SchemaView.as_view(), name="schema"),
+    path("docs/", ui_views.docs, name="docs"),
+    path("tokens/", ui_views.token_list, name="token_list"),
+    path("tokens/<str:key_id>/revoke/", ui_views.token_revoke, name="token_revoke"),
+]

@@ -26,6 +26,7 @@ import sys
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from json.encoder import encode_basestring as _json_str
 from typing import Any
 
 GENESIS = "0" * 64
@@ -51,12 +52,24 @@ def entry_bytes(
 
     Equal to canonical_json of the whole entry (a test holds the two together); splicing
     avoids parsing and re-serialising every payload when millions of entries are verified.
+    The usual case is spelled field by field with the very string escaper `json.dumps` uses
+    (`ensure_ascii=False`): the same bytes at a third of the cost. A value of any other type (a
+    tampered column, say) goes through `json.dumps` itself.
     """
+    if type(seq) is int and (actor_id is None or type(actor_id) is int) and type(payload_json) is str:
+        esc = _json_str
+        try:
+            return (
+                f'{{"action":{esc(action)},"actor":{esc(actor)},"actor_id":'
+                f'{"null" if actor_id is None else actor_id},"payload":{payload_json},"seq":{seq},'
+                f'"source":{esc(source)},"target_id":{esc(target_id)},'
+                f'"target_label":{esc(target_label)},"target_type":{esc(target_type)},"ts":{esc(ts)}}}'
+            ).encode()
+        except TypeError:  # a field that is not text
+            pass
     head = _dumps({"action": action, "actor": actor, "actor_id": actor_id})
-    tail = _dumps(
-        {"seq": seq, "source": source, "target_id": target_id, "target_label": target_label,
-         "target_type": target_type, "ts": ts}  # fmt: skip
-    )
+    tail = _dumps({"seq": seq, "source": source, "target_id": target_id,
+                   "target_label": target_label, "target_type": target_type, "ts": ts})  # fmt: skip
     return f'{head[:-1]},"payload":{payload_json},{tail[1:]}'.encode()
 
 
@@ -84,23 +97,29 @@ def verify_rows(
     """Check contiguity, linkage and every hash. Returns (count, last hash, first problem).
 
     `first_prev=None` accepts whatever the first row links to (a partial export).
+    The previous hash is carried as bytes, so it is not parsed again from hex on every row.
     """
     expected_seq = first_seq
     prev = first_prev
+    prev_bytes = b"" if first_prev is None else bytes.fromhex(first_prev)
     count = 0
     last_hash: str | None = None
+    sha256 = hashlib.sha256
     for row in rows:
         seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload, rprev, rhash = row
         if seq != expected_seq:
             missing = expected_seq if seq > expected_seq else seq
             return count, last_hash, Problem(missing, f"sequence broken (expected {expected_seq}, found {seq})")
-        if prev is not None and rprev != prev:
+        if prev is None:
+            prev_bytes = bytes.fromhex(rprev)
+        elif rprev != prev:
             return count, last_hash, Problem(seq, "previous-hash link broken")
         body = entry_bytes(seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload)
-        if hashlib.sha256(bytes.fromhex(rprev) + body).hexdigest() != rhash:
+        digest = sha256(prev_bytes + body)
+        if digest.hexdigest() != rhash:
             return count, last_hash, Problem(seq, "content does not match its hash")
-        prev = rhash
-        last_hash = rhash
+        prev_bytes = digest.digest()
+        prev = last_hash = rhash
         expected_seq += 1
         count += 1
     return count, last_hash, None

@@ -4,7 +4,6 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,29 +12,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dalil import access, audit
+from dalil.ui.lists import render_list
 
 from . import integrity, selectors
-from .forms import ExportForm, LedgerFilterForm
+from .filters import LedgerFilter
+from .forms import ExportForm
 
 
 @login_required
 def ledger(request: HttpRequest) -> HttpResponse:
     """The auditor's ledger page. Reading it is itself on the ledger."""
     access.require_permission(request.user, "audit.ledger.view")
-    form = LedgerFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.entry_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    filterset = LedgerFilter(request.GET or None, queryset=selectors.entry_list(request.user))
+    filterset.is_valid()
     with transaction.atomic():
-        audit.record(actor=request.user, action="audit.ledger_viewed",
-                     payload={k: str(v) for k, v in filters.items() if v})  # fmt: skip
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "audit/ledger.html", {
-        "form": form, "page": page, "entries": selectors.annotate(list(page)), "query": query.urlencode(),
+        audit.record(actor=request.user, action="audit.ledger_viewed", payload=filterset.applied())
+    return render_list(request, "audit/ledger.html", filterset, {
         "can_verify": access.has_permission(request.user, "audit.ledger.verify"),
         "checkpoints": integrity.Checkpoint.objects.order_by("-seq")[:5],
-    })  # fmt: skip
+        "breadcrumbs": [(_("Ledger"), None)],
+    }, rows=selectors.annotate)  # fmt: skip
 
 
 @login_required
@@ -50,7 +46,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The ledger verifies: %(n)d entries and %(c)d signed checkpoints are intact.")
                          % {"n": report.entries, "c": report.checkpoints})  # fmt: skip
     else:
-        messages.error(request, _("The ledger does NOT verify. First problem: %(p)s") % {"p": report.problems[0]})
+        messages.error(
+            request,
+            _("The ledger does NOT verify. First problem: %(p)s") % {"p": report.problems[0]},
+        )
     return redirect("audit:ledger")
 
 
@@ -59,7 +58,9 @@ def verify(request: HttpRequest) -> HttpResponse:
 def checkpoint(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, "audit.ledger.verify")
     cp = integrity.checkpoint_create(actor=request.user)
-    messages.success(request, _("Checkpoint signed at entry %(seq)d.") % {"seq": cp.seq if cp else 0})
+    messages.success(
+        request, _("Checkpoint signed at entry %(seq)d.") % {"seq": cp.seq if cp else 0}
+    )
     return redirect("audit:ledger")
 
 
@@ -71,7 +72,10 @@ def export(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         buf = io.BytesIO()
         manifest = integrity.export_bundle(
-            buf, actor=request.user, start=form.cleaned_data["since"], end=form.cleaned_data["until"]
+            buf,
+            actor=request.user,
+            start=form.cleaned_data["since"],
+            end=form.cleaned_data["until"],
         )
         name = f"dalil-ledger-{manifest['first_seq']}-{manifest['last_seq']}-{timezone.now():%Y%m%d%H%M}.zip"
         response = HttpResponse(buf.getvalue(), content_type="application/zip")

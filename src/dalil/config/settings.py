@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outside WhiteNoise, so that static files are refused framing too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # django-csp writes Content-Security-Policy (CONTENT_SECURITY_POLICY below) unless a view set
+    # its own (vault downloads: "sandbox; default-src 'none'"); outside WhiteNoise, so static too.
+    "csp.middleware.CSPMiddleware",
     "dalil.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -157,6 +160,8 @@ DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))
 DALIL_KEYS_DIR = Path(os.environ.get("DALIL_KEYS_DIR", DATA_DIR / "keys"))
+# Where users reach Dalil: the QR codes on printed documents link here (no trailing slash).
+DALIL_BASE_URL = os.environ.get("DALIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = DALIL_ABSOLUTE_SESSION_SECONDS
@@ -180,6 +185,8 @@ LANGUAGES_BIDI = ["ar", "ckb", "fa", "he", "ur"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Baghdad"  # shown to users; everything is stored in UTC
+# Our own date/number formats per language (24-hour clock, unambiguous dates): src/dalil/ui/formats/.
+FORMAT_MODULE_PATH = ["dalil.ui.formats"]
 USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------------
@@ -200,6 +207,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# CO-10 air-gapped: everything comes from our own host; no inline script or style anywhere.
+# `data:` images: Bootstrap's CSS draws its icons (select arrow, checkbox, navbar toggler) as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "style-src": ["'self'"],
+        "script-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if PRODUCTION:
     SECURE_SSL_REDIRECT = os.environ.get("DALIL_SSL_REDIRECT", "1") == "1"
     SESSION_COOKIE_SECURE = True
@@ -218,3 +241,33 @@ LOGGING = {
 }
 
 MESSAGE_TAGS = {40: "danger"}
+
+# --- REST API (CO-8, docs/api.md) -----------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "dalil.api.authentication.BearerTokenAuthentication",  # first: its challenge makes 401s
+        "rest_framework.authentication.SessionAuthentication",  # the browsable docs; CSRF enforced
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "dalil.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "dalil.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "dalil.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Dalil API",
+    "DESCRIPTION": "REST API of Dalil. Authenticate with `Authorization: Bearer <token>` (page “My API tokens”). "
+    "Errors are RFC 9457 problem details (application/problem+json).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}

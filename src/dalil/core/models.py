@@ -35,3 +35,25 @@ class StoredFile(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Counter(models.Model):
+    """The last number handed out per scope and year (document numbers, `dalil.core.numbering`).
+
+    Only `numbering.next_number()` changes it, inside the caller's transaction, so a number is
+    used exactly when the document that carries it is committed: no gaps, no duplicates.
+    """
+
+    scope = models.CharField(_("scope"), max_length=100)
+    year = models.PositiveIntegerField(_("year"))
+    value = models.PositiveBigIntegerField(_("last number issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number counter")
+        verbose_name_plural = _("number counters")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "year"], name="core_counter_scope_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}-{self.year}: {self.value}"

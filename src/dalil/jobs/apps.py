@@ -6,3 +6,9 @@ class JobsConfig(AppConfig):
     name = "dalil.jobs"
     label = "jobs"
     verbose_name = _("Background jobs")
+
+    def ready(self) -> None:
+        from dalil.ui import nav
+
+        nav.register("jobs:list", _("Jobs"), order=90)
+        from . import builtin, events, policies  # noqa: F401

@@ -1,4 +1,13 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from . import views
 
 app_name = "jobs"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("start/", views.job_start, name="start"),
+    path("<int:pk>/", views.job_detail, name="detail"),
+    path("<int:pk>/progress/", views.job_progress, name="progress"),
+    path("<int:pk>/cancel/", views.job_cancel, name="cancel"),
+    path("<int:pk>/retry/", views.job_retry, name="retry"),
+]

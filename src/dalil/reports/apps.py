@@ -6,3 +6,6 @@ class ReportsConfig(AppConfig):
     name = "dalil.reports"
     label = "reports"
     verbose_name = _("Documents (PDF)")
+
+    def ready(self) -> None:
+        from . import events  # noqa: F401

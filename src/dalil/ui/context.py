@@ -2,10 +2,15 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from . import nav
+from . import formatting, nav
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The navigation for the signed-in user's roles, and their digit style for {% num %}/{% when %}."""
     if not request.user.is_authenticated:
-        return {"nav_items": []}
-    return {"nav_items": nav.items_for(request.user)}
+        return {"nav_items": [], "user_menu_items": [], "digits": formatting.LATIN}
+    return {
+        "nav_items": nav.items_for(request.user),
+        "user_menu_items": nav.items_for(request.user, menu="user"),
+        "digits": formatting.style_of(request.user),
+    }

@@ -6,4 +6,5 @@ app_name = "ui"
 urlpatterns = [
     path("", views.home, name="home"),
     path("language/", views.set_language, name="language"),
+    path("preferences/", views.preferences, name="preferences"),
 ]

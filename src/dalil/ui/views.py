@@ -1,25 +1,60 @@
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
-from django.utils import translation
+from django.shortcuts import redirect, render
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dalil.access.selectors import assignments_of
-from dalil.accounts.services import user_set_language
+from dalil.accounts.services import user_set_language, user_set_preferences
 from dalil.audit.selectors import recent_activity
+from dalil.core.forms import apply_errors
+
+from . import nav
+from .forms import PreferencesForm
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "ui/home.html",
-        {"assignments": assignments_of(request.user), "activity": recent_activity(request.user)},
-    )
+    now = timezone.now()
+    return render(request, "ui/home.html", {
+        "assignments": assignments_of(request.user), "activity": recent_activity(request.user),
+        "shortcuts": [i for i in nav.items_for(request.user) if i["name"] != "ui:home"],
+        "now": now, "today": timezone.localdate(now),
+    })  # fmt: skip
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """My preferences: interface language and Arabic-Indic or Latin digits, kept on the account."""
+    user: Any = request.user
+    initial = {"language": user.language, "digits": user.digits}
+    form = PreferencesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user_set_preferences(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            translation.activate(form.cleaned_data["language"])
+            messages.success(request, _("Your preferences have been saved."))
+            response = redirect("ui:preferences")
+            response.set_cookie(
+                "django_language", form.cleaned_data["language"], samesite="Strict", httponly=True
+            )
+            return response
+    return render(request, "ui/preferences.html", {
+        "form": form, "title": _("My preferences"), "breadcrumbs": [(_("My preferences"), None)],
+        "example_moment": timezone.now(),
+    })  # fmt: skip
 
 
 @require_POST
@@ -44,7 +79,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "ui/error.html",
         {
             "title": _("The form has expired"),
-            "message": _("This page was open too long or came from elsewhere. Go back, reload the page and try again."),
+            "message": _(
+                "This page was open too long or came from elsewhere. Go back, reload the page and try again."
+            ),
         },
         status=403,
     )

@@ -1,4 +1,4 @@
-"""Permission-matrix declaration for the home page and the language switch (tests/permission_matrix.py)."""
+"""Permission-matrix declaration for the home page, the language switch and My preferences (tests/permission_matrix.py)."""
 
 from __future__ import annotations
 
@@ -9,4 +9,11 @@ from dalil.access.roles import ROLES
 MATRIX: list[dict[str, Any]] = [
     {"route": "ui:home", "methods": ("GET",), "allowed": frozenset(ROLES)},
     {"route": "ui:language", "methods": ("POST",), "public": True},
+    # Every signed-in user keeps their own language and digits (the form answers 200 when empty).
+    {
+        "route": "ui:preferences",
+        "methods": ("GET", "POST"),
+        "allowed": frozenset(ROLES),
+        "data": lambda w, me: {"language": me.language, "digits": "latn"},
+    },
 ]

@@ -10,6 +10,11 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         created = demo.load()
+        from dalil.audit.ledger import System, source
+        from dalil.search.services import reindex_if_incomplete
+
+        with source("cli:demo"):  # a database from before search existed gets its index now
+            reindex_if_incomplete(actor=System("cli:demo"))
         from dalil.audit.integrity import checkpoint_create
 
         checkpoint_create()

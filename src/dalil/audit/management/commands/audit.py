@@ -14,12 +14,17 @@ from dalil.audit.ledger import System, source
 def _when(value: str | None, end: bool = False) -> dt.datetime | None:
     if not value:
         return None
-    moment = parse_datetime(value)
-    if moment is None:
+    # A bare date means the whole day: `--to 2026-01-12` includes the 12th. (parse_datetime would
+    # read "2026-01-12" as its midnight, so the date is tried first.)
+    try:
         day = parse_date(value)
-        if day is None:
-            raise CommandError(f"not a date or date-time: {value!r} (use YYYY-MM-DD or an ISO date-time)")
+        moment = parse_datetime(value) if day is None else None
+    except ValueError:
+        day = moment = None
+    if day is not None:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
+    if moment is None:
+        raise CommandError(f"not a date or date-time: {value!r} (use YYYY-MM-DD or an ISO date-time)")
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

@@ -24,6 +24,8 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         children = [
             subprocess.Popen([sys.executable, "-m", "dalil", "worker"]),  # noqa: S603
+            # Background jobs (django-tasks-db): on SIGTERM it finishes the running job, then stops.
+            subprocess.Popen([sys.executable, "-m", "dalil", "db_worker", "--no-reload"]),
             subprocess.Popen([  # noqa: S603
                 sys.executable, "-m", "gunicorn", "dalil.config.wsgi:application",
                 "--bind", str(options["bind"]), "--workers", str(options["workers"]),
@@ -32,11 +34,14 @@ class Command(BaseCommand):
         ]
         self.stdout.write(f"Dalil is serving on http://{options['bind']}/  (Ctrl-C stops it)")
         try:
-            children[1].wait()
+            children[-1].wait()
         except KeyboardInterrupt:
             pass
         finally:
             for child in children:
                 child.terminate()
             for child in children:
-                child.wait(timeout=15)
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:  # a long job: its transaction rolls back
+                    child.kill()

@@ -1,0 +1,14 @@
+"""Grant the new jobs.job.view_all permission to system administrators (roles.sync adds what is missing)."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from dalil.access.roles import sync
+
+    sync(apps)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("jobs", "0001_initial"), ("access", "0002_roles")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
