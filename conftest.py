@@ -73,7 +73,14 @@ def tree(db: Any) -> dict[str, Any]:
     actor = System("test")
     bg = Governorate.objects.get(code="IQ-BG")
     ba = Governorate.objects.get(code="IQ-BA")
-    moi = services.unit_create(actor=actor, parent=None, code="MOI", kind="ministry", name_ar="وزارة الداخلية", name_en="Ministry of Interior")
+    moi = services.unit_create(
+        actor=actor,
+        parent=None,
+        code="MOI",
+        kind="ministry",
+        name_ar="وزارة الداخلية",
+        name_en="Ministry of Interior",
+    )
     units = {"MOI": moi}
     for code, parent, kind, gov in [
         ("BGD-POL", "MOI", "governorate", bg),
@@ -83,12 +90,19 @@ def tree(db: Any) -> dict[str, Any]:
         ("BSR-ASHAR", "BSR-POL", "station", ba),
         ("MOI-IA", "MOI", "ia_office", bg),
     ]:
-        units[code] = services.unit_create(actor=actor, parent=units[parent], code=code, kind=kind,
-                                           name_ar=f"وحدة {code}", name_en=f"Unit {code}", governorate=gov)
+        units[code] = services.unit_create(
+            actor=actor,
+            parent=units[parent],
+            code=code,
+            kind=kind,
+            name_ar=f"وحدة {code}",
+            name_en=f"Unit {code}",
+            governorate=gov,
+        )
     return units
 
 
-PASSWORD = "Correct-horse-battery-9"
+PASSWORD = "Correct-horse-battery-9"  # noqa: S105 (test fixture)
 
 
 @pytest.fixture
@@ -99,15 +113,32 @@ def make_user(tree: dict[str, Any]) -> Callable[..., Any]:
     from dalil.accounts.demo import demo_key
     from dalil.audit.ledger import System
 
-    def make(username: str, unit: str = "BGD-KARADA", role: str | None = None, at: str | None = None,
-             subtree: bool = True, mfa: bool = True, **extra: Any) -> Any:
+    def make(
+        username: str,
+        unit: str = "BGD-KARADA",
+        role: str | None = None,
+        at: str | None = None,
+        subtree: bool = True,
+        mfa: bool = True,
+        **extra: Any,
+    ) -> Any:
         actor = System("test")
-        user = services.user_create(actor=actor, unit=tree[unit], username=username,
-                                    full_name=extra.pop("full_name", f"مستخدم {username}"),
-                                    password=PASSWORD, **extra)
+        user = services.user_create(
+            actor=actor,
+            unit=tree[unit],
+            username=username,
+            full_name=extra.pop("full_name", f"مستخدم {username}"),
+            password=PASSWORD,
+            **extra,
+        )
         if role:
-            access_services.assignment_grant(actor=actor, user=user, role=Role.objects.get(code=role),
-                                             unit=tree[at or unit], include_subtree=subtree)
+            access_services.assignment_grant(
+                actor=actor,
+                user=user,
+                role=Role.objects.get(code=role),
+                unit=tree[at or unit],
+                include_subtree=subtree,
+            )
         if mfa:
             auth.enrol_fixed_key(actor=actor, user=user, key_hex=demo_key(username))
         return user

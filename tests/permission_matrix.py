@@ -81,8 +81,18 @@ PLACEMENT: dict[str, str] = {"system_admin": "MOI", "auditor": "MOI", "donor_off
 OTHER_UNIT = "BGD-MANSOUR"
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
-ENTRY_KEYS = {"route", "methods", "objects", "allowed", "data", "public", "signs_out", "note", "api",
-              "allowed_for"}  # fmt: skip
+ENTRY_KEYS = {
+    "route",
+    "methods",
+    "objects",
+    "allowed",
+    "data",
+    "public",
+    "signs_out",
+    "note",
+    "api",
+    "allowed_for",
+}
 ALLOWED_STATUS = {200, 302}
 API_ALLOWED_STATUS = {200, 201, 204}
 API_MODES = {"token", "session"}
@@ -187,10 +197,17 @@ def _parse(entry: dict[str, Any], module: str, roles: set[str]) -> Route:
             raise ValueError(f"{where}: 'allowed_for' names {method!r}, which is not in 'methods'")
         allowed_for[method.upper()] = _allowed_map(raw, objects, roles, f"{where} [{method}]")
     return Route(
-        name=entry["route"], methods=methods, objects=objects, allowed=allowed, data=entry.get("data"),
-        public=public, signs_out=bool(entry.get("signs_out", False)), module=module, api=api,
+        name=entry["route"],
+        methods=methods,
+        objects=objects,
+        allowed=allowed,
+        data=entry.get("data"),
+        public=public,
+        signs_out=bool(entry.get("signs_out", False)),
+        module=module,
+        api=api,
         allowed_for=allowed_for,
-    )  # fmt: skip
+    )
 
 
 def matrix_modules() -> list[Any]:

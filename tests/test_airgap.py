@@ -262,8 +262,11 @@ def test_swagger_ui_is_told_not_to_call_its_online_validator():
     ]
     if not bundles:
         return  # no Swagger UI shipped: nothing to switch off
-    starters = [path for name, path in _dalil_static_files()
-                if name.endswith(".js") and "SwaggerUIBundle(" in path.read_text(encoding="utf-8")]  # fmt: skip
+    starters = [
+        path
+        for name, path in _dalil_static_files()
+        if name.endswith(".js") and "SwaggerUIBundle(" in path.read_text(encoding="utf-8")
+    ]
     assert starters, "Swagger UI is shipped but nothing starts it?"
     for path in starters:
         assert re.search(r"validatorUrl\s*:\s*null", path.read_text(encoding="utf-8")), (

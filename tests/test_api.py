@@ -164,13 +164,21 @@ def test_a_signed_in_session_creates_a_token_through_the_api_with_csrf(karada, c
     page = session.get(reverse("api:docs"))
     assert page.status_code == 200
     csrf = page.context["csrf_token"]
-    made = session.post("/api/v1/tokens/", {"name": "x", "days": 365}, content_type="application/json",
-                        HTTP_X_CSRFTOKEN=str(csrf))  # fmt: skip
+    made = session.post(
+        "/api/v1/tokens/",
+        {"name": "x", "days": 365},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=str(csrf),
+    )
     assert made.status_code == 201, made.content
     assert made.json()["secret"].startswith("dalil_")
     assert api(made.json()["secret"]).get("/api/v1/me/").status_code == 200
-    too_long = session.post("/api/v1/tokens/", {"name": "x", "days": 366}, content_type="application/json",
-                            HTTP_X_CSRFTOKEN=str(csrf))  # fmt: skip
+    too_long = session.post(
+        "/api/v1/tokens/",
+        {"name": "x", "days": 366},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=str(csrf),
+    )
     assert "days" in assert_problem(too_long, 400)["errors"]
     assert actions_since(since) == ["api.token_created"]
 
@@ -300,8 +308,11 @@ def test_a_write_body_with_an_unknown_field_is_refused_and_nothing_is_written(ad
     target = make_user("officer.karada")
     client = api(issue(admin))
     since = last_seq()
-    response = client.patch("/api/v1/users/officer.karada/", {"full_name": "اسم", "unit": "MOI", "is_admin": True},
-                            content_type="application/json")  # fmt: skip
+    response = client.patch(
+        "/api/v1/users/officer.karada/",
+        {"full_name": "اسم", "unit": "MOI", "is_admin": True},
+        content_type="application/json",
+    )
     body = assert_problem(response, 400)
     assert set(body["errors"]) == {"unit", "is_admin"}
     target.refresh_from_db()
@@ -310,8 +321,11 @@ def test_a_write_body_with_an_unknown_field_is_refused_and_nothing_is_written(ad
         "/api/v1/users/officer.karada/", {"is_active": "perhaps"}, content_type="application/json"
     )
     assert "is_active" in assert_problem(wrong_type, 400)["errors"]
-    created = client.post("/api/v1/units/", {"parent": "BGD-POL", "code": "BGD-X", "kind": "station",
-                                            "name_ar": "س", "path": "/MOI/"}, content_type="application/json")  # fmt: skip
+    created = client.post(
+        "/api/v1/units/",
+        {"parent": "BGD-POL", "code": "BGD-X", "kind": "station", "name_ar": "س", "path": "/MOI/"},
+        content_type="application/json",
+    )
     assert set(assert_problem(created, 400)["errors"]) == {"path"}
     assert actions_since(since) == []
 
@@ -356,8 +370,16 @@ def test_without_accept_language_the_users_own_language_is_used(make_user):
 def test_unit_create_under_a_managed_parent_is_one_ledger_entry(admin):
     client = api(issue(admin))
     since = last_seq()
-    response = client.post("/api/v1/units/", {"parent": "BGD-POL", "code": "BGD-ADHAMIYA", "kind": "station",
-                                             "name_ar": "مركز شرطة الأعظمية"}, content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/units/",
+        {
+            "parent": "BGD-POL",
+            "code": "BGD-ADHAMIYA",
+            "kind": "station",
+            "name_ar": "مركز شرطة الأعظمية",
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     assert response.json()["path"] == "/MOI/BGD-POL/BGD-ADHAMIYA/"
     assert response.json()["governorate"] == "IQ-BG"
@@ -365,16 +387,22 @@ def test_unit_create_under_a_managed_parent_is_one_ledger_entry(admin):
     assert [(e.action, e.source, e.actor_id) for e in entries] == [
         ("accounts.unit_created", "api", admin.pk)
     ]
-    again = client.post("/api/v1/units/", {"parent": "BGD-POL", "code": "BGD-ADHAMIYA", "kind": "station",
-                                          "name_ar": "س"}, content_type="application/json")  # fmt: skip
+    again = client.post(
+        "/api/v1/units/",
+        {"parent": "BGD-POL", "code": "BGD-ADHAMIYA", "kind": "station", "name_ar": "س"},
+        content_type="application/json",
+    )
     assert "code" in assert_problem(again, 400)["errors"]
 
 
 def test_unit_create_under_a_parent_you_do_not_manage_is_not_found(karada):
     client = api(issue(karada))
     since = last_seq()
-    response = client.post("/api/v1/units/", {"parent": "BGD-KARADA", "code": "BGD-K2", "kind": "unit",
-                                             "name_ar": "س"}, content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/units/",
+        {"parent": "BGD-KARADA", "code": "BGD-K2", "kind": "unit", "name_ar": "س"},
+        content_type="application/json",
+    )
     assert_problem(response, 404)
     assert actions_since(since) == ["access.denied"]
 
@@ -383,16 +411,20 @@ def test_user_update_changes_the_user_through_the_service(admin, make_user, kara
     make_user("officer.karada")
     client = api(issue(admin))
     since = last_seq()
-    response = client.patch("/api/v1/users/officer.karada/", {"full_name_latin": "Haider Ali", "language": "en"},
-                            content_type="application/json")  # fmt: skip
+    response = client.patch(
+        "/api/v1/users/officer.karada/",
+        {"full_name_latin": "Haider Ali", "language": "en"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     assert response.json()["full_name_latin"] == "Haider Ali"
     assert actions_since(since) == ["accounts.user_changed"]
     # A commander sees the user but does not manage users: refused like a missing user.
     commander = api(issue(karada))
     since = last_seq()
-    refused = commander.patch("/api/v1/users/officer.karada/", {"badge_number": "7"},
-                                       content_type="application/json")  # fmt: skip
+    refused = commander.patch(
+        "/api/v1/users/officer.karada/", {"badge_number": "7"}, content_type="application/json"
+    )
     assert_problem(refused, 404)
     assert actions_since(since) == ["access.denied"]
 
@@ -413,10 +445,14 @@ def test_the_permission_matrix_catches_a_wrong_api_declaration(tree, make_user):
     assert right.anonymous == 1 + 2 + 2 and right.refused > 0
     wrong = {
         # The ledger offered to an investigator, and denied to the auditor.
-        "api:entry-list": dataclasses.replace(routes["api:entry-list"], allowed={"page": frozenset({"investigator"})}),
+        "api:entry-list": dataclasses.replace(
+            routes["api:entry-list"], allowed={"page": frozenset({"investigator"})}
+        ),
         # Unit creation offered to a commander.
-        "api:unit-list": dataclasses.replace(routes["api:unit-list"], allowed_for={"POST": {"page": frozenset({"commander"})}}),
-    }  # fmt: skip
+        "api:unit-list": dataclasses.replace(
+            routes["api:unit-list"], allowed_for={"POST": {"page": frozenset({"commander"})}}
+        ),
+    }
     caught = pm.run(world, wrong)
     assert any(
         "GET api:entry-list [page] as auditor" in f and "expected a 404 problem, got 200" in f

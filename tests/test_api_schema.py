@@ -37,13 +37,22 @@ def test_the_schema_is_valid_openapi_3_without_warnings():
     schema = yaml.safe_load(generated_schema())
     assert schema["openapi"].startswith("3.")
     paths = schema["paths"]
-    assert {"/api/v1/me/", "/api/v1/units/", "/api/v1/units/{code}/", "/api/v1/users/{username}/",
-            "/api/v1/roles/", "/api/v1/ledger/", "/api/v1/ledger/{seq}/", "/api/v1/tokens/",
-            "/api/v1/tokens/{id}/revoke/"} <= set(paths)  # fmt: skip
+    assert {
+        "/api/v1/me/",
+        "/api/v1/units/",
+        "/api/v1/units/{code}/",
+        "/api/v1/users/{username}/",
+        "/api/v1/roles/",
+        "/api/v1/ledger/",
+        "/api/v1/ledger/{seq}/",
+        "/api/v1/tokens/",
+        "/api/v1/tokens/{id}/revoke/",
+    } <= set(paths)
     assert schema["components"]["securitySchemes"]["bearerAuth"] == {
-        "type": "http", "scheme": "bearer",
+        "type": "http",
+        "scheme": "bearer",
         "description": "A personal API token from the page “My API tokens”.",
-    }  # fmt: skip
+    }
     # Every operation documents its problems.
     for path, item in paths.items():
         for method, op in item.items():
@@ -152,16 +161,23 @@ def test_every_operation_conforms_to_the_schema_and_never_answers_5xx(
     assert len(operations) >= 12
     # No 5xx, and every response (status, content type, headers, body) is what the schema says;
     # plus: a request without credentials is refused, and a method the schema does not list gets 405.
-    conformance = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
-                   checks.response_headers_conformance, checks.response_schema_conformance, checks.ignored_auth,
-                   checks.unsupported_method]  # fmt: skip
+    conformance = [
+        checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_headers_conformance,
+        checks.response_schema_conformance,
+        checks.ignored_auth,
+        checks.unsupported_method,
+    ]
     failures: list[str] = []
     calls = 0
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @hypothesis_settings(max_examples=20, deadline=None, database=None,
-                             suppress_health_check=list(HealthCheck))  # fmt: skip
+        @hypothesis_settings(
+            max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def check(case: Any) -> None:
             nonlocal calls
             calls += 1

@@ -31,9 +31,13 @@ HOOKS: dict[str, Any] = {}
 # --- Job kinds used only by these tests ------------------------------------------------------------
 def _new_unit(job: Any, code: str, parent: str) -> Unit:
     return account_services.unit_create(
-        actor=job.actor, parent=Unit.objects.get(code=parent), code=code, kind="station",
-        name_ar=f"وحدة {code}", name_en=f"Unit {code}",
-    )  # fmt: skip
+        actor=job.actor,
+        parent=Unit.objects.get(code=parent),
+        code=code,
+        kind="station",
+        name_ar=f"وحدة {code}",
+        name_en=f"Unit {code}",
+    )
 
 
 @job_type("testjobs.write_then_fail", "test: write, then fail")
@@ -86,8 +90,11 @@ def _no_hooks():
 
 
 def _actions(job: Job) -> list[str]:
-    return list(Entry.objects.filter(target_type="jobs.job", target_id=str(job.pk))
-                .order_by("seq").values_list("action", flat=True))  # fmt: skip
+    return list(
+        Entry.objects.filter(target_type="jobs.job", target_id=str(job.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
 
 
 # --- Framework ------------------------------------------------------------------------------------
@@ -308,8 +315,12 @@ def test_another_users_job_is_404_and_the_refusal_is_on_the_ledger(make_user, cl
     stranger = make_user("badr")
     job = services.enqueue(actor=owner, kind="jobs.demo", n=2, pause=0)
     c = client_for(stranger)
-    for name, method in [("jobs:detail", "get"), ("jobs:progress", "get"), ("jobs:cancel", "post"),
-                         ("jobs:retry", "post")]:  # fmt: skip
+    for name, method in [
+        ("jobs:detail", "get"),
+        ("jobs:progress", "get"),
+        ("jobs:cancel", "post"),
+        ("jobs:retry", "post"),
+    ]:
         before = Entry.objects.count()
         assert getattr(c, method)(reverse(name, args=[job.pk])).status_code == 404, name
         assert list(Entry.objects.filter(seq__gt=before).values_list("action", flat=True)) == [

@@ -62,12 +62,21 @@ def footer_words(data: bytes, tmp_path: Path) -> list[list[str]]:
     pages = []
     for page in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', out, re.S):
         bottom = float(page.group(2)) - 20 / 25.4 * 72  # the 20 mm bottom margin
-        words = [(float(x), w) for x, y, w in re.findall(
-            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>', page.group(3))
-            if float(y) > bottom]  # fmt: skip
+        words = [
+            (float(x), w)
+            for x, y, w in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">([^<]*)</word>',
+                page.group(3),
+            )
+            if float(y) > bottom
+        ]
         # -bbox gives each word's characters in visual order: an Arabic word comes out reversed.
-        pages.append([w[::-1] if _ARABIC.search(w) else w
-                      for _, w in sorted(((x, _BIDI.sub("", w)) for x, w in words), reverse=True)])  # fmt: skip
+        pages.append(
+            [
+                w[::-1] if _ARABIC.search(w) else w
+                for _, w in sorted(((x, _BIDI.sub("", w)) for x, w in words), reverse=True)
+            ]
+        )
     return pages
 
 
@@ -87,9 +96,14 @@ def station(tree, make_user):
     admin = make_user("adm.moi", unit="MOI", role="system_admin", at="MOI")
     account_services.unit_update(actor=admin, unit=tree["BGD-POL"], name_ar=ISSUER_AR)
     unit = account_services.unit_create(
-        actor=System("test"), parent=tree["BGD-POL"], code="BGD-ZAFARANIYA", kind="station",
-        name_ar=ARABIC_NAME, name_en="Zafaraniya police station", governorate=tree["BGD-POL"].governorate,
-    )  # fmt: skip
+        actor=System("test"),
+        parent=tree["BGD-POL"],
+        code="BGD-ZAFARANIYA",
+        kind="station",
+        name_ar=ARABIC_NAME,
+        name_en="Zafaraniya police station",
+        governorate=tree["BGD-POL"].governorate,
+    )
     for i in range(14):
         unit = account_services.unit_update(
             actor=admin, unit=unit, name_en=f"Zafaraniya police station ({i})"
@@ -104,9 +118,14 @@ def commander(make_user):
 
 
 def extract_url(obj) -> str:
-    return reverse("reports:ledger_extract", kwargs={
-        "app_label": obj._meta.app_label, "model": obj._meta.model_name, "pk": obj.pk,
-    })  # fmt: skip
+    return reverse(
+        "reports:ledger_extract",
+        kwargs={
+            "app_label": obj._meta.app_label,
+            "model": obj._meta.model_name,
+            "pk": obj.pk,
+        },
+    )
 
 
 def test_ledger_extract_prints_arabic_names_number_every_hash_and_page_count(
@@ -135,8 +154,10 @@ def test_ledger_extract_prints_arabic_names_number_every_hash_and_page_count(
             registry.label("accounts.unit_created"),
             registry.label("accounts.unit_changed"),
         )
-        page_line = [translation.gettext("Page %(n)s of %(total)s") % {"n": n, "total": pages}
-                     for n in range(1, pages + 1)]  # fmt: skip
+        page_line = [
+            translation.gettext("Page %(n)s of %(total)s") % {"n": n, "total": pages}
+            for n in range(1, pages + 1)
+        ]
         title = translation.gettext("Ledger extract")
     assert ARABIC_NAME in text  # data: the record's Arabic name, shaped and in logical order
     assert (
@@ -265,12 +286,15 @@ def test_an_out_of_scope_record_is_not_found_and_consumes_no_number(tree, make_u
     assert ok["Content-Disposition"].endswith(f'DOC-BGD-KARADA-{this_year()}-000001.pdf"')
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"app_label": "accounts", "model": "nosuchmodel", "pk": "1"},
-    {"app_label": "audit", "model": "entry", "pk": "1"},  # a model without an access policy
-    {"app_label": "accounts", "model": "unit", "pk": "not-a-number"},
-    {"app_label": "accounts", "model": "unit", "pk": "999999"},
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"app_label": "accounts", "model": "nosuchmodel", "pk": "1"},
+        {"app_label": "audit", "model": "entry", "pk": "1"},  # a model without an access policy
+        {"app_label": "accounts", "model": "unit", "pk": "not-a-number"},
+        {"app_label": "accounts", "model": "unit", "pk": "999999"},
+    ],
+)
 def test_unknown_models_unpoliced_models_and_bad_keys_are_not_found(kwargs, commander, client_for):
     response = client_for(commander).get(reverse("reports:ledger_extract", kwargs=kwargs))
     assert response.status_code == 404
@@ -279,8 +303,13 @@ def test_unknown_models_unpoliced_models_and_bad_keys_are_not_found(kwargs, comm
 
 
 def test_a_user_record_has_a_ledger_extract_too(make_user, client_for, tmp_path):
-    officer = make_user("inv.self", unit="BGD-KARADA", role="investigator", at="BGD-KARADA",
-                        full_name="علي حسين الموسوي")  # fmt: skip
+    officer = make_user(
+        "inv.self",
+        unit="BGD-KARADA",
+        role="investigator",
+        at="BGD-KARADA",
+        full_name="علي حسين الموسوي",
+    )
     response = client_for(officer).get(extract_url(officer))
     assert response.status_code == 200
     assert "علي حسين الموسوي" in pdf_text(response.content, tmp_path)
@@ -345,8 +374,11 @@ def test_weasyprint_fetches_only_data_uris_and_our_static_files():
 
 def test_a_document_that_asks_for_a_remote_resource_is_refused_not_fetched():
     fetcher = pdf.LocalFetcher()
-    html = HTML(string='<img src="http://192.0.2.1/tracker.png"><p>x</p>', base_url=pdf.base_url(),
-                url_fetcher=fetcher)  # fmt: skip
+    html = HTML(
+        string='<img src="http://192.0.2.1/tracker.png"><p>x</p>',
+        base_url=pdf.base_url(),
+        url_fetcher=fetcher,
+    )
     from weasyprint.urls import FatalURLFetchingError
 
     with pytest.raises(FatalURLFetchingError):

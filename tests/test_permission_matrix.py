@@ -57,8 +57,16 @@ def test_a_declaration_naming_an_unknown_role_or_class_is_rejected():
     with pytest.raises(ValueError, match="unknown roles"):
         pm._parse({"route": "x:y", "methods": ("GET",), "allowed": {"wizard"}}, "t", roles)
     with pytest.raises(ValueError, match="differ"):
-        pm._parse({"route": "x:y", "methods": ("GET",), "objects": {"own": lambda w, me: {}},
-                   "allowed": {"other": set()}}, "t", roles)  # fmt: skip
+        pm._parse(
+            {
+                "route": "x:y",
+                "methods": ("GET",),
+                "objects": {"own": lambda w, me: {}},
+                "allowed": {"other": set()},
+            },
+            "t",
+            roles,
+        )
     with pytest.raises(ValueError, match="say which roles"):
         pm._parse({"route": "x:y", "methods": ("GET",)}, "t", roles)
     with pytest.raises(ValueError, match="unknown keys"):
@@ -82,10 +90,15 @@ def test_every_route_answers_every_role_and_object_class_as_declared(tree, make_
     # The harness itself notices a wrong declaration: deny the administrator a page they can open,
     # and give an investigator the auditor's ledger instead.
     wrong = {
-        "admin:unit_edit": dataclasses.replace(routes["admin:unit_edit"], methods=("GET",),
-                                               allowed={"own": frozenset(), "other": frozenset()}),
-        "audit:ledger": dataclasses.replace(routes["audit:ledger"], allowed={"page": frozenset({"investigator"})}),
-    }  # fmt: skip
+        "admin:unit_edit": dataclasses.replace(
+            routes["admin:unit_edit"],
+            methods=("GET",),
+            allowed={"own": frozenset(), "other": frozenset()},
+        ),
+        "audit:ledger": dataclasses.replace(
+            routes["audit:ledger"], allowed={"page": frozenset({"investigator"})}
+        ),
+    }
     caught = pm.run(world, wrong)
     # The administrator's edit page (own and other unit) and the auditor's ledger, now refused.
     assert caught.unexpected_2xx == 3
@@ -124,13 +137,18 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(tree, make_user
         builder = next(iter(route.objects.values()))
         url = reverse(route.name, kwargs=builder(world, actor or world.anonymous_stand_in))
         data = route.data(world, actor) if route.data else {}
-        client = (pm.signed_in_client(actor, enforce_csrf_checks=True) if actor
-                  else Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True))  # fmt: skip
+        client = (
+            pm.signed_in_client(actor, enforce_csrf_checks=True)
+            if actor
+            else Client(HTTP_HOST="127.0.0.1", enforce_csrf_checks=True)
+        )
         before = Entry.objects.count()
         refused = client.post(url, data)
         if refused.status_code != 403 or Entry.objects.count() != before:
-            problems.append(f"POST {route.name} without a token: {refused.status_code}, "
-                            f"{Entry.objects.count() - before} ledger entries")  # fmt: skip
+            problems.append(
+                f"POST {route.name} without a token: {refused.status_code}, "
+                f"{Entry.objects.count() - before} ledger entries"
+            )
             continue
         # The same request with a token gets through the CSRF check (so the 403 above was CSRF's).
         token = _get_new_csrf_string()
@@ -150,34 +168,103 @@ def _admin_writes(tree: dict[str, Any], make_user: Any) -> dict[str, tuple[str, 
 
     target = make_user("target.karada", unit="BGD-KARADA", role="investigator")
     LoginFailure.objects.create(username=target.username)
-    held = access_services.assignment_grant(actor=System("test"), user=target, role=Role.objects.get(code="instructor"),
-                                            unit=tree["BGD-KARADA"])  # fmt: skip
+    held = access_services.assignment_grant(
+        actor=System("test"),
+        user=target,
+        role=Role.objects.get(code="instructor"),
+        unit=tree["BGD-KARADA"],
+    )
     gov = tree["BGD-KARADA"].governorate_id
     return {
-        "create unit": ("accounts.unit_created", reverse("admin:unit_create", args=["BGD-POL"]),
-                        {"code": "BGD-ADHAMIYA", "kind": "station", "name_ar": "مركز شرطة الأعظمية", "governorate": gov}),
-        "edit unit": ("accounts.unit_changed", reverse("admin:unit_edit", args=["BGD-KARADA"]),
-                      {"kind": "station", "name_ar": "مركز شرطة الكرادة الشرقية", "name_en": "Unit BGD-KARADA",
-                       "governorate": gov, "is_active": "on"}),
-        "create user": ("accounts.user_created", reverse("admin:user_create", args=["BGD-KARADA"]),
-                        {"username": "new.officer", "full_name": "ضابط جديد", "language": "ar",
-                         "password": "Tigris-river-lantern-42"}),
-        "edit user": ("accounts.user_changed", reverse("admin:user_edit", args=[target.username]),
-                      {"full_name": "اسم جديد", "language": "en", "is_active": "on"}),
-        "unlock": ("accounts.user_unlocked", reverse("admin:user_unlock", args=[target.username]), {}),
-        "reset MFA": ("accounts.mfa_reset", reverse("admin:user_mfa_reset", args=[target.username]), {}),
-        "grant role": ("access.assignment_granted", reverse("admin:user_assign", args=[target.username]),
-                       {"role": Role.objects.get(code="analyst").pk, "unit": tree["BGD-KARADA"].pk, "include_subtree": "on"}),
-        "revoke role": ("access.assignment_revoked", reverse("admin:assignment_revoke", args=[held.pk]), {}),
-        "create role": ("access.role_created", reverse("admin:role_create"),
-                        {"code": "records_clerk", "name_ar": "موظف السجلات", "permissions": ["accounts.unit.view"]}),
-        "edit role": ("access.role_changed", reverse("admin:role_edit", args=["instructor"]),
-                      {"name_ar": "مدرب", "permissions": ["accounts.unit.view", "accounts.user.view"]}),
-    }  # fmt: skip
+        "create unit": (
+            "accounts.unit_created",
+            reverse("admin:unit_create", args=["BGD-POL"]),
+            {
+                "code": "BGD-ADHAMIYA",
+                "kind": "station",
+                "name_ar": "مركز شرطة الأعظمية",
+                "governorate": gov,
+            },
+        ),
+        "edit unit": (
+            "accounts.unit_changed",
+            reverse("admin:unit_edit", args=["BGD-KARADA"]),
+            {
+                "kind": "station",
+                "name_ar": "مركز شرطة الكرادة الشرقية",
+                "name_en": "Unit BGD-KARADA",
+                "governorate": gov,
+                "is_active": "on",
+            },
+        ),
+        "create user": (
+            "accounts.user_created",
+            reverse("admin:user_create", args=["BGD-KARADA"]),
+            {
+                "username": "new.officer",
+                "full_name": "ضابط جديد",
+                "language": "ar",
+                "password": "Tigris-river-lantern-42",
+            },
+        ),
+        "edit user": (
+            "accounts.user_changed",
+            reverse("admin:user_edit", args=[target.username]),
+            {"full_name": "اسم جديد", "language": "en", "is_active": "on"},
+        ),
+        "unlock": (
+            "accounts.user_unlocked",
+            reverse("admin:user_unlock", args=[target.username]),
+            {},
+        ),
+        "reset MFA": (
+            "accounts.mfa_reset",
+            reverse("admin:user_mfa_reset", args=[target.username]),
+            {},
+        ),
+        "grant role": (
+            "access.assignment_granted",
+            reverse("admin:user_assign", args=[target.username]),
+            {
+                "role": Role.objects.get(code="analyst").pk,
+                "unit": tree["BGD-KARADA"].pk,
+                "include_subtree": "on",
+            },
+        ),
+        "revoke role": (
+            "access.assignment_revoked",
+            reverse("admin:assignment_revoke", args=[held.pk]),
+            {},
+        ),
+        "create role": (
+            "access.role_created",
+            reverse("admin:role_create"),
+            {
+                "code": "records_clerk",
+                "name_ar": "موظف السجلات",
+                "permissions": ["accounts.unit.view"],
+            },
+        ),
+        "edit role": (
+            "access.role_changed",
+            reverse("admin:role_edit", args=["instructor"]),
+            {"name_ar": "مدرب", "permissions": ["accounts.unit.view", "accounts.user.view"]},
+        ),
+    }
 
 
-ADMIN_WRITES = ["create unit", "edit unit", "create user", "edit user", "unlock", "reset MFA", "grant role",
-                "revoke role", "create role", "edit role"]  # fmt: skip
+ADMIN_WRITES = [
+    "create unit",
+    "edit unit",
+    "create user",
+    "edit user",
+    "unlock",
+    "reset MFA",
+    "grant role",
+    "revoke role",
+    "create role",
+    "edit role",
+]
 
 
 @pytest.mark.parametrize("write", ADMIN_WRITES)

@@ -115,12 +115,15 @@ def test_two_writers_queue_instead_of_failing_with_database_locked():
 
 @sqlite_only
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("statement,error_id", [
-    ("PRAGMA synchronous=NORMAL", "dalil.E003"),
-    ("PRAGMA foreign_keys=OFF", "dalil.E004"),
-    ("PRAGMA journal_mode=DELETE", "dalil.E002"),
-    ("PRAGMA busy_timeout=100", "dalil.E005"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement,error_id",
+    [
+        ("PRAGMA synchronous=NORMAL", "dalil.E003"),
+        ("PRAGMA foreign_keys=OFF", "dalil.E004"),
+        ("PRAGMA journal_mode=DELETE", "dalil.E002"),
+        ("PRAGMA busy_timeout=100", "dalil.E005"),
+    ],
+)
 def test_the_startup_check_reports_a_wrong_sqlite_pragma(statement, error_id):
     assert check_database(databases=["default"]) == []
     try:
@@ -159,8 +162,12 @@ def _manage(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProce
     clean |= {"DALIL_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(REPO / "src"), **env}
     return subprocess.run(
         [sys.executable, str(REPO / "manage.py"), *args],
-        cwd=tmp_path, env=clean, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _production_env() -> dict[str, str]:
@@ -191,10 +198,16 @@ def test_production_settings_force_tls_cookies_hsts_and_no_debug(tmp_path):
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
     assert values == {
-        "DEBUG": False, "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True, "SECURE_SSL_REDIRECT": True,
-        "SECURE_HSTS_SECONDS": 31536000, "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
-        "ALLOWED_HOSTS": ["dalil.example.iq"], "X_FRAME_OPTIONS": "DENY", "SECURE_CONTENT_TYPE_NOSNIFF": True,
-    }  # fmt: skip
+        "DEBUG": False,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_SSL_REDIRECT": True,
+        "SECURE_HSTS_SECONDS": 31536000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "ALLOWED_HOSTS": ["dalil.example.iq"],
+        "X_FRAME_OPTIONS": "DENY",
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+    }
 
 
 @pytest.mark.parametrize("key", [None, "", "too-short-" * 4])
@@ -258,11 +271,31 @@ def test_the_listed_bidi_controls_are_all_known():
     assert listed <= text.BIDI_CONTROLS
 
 
-@pytest.mark.parametrize("value", [
-    "ab cd", "ab\tcd", "ab\u00a0cd", "ab\u3000cd", "محمد", "unit-محمد", "ahmed٫1",
-    "\u0430dmin", "p\u0430ypal", "\u0410DMIN", "g\u03bfogle", "ad\u200bmin", "ad\ufeffmin",
-    "-leading-dash", ".hidden", "a/b", "a\\b", "a\x00b", "", "   ",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ab cd",
+        "ab\tcd",
+        "ab\u00a0cd",
+        "ab\u3000cd",
+        "محمد",
+        "unit-محمد",
+        "ahmed٫1",
+        "\u0430dmin",
+        "p\u0430ypal",
+        "\u0410DMIN",
+        "g\u03bfogle",
+        "ad\u200bmin",
+        "ad\ufeffmin",
+        "-leading-dash",
+        ".hidden",
+        "a/b",
+        "a\\b",
+        "a\x00b",
+        "",
+        "   ",
+    ],
+)
 def test_an_identifier_outside_the_ascii_rule_is_refused(value):
     with pytest.raises(ValidationError):
         text.clean_identifier(value)
@@ -278,10 +311,17 @@ def test_a_megabyte_identifier_is_refused_quickly_by_its_length(value):
     assert elapsed < 0.010, elapsed
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("١٢٣", "123"), ("۱۲۳", "123"), ("123", "123"), ("unit-٤٥", "unit-45"), ("BGD-۰۹", "BGD-09"),
-    ("ahmed.ali", "ahmed.ali"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("١٢٣", "123"),
+        ("۱۲۳", "123"),
+        ("123", "123"),
+        ("unit-٤٥", "unit-45"),
+        ("BGD-۰۹", "BGD-09"),
+        ("ahmed.ali", "ahmed.ali"),
+    ],
+)
 def test_arabic_indic_and_persian_digits_become_ascii(value, expected):
     assert text.clean_identifier(value) == expected
     assert text.normalize_digits(value) == expected

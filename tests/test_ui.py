@@ -306,8 +306,13 @@ def test_pagination_keeps_the_filters_and_the_sort_order(make_user, client_for, 
     admin = make_user("pages.admin", unit="MOI", role="system_admin", language="en")
     actor = System("test")
     for i in range(52):
-        services.unit_create(actor=actor, parent=tree["BGD-POL"], code=f"BGD-S{i:02d}", kind="station",
-                             name_ar=f"مخفر {i}")  # fmt: skip
+        services.unit_create(
+            actor=actor,
+            parent=tree["BGD-POL"],
+            code=f"BGD-S{i:02d}",
+            kind="station",
+            name_ar=f"مخفر {i}",
+        )
     client = client_for(admin)
 
     first = client.get(

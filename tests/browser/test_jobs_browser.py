@@ -72,8 +72,11 @@ def test_user_starts_the_demo_job_and_watches_the_progress_bar_reach_100_percent
         assert gettext("Succeeded") in page.locator(".job-progress").first.inner_text()
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert not csp_violations, csp_violations
-    assert list(Entry.objects.filter(target_type="jobs.job", target_id=str(job.pk))
-                .order_by("seq").values_list("action", flat=True)) == ["jobs.job_started", "jobs.job_succeeded"]  # fmt: skip
+    assert list(
+        Entry.objects.filter(target_type="jobs.job", target_id=str(job.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    ) == ["jobs.job_started", "jobs.job_succeeded"]
 
     page.screenshot(path=str(screenshots / "jobs-ar.png"), full_page=True)
     assert (screenshots / "jobs-ar.png").stat().st_size > 10_000

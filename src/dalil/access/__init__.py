@@ -21,7 +21,21 @@ from .door import (
 )
 
 __all__ = [
-    "Anywhere", "Denied", "Member", "Policy", "UnitGrant", "break_glass_open", "can", "explain", "forget",
-    "get_or_404", "has_permission", "register_permission", "register_policy", "require",
-    "require_permission", "scope", "units_with",
-]  # fmt: skip
+    "Anywhere",
+    "Denied",
+    "Member",
+    "Policy",
+    "UnitGrant",
+    "break_glass_open",
+    "can",
+    "explain",
+    "forget",
+    "get_or_404",
+    "has_permission",
+    "register_permission",
+    "register_policy",
+    "require",
+    "require_permission",
+    "scope",
+    "units_with",
+]

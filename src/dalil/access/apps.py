@@ -11,6 +11,12 @@ class AccessConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register("admin:role_list", _("Roles"), "access.role.view", order=82)
-        nav.register("access:break_glass_list", _("Break-glass"), "access.break_glass", "access.explain", order=91)
+        nav.register(
+            "access:break_glass_list",
+            _("Break-glass"),
+            "access.break_glass",
+            "access.explain",
+            order=91,
+        )
         nav.register("access:explain", _("Explain access"), "access.explain", order=92)
         from . import events, policies  # noqa: F401

@@ -138,13 +138,22 @@ class UnitGrant(Rule):
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
         out = []
-        value = type(obj)._default_manager.filter(pk=obj.pk).values_list(self.path_field, flat=True).first()
+        value = (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk)
+            .values_list(self.path_field, flat=True)
+            .first()
+        )
         for path, subtree, role, unit in grants_of(actor).by_permission.get(self.permission, []):
             if value and (value.startswith(path) if subtree else value == path):
                 out.append(
                     _("role “%(role)s” at %(unit)s%(below)s grants %(perm)s")
-                    % {"role": role, "unit": unit, "perm": self.permission,
-                       "below": _(" (and the units below it)") if subtree else ""}  # fmt: skip
+                    % {
+                        "role": role,
+                        "unit": unit,
+                        "perm": self.permission,
+                        "below": _(" (and the units below it)") if subtree else "",
+                    }
                 )
         return out
 
@@ -171,14 +180,16 @@ class Member(Rule):
     """Open objects whose `user_field` (a user FK or a many-to-many of users) is the actor."""
 
     user_field: str
-    label: str = "member"
+    label: str | Promise = "member"
 
     def q(self, actor: Any) -> Q:
         return Q(**{self.user_field: actor.pk}) if _is_user(actor) else Q(pk__in=[])
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
         qs = type(obj)._default_manager.filter(pk=obj.pk).filter(self.q(actor))
-        return [_("listed as %(what)s of this record") % {"what": self.label}] if qs.exists() else []
+        return (
+            [_("listed as %(what)s of this record") % {"what": self.label}] if qs.exists() else []
+        )
 
 
 class BreakGlassRule(Rule):
@@ -205,7 +216,10 @@ class BreakGlassRule(Rule):
             return []
         return [
             _("break-glass access until %(until)s: %(reason)s")
-            % {"until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"), "reason": grant.reason}
+            % {
+                "until": timezone.localtime(grant.expires_at).strftime("%Y-%m-%d %H:%M"),
+                "reason": grant.reason,
+            }
         ]
 
 
@@ -320,7 +334,9 @@ def break_glass_open(*, actor: Any, obj: Model, reason: str, minutes: int) -> An
         raise ValidationError(_("State the reason in at least 10 characters."))
     limit = settings.DALIL_BREAK_GLASS_MAX_SECONDS // 60
     if not 1 <= minutes <= limit:
-        raise ValidationError(_("Choose a duration between 1 and %(max)d minutes.") % {"max": limit})
+        raise ValidationError(
+            _("Choose a duration between 1 and %(max)d minutes.") % {"max": limit}
+        )
     now = timezone.now()
     with transaction.atomic():
         grant = BreakGlass.objects.create(

@@ -15,8 +15,12 @@ from .models import Role
 
 class AssignmentForm(BootstrapMixin, forms.Form):
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
-    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
-    include_subtree = forms.BooleanField(label=_("Also over the units below it"), required=False, initial=True)
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Unit"), queryset=Unit.objects.none()
+    )
+    include_subtree = forms.BooleanField(
+        label=_("Also over the units below it"), required=False, initial=True
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -25,15 +29,26 @@ class AssignmentForm(BootstrapMixin, forms.Form):
 
 class RoleForm(BootstrapMixin, forms.Form):
     code = IdentifierField(label=_("Code"), max_length=60)
-    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=150, validators=[validate_no_bidi])
-    name_ckb = forms.CharField(label=_("Name (Sorani)"), max_length=150, required=False, validators=[validate_no_bidi])
-    name_en = forms.CharField(label=_("Name (English)"), max_length=150, required=False, validators=[validate_no_bidi])
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    permissions = forms.MultipleChoiceField(label=_("Permissions"), widget=forms.CheckboxSelectMultiple, required=False)
+    name_ar = forms.CharField(
+        label=_("Name (Arabic)"), max_length=150, validators=[validate_no_bidi]
+    )
+    name_ckb = forms.CharField(
+        label=_("Name (Sorani)"), max_length=150, required=False, validators=[validate_no_bidi]
+    )
+    name_en = forms.CharField(
+        label=_("Name (English)"), max_length=150, required=False, validators=[validate_no_bidi]
+    )
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    permissions = forms.MultipleChoiceField(
+        label=_("Permissions"), widget=forms.CheckboxSelectMultiple, required=False
+    )
 
     def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["permissions"].choices = [(c, f"{p.label} ({c})") for c, p in sorted(door.PERMISSIONS.items())]  # type: ignore[attr-defined]
+        field: Any = self.fields["permissions"]
+        field.choices = [(c, f"{p.label} ({c})") for c, p in sorted(door.PERMISSIONS.items())]
         self.fields["permissions"].widget.attrs["class"] = "list-unstyled"
         if editing:
             del self.fields["code"]

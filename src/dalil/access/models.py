@@ -31,7 +31,9 @@ class RolePermission(models.Model):
     code = models.CharField(_("permission"), max_length=80)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["role", "code"], name="role_permission_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "code"], name="role_permission_unique")
+        ]
         verbose_name = _("role permission")
 
     def __str__(self) -> str:
@@ -42,11 +44,17 @@ class Assignment(models.Model):
     """A user holds a role at a unit, and (by default) over every unit below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="assignments",
         verbose_name=_("user"),
-    )  # fmt: skip
-    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("role"))
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit"))
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("role")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
+    )
     include_subtree = models.BooleanField(_("includes units below"), default=True)
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
@@ -79,10 +87,14 @@ class Compartment(models.Model):
 
 class Clearance(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clearances",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="clearances",
         verbose_name=_("user"),
-    )  # fmt: skip
-    compartment = models.ForeignKey(Compartment, on_delete=models.PROTECT, verbose_name=_("compartment"))
+    )
+    compartment = models.ForeignKey(
+        Compartment, on_delete=models.PROTECT, verbose_name=_("compartment")
+    )
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
 
     class Meta:
@@ -99,9 +111,11 @@ class BreakGlass(models.Model):
     """Emergency, time-limited access to one record, with a stated reason. Never edited."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="break_glass",
         verbose_name=_("user"),
-    )  # fmt: skip
+    )
     target_type = models.CharField(_("record type"), max_length=80)
     target_id = models.CharField(_("record id"), max_length=64)
     target_label = models.CharField(_("record"), max_length=200)
@@ -111,7 +125,9 @@ class BreakGlass(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "target_type", "expires_at"], name="breakglass_idx")]
+        indexes = [
+            models.Index(fields=["user", "target_type", "expires_at"], name="breakglass_idx")
+        ]
         verbose_name = _("break-glass access")
         verbose_name_plural = _("break-glass accesses")
 

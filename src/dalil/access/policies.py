@@ -19,5 +19,5 @@ register_policy(
     )
 )
 register_policy(
-    Policy(BreakGlass, {"view": [Anywhere(EXPLAIN), Member("user", label="holder")]})
+    Policy(BreakGlass, {"view": [Anywhere(EXPLAIN), Member("user", label=_("holder"))]})
 )

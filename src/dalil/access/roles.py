@@ -10,31 +10,107 @@ FILES = ["core.file.view", "core.file.upload"]
 
 # code: (Arabic, Sorani, English, permissions)
 ROLES: dict[str, tuple[str, str, str, list[str]]] = {
-    "system_admin": ("مدير النظام", "بەڕێوەبەری سیستەم", "System administrator", [
-        "accounts.unit.view", "accounts.unit.manage", "accounts.user.view", "accounts.user.manage",
-        "access.role.view", "access.role.manage", "access.assignment.manage", "jobs.job.view_all",
-    ]),
-    "auditor": ("مدقق", "وردبین", "Auditor", [
-        "audit.ledger.view", "audit.ledger.verify", "access.explain", "access.role.view",
-        "accounts.unit.view", "accounts.user.view",
-    ]),
-    "commander": ("آمر الوحدة", "فەرماندەی یەکە", "Commander / inspector", [
-        *CORE_READ, "accounts.user.view", "core.file.view", "access.break_glass",
-    ]),
+    "system_admin": (
+        "مدير النظام",
+        "بەڕێوەبەری سیستەم",
+        "System administrator",
+        [
+            "accounts.unit.view",
+            "accounts.unit.manage",
+            "accounts.user.view",
+            "accounts.user.manage",
+            "access.role.view",
+            "access.role.manage",
+            "access.assignment.manage",
+            "jobs.job.view_all",
+        ],
+    ),
+    "auditor": (
+        "مدقق",
+        "وردبین",
+        "Auditor",
+        [
+            "audit.ledger.view",
+            "audit.ledger.verify",
+            "access.explain",
+            "access.role.view",
+            "accounts.unit.view",
+            "accounts.user.view",
+        ],
+    ),
+    "commander": (
+        "آمر الوحدة",
+        "فەرماندەی یەکە",
+        "Commander / inspector",
+        [
+            *CORE_READ,
+            "accounts.user.view",
+            "core.file.view",
+            "access.break_glass",
+        ],
+    ),
     "investigator": ("محقق", "لێکۆڵەر", "Investigator", [*CORE_READ, *FILES]),
-    "scene_officer": ("ضابط مسرح الجريمة", "ئەفسەری شوێنی تاوان", "Crime-scene officer", [*CORE_READ, *FILES]),
-    "evidence_custodian": ("أمين المبرزات الجرمية", "پارێزەری بەڵگەکان", "Evidence custodian", [*CORE_READ, *FILES]),
-    "lab_examiner": ("خبير أدلة جنائية", "شارەزای تاقیگە", "Forensic examiner", [*CORE_READ, *FILES]),
-    "lab_supervisor": ("مشرف المختبر", "سەرپەرشتیاری تاقیگە", "Lab supervisor", [*CORE_READ, *FILES, "accounts.user.view"]),
-    "analyst": ("محلل معلومات جنائية", "شیکەرەوەی زانیاری تاوان", "Criminal-intelligence analyst", [*CORE_READ, *FILES]),
-    "ia_investigator": ("محقق الشؤون الداخلية", "لێکۆڵەری کاروباری ناوخۆ", "Internal-affairs investigator", [*CORE_READ, *FILES]),
-    "ia_commander": ("آمر الشؤون الداخلية", "فەرماندەی کاروباری ناوخۆ", "Internal-affairs commander", [
-        *CORE_READ, *FILES, "accounts.user.view", "access.clearance.manage",
-    ]),
-    "training_manager": ("مدير التدريب", "بەڕێوەبەری ڕاهێنان", "Training manager", [*CORE_READ, "accounts.user.view"]),
+    "scene_officer": (
+        "ضابط مسرح الجريمة",
+        "ئەفسەری شوێنی تاوان",
+        "Crime-scene officer",
+        [*CORE_READ, *FILES],
+    ),
+    "evidence_custodian": (
+        "أمين المبرزات الجرمية",
+        "پارێزەری بەڵگەکان",
+        "Evidence custodian",
+        [*CORE_READ, *FILES],
+    ),
+    "lab_examiner": (
+        "خبير أدلة جنائية",
+        "شارەزای تاقیگە",
+        "Forensic examiner",
+        [*CORE_READ, *FILES],
+    ),
+    "lab_supervisor": (
+        "مشرف المختبر",
+        "سەرپەرشتیاری تاقیگە",
+        "Lab supervisor",
+        [*CORE_READ, *FILES, "accounts.user.view"],
+    ),
+    "analyst": (
+        "محلل معلومات جنائية",
+        "شیکەرەوەی زانیاری تاوان",
+        "Criminal-intelligence analyst",
+        [*CORE_READ, *FILES],
+    ),
+    "ia_investigator": (
+        "محقق الشؤون الداخلية",
+        "لێکۆڵەری کاروباری ناوخۆ",
+        "Internal-affairs investigator",
+        [*CORE_READ, *FILES],
+    ),
+    "ia_commander": (
+        "آمر الشؤون الداخلية",
+        "فەرماندەی کاروباری ناوخۆ",
+        "Internal-affairs commander",
+        [
+            *CORE_READ,
+            *FILES,
+            "accounts.user.view",
+            "access.clearance.manage",
+        ],
+    ),
+    "training_manager": (
+        "مدير التدريب",
+        "بەڕێوەبەری ڕاهێنان",
+        "Training manager",
+        [*CORE_READ, "accounts.user.view"],
+    ),
     "instructor": ("مدرب", "ڕاهێنەر", "Instructor", [*CORE_READ]),
-    "donor_officer": ("موظف برنامج المانحين", "فەرمانبەری بەرنامەی بەخشەران", "Donor programme officer", []),
-}  # fmt: skip
+    "donor_officer": (
+        "موظف برنامج المانحين",
+        "فەرمانبەری بەرنامەی بەخشەران",
+        "Donor programme officer",
+        [],
+    ),
+}
 
 COMPARTMENTS = {
     "internal_affairs": ("الشؤون الداخلية", "کاروباری ناوخۆ", "Internal affairs"),
@@ -48,8 +124,14 @@ def sync(apps: Any) -> None:
     RolePermission = apps.get_model("access", "RolePermission")
     Compartment = apps.get_model("access", "Compartment")
     for code, (ar, ckb, en, perms) in ROLES.items():
-        role, _ = Role.objects.get_or_create(code=code, defaults={"name_ar": ar, "name_ckb": ckb, "name_en": en})
+        role, _ = Role.objects.get_or_create(
+            code=code, defaults={"name_ar": ar, "name_ckb": ckb, "name_en": en}
+        )
         have = set(RolePermission.objects.filter(role=role).values_list("code", flat=True))
-        RolePermission.objects.bulk_create([RolePermission(role=role, code=p) for p in perms if p not in have])
+        RolePermission.objects.bulk_create(
+            [RolePermission(role=role, code=p) for p in perms if p not in have]
+        )
     for code, (ar, ckb, en) in COMPARTMENTS.items():
-        Compartment.objects.get_or_create(code=code, defaults={"name_ar": ar, "name_ckb": ckb, "name_en": en})
+        Compartment.objects.get_or_create(
+            code=code, defaults={"name_ar": ar, "name_ckb": ckb, "name_en": en}
+        )

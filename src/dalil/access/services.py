@@ -23,9 +23,15 @@ def _check_codes(codes: set[str]) -> None:
 
 
 def role_create(
-    *, actor: Any, code: str, name_ar: str, name_en: str = "", name_ckb: str = "",
-    description: str = "", permissions: set[str] | None = None,
-) -> Role:  # fmt: skip
+    *,
+    actor: Any,
+    code: str,
+    name_ar: str,
+    name_en: str = "",
+    name_ckb: str = "",
+    description: str = "",
+    permissions: set[str] | None = None,
+) -> Role:
     if not isinstance(actor, System):
         door.require_permission(actor, "access.role.manage")
     permissions = set(permissions or ())
@@ -33,12 +39,20 @@ def role_create(
     if Role.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A role with this code already exists.")})
     with transaction.atomic():
-        role = Role(code=code, name_ar=name_ar, name_en=name_en, name_ckb=name_ckb, description=description)
+        role = Role(
+            code=code, name_ar=name_ar, name_en=name_en, name_ckb=name_ckb, description=description
+        )
         role.full_clean()
         role.save()
-        RolePermission.objects.bulk_create([RolePermission(role=role, code=c) for c in sorted(permissions)])
-        audit.record(actor=actor, action="access.role_created", target=role,
-                     payload={"code": code, "permissions": sorted(permissions)})  # fmt: skip
+        RolePermission.objects.bulk_create(
+            [RolePermission(role=role, code=c) for c in sorted(permissions)]
+        )
+        audit.record(
+            actor=actor,
+            action="access.role_created",
+            target=role,
+            payload={"code": code, "permissions": sorted(permissions)},
+        )
     return role
 
 
@@ -57,12 +71,21 @@ def role_update(*, actor: Any, role: Role, permissions: set[str], **names: str) 
         RolePermission.objects.bulk_create(
             [RolePermission(role=role, code=c) for c in sorted(permissions - before)]
         )
-        audit.record(actor=actor, action="access.role_changed", target=role,
-                     payload={"added": sorted(permissions - before), "removed": sorted(before - permissions)})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="access.role_changed",
+            target=role,
+            payload={
+                "added": sorted(permissions - before),
+                "removed": sorted(before - permissions),
+            },
+        )
     return role
 
 
-def assignment_grant(*, actor: Any, user: User, role: Role, unit: Unit, include_subtree: bool = True) -> Assignment:
+def assignment_grant(
+    *, actor: Any, user: User, role: Role, unit: Unit, include_subtree: bool = True
+) -> Assignment:
     """Grant `role` at `unit`; the granter must manage assignments at that unit and see the user."""
     if not isinstance(actor, System):  # System: the operator's CLI bootstrap, never the web
         door.require(actor, "assign", unit)
@@ -72,9 +95,15 @@ def assignment_grant(*, actor: Any, user: User, role: Role, unit: Unit, include_
     if Assignment.objects.filter(user=user, role=role, unit=unit).exists():
         raise ValidationError(_("This user already holds this role at this unit."))
     with transaction.atomic():
-        a = Assignment.objects.create(user=user, role=role, unit=unit, include_subtree=include_subtree)
-        audit.record(actor=actor, action="access.assignment_granted", target=user,
-                     payload={"role": role.code, "unit": unit.code, "subtree": include_subtree})  # fmt: skip
+        a = Assignment.objects.create(
+            user=user, role=role, unit=unit, include_subtree=include_subtree
+        )
+        audit.record(
+            actor=actor,
+            action="access.assignment_granted",
+            target=user,
+            payload={"role": role.code, "unit": unit.code, "subtree": include_subtree},
+        )
     door.forget(user)
     return a
 
@@ -84,8 +113,12 @@ def assignment_revoke(*, actor: Any, assignment: Assignment) -> None:
     with transaction.atomic():
         user, role, unit = assignment.user, assignment.role, assignment.unit
         assignment.delete()
-        audit.record(actor=actor, action="access.assignment_revoked", target=user,
-                     payload={"role": role.code, "unit": unit.code})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="access.assignment_revoked",
+            target=user,
+            payload={"role": role.code, "unit": unit.code},
+        )
 
 
 def clearance_grant(*, actor: Any, user: User, compartment: Compartment) -> Clearance:
@@ -96,6 +129,10 @@ def clearance_grant(*, actor: Any, user: User, compartment: Compartment) -> Clea
             raise door.Denied(actor, "clearance.grant", compartment)
     with transaction.atomic():
         c, _created = Clearance.objects.get_or_create(user=user, compartment=compartment)
-        audit.record(actor=actor, action="access.clearance_granted", target=user,
-                     payload={"compartment": compartment.code})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="access.clearance_granted",
+            target=user,
+            payload={"compartment": compartment.code},
+        )
     return c

@@ -42,9 +42,16 @@ class RecordForm(BootstrapMixin, forms.Form):
 
 
 class BreakGlassForm(RecordForm):
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3}), min_length=10, max_length=2000,
-                             help_text=gettext_lazy("Say why you need this record now. Auditors read every reason."))  # fmt: skip
-    minutes = forms.IntegerField(label=gettext_lazy("For how many minutes"), min_value=1, max_value=240, initial=60)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        min_length=10,
+        max_length=2000,
+        help_text=gettext_lazy("Say why you need this record now. Auditors read every reason."),
+    )
+    minutes = forms.IntegerField(
+        label=gettext_lazy("For how many minutes"), min_value=1, max_value=240, initial=60
+    )
 
 
 class ExplainForm(RecordForm):
@@ -63,25 +70,45 @@ def break_glass(request: HttpRequest) -> HttpResponse:
             form.add_error("target_id", _("No such record."))
         else:
             try:
-                door.break_glass_open(actor=request.user, obj=obj, reason=form.cleaned_data["reason"],
-                                      minutes=form.cleaned_data["minutes"])  # fmt: skip
+                door.break_glass_open(
+                    actor=request.user,
+                    obj=obj,
+                    reason=form.cleaned_data["reason"],
+                    minutes=form.cleaned_data["minutes"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
-                messages.warning(request, _("Break-glass access opened. It is on the ledger and shown to auditors."))
+                messages.warning(
+                    request,
+                    _("Break-glass access opened. It is on the ledger and shown to auditors."),
+                )
                 return redirect("access:break_glass_list")
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Break-glass access"), "submit_label": _("Open the record"),
-        "intro": _("Use this only in an emergency. You get access to one record for at most four hours; the reason is kept for ever."),
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Break-glass access"),
+            "submit_label": _("Open the record"),
+            "intro": _(
+                "Use this only in an emergency. You get access to one record for at most four hours; the reason is kept for ever."
+            ),
+        },
+    )
 
 
 @login_required
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.break_glass_list(request.user)
-    return render(request, "access/break_glass_list.html", {
-        "rows": rows[:200], "can_open": door.has_permission(request.user, "access.break_glass"),
-    })  # fmt: skip
+    return render(
+        request,
+        "access/break_glass_list.html",
+        {
+            "rows": rows[:200],
+            "can_open": door.has_permission(request.user, "access.break_glass"),
+        },
+    )
 
 
 @login_required
@@ -99,7 +126,11 @@ def explain(request: HttpRequest) -> HttpResponse:
         action = form.cleaned_data["action"]
         reasons = door.explain(subject, action, obj)
         with transaction.atomic():
-            audit.record(actor=request.user, action="access.explained", target=obj,
-                         payload={"subject": subject.username, "action": action, "allowed": bool(reasons)})  # fmt: skip
+            audit.record(
+                actor=request.user,
+                action="access.explained",
+                target=obj,
+                payload={"subject": subject.username, "action": action, "allowed": bool(reasons)},
+            )
         result = {"subject": subject, "obj": obj, "action": action, "reasons": reasons}
     return render(request, "access/explain.html", {"form": form, "result": result})

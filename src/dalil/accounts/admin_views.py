@@ -29,9 +29,14 @@ from .models import Unit, User
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Units the reader may see: filters beside the table, sortable columns (dalil.ui.lists)."""
     filterset = UnitFilter(request.GET or None, queryset=selectors.unit_list(request.user))
-    return render_list(request, "accounts/unit_list.html", filterset, {
-        "breadcrumbs": [(_("Units"), None)],
-    })  # fmt: skip
+    return render_list(
+        request,
+        "accounts/unit_list.html",
+        filterset,
+        {
+            "breadcrumbs": [(_("Units"), None)],
+        },
+    )
 
 
 @login_required
@@ -65,10 +70,15 @@ def unit_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The unit has been created."))
             return redirect("admin:unit_detail", code=unit.code)
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("New unit under %(parent)s") % {"parent": parent},
-        "cancel_url": parent and f"/admin/units/{parent.code}/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("New unit under %(parent)s") % {"parent": parent},
+            "cancel_url": parent and f"/admin/units/{parent.code}/",
+        },
+    )
 
 
 @login_required
@@ -85,10 +95,15 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The unit has been saved."))
             return redirect("admin:unit_detail", code=unit.code)
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Change unit %(unit)s") % {"unit": unit},
-        "cancel_url": f"/admin/units/{unit.code}/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Change unit %(unit)s") % {"unit": unit},
+            "cancel_url": f"/admin/units/{unit.code}/",
+        },
+    )
 
 
 # --- Users ----------------------------------------------------------------------------------------
@@ -98,9 +113,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
     filterset = UserFilter(
         request.GET or None, queryset=selectors.user_list(request.user), actor=request.user
     )
-    return render_list(request, "accounts/user_list.html", filterset, {
-        "breadcrumbs": [(_("Users"), None)],
-    })  # fmt: skip
+    return render_list(
+        request,
+        "accounts/user_list.html",
+        filterset,
+        {
+            "breadcrumbs": [(_("Users"), None)],
+        },
+    )
 
 
 @login_required
@@ -137,10 +157,15 @@ def user_create(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The user has been created."))
             return redirect("admin:user_detail", username=user.username)
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("New user in %(unit)s") % {"unit": unit},
-        "cancel_url": f"/admin/units/{unit.code}/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("New user in %(unit)s") % {"unit": unit},
+            "cancel_url": f"/admin/units/{unit.code}/",
+        },
+    )
 
 
 @login_required
@@ -157,10 +182,15 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
         else:
             messages.success(request, _("The user has been saved."))
             return redirect("admin:user_detail", username=subject.username)
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Change user %(user)s") % {"user": subject},
-        "cancel_url": f"/admin/users/{subject.username}/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Change user %(user)s") % {"user": subject},
+            "cancel_url": f"/admin/users/{subject.username}/",
+        },
+    )
 
 
 @login_required
@@ -223,9 +253,14 @@ def role_list(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, "access.role.view")
     from dalil.access.selectors import role_list as roles
 
-    return render(request, "accounts/role_list.html", {
-        "roles": roles(request.user), "can_manage": access.has_permission(request.user, "access.role.manage"),
-    })  # fmt: skip
+    return render(
+        request,
+        "accounts/role_list.html",
+        {
+            "roles": roles(request.user),
+            "can_manage": access.has_permission(request.user, "access.role.manage"),
+        },
+    )
 
 
 @login_required
@@ -233,10 +268,16 @@ def role_detail(request: HttpRequest, code: str) -> HttpResponse:
     role = access.get_or_404(request.user, "view", Role, code=code)
     codes = set(role.permissions.values_list("code", flat=True))
     perms = [p for c, p in sorted(access.door.PERMISSIONS.items()) if c in codes]
-    return render(request, "accounts/role_detail.html", {
-        "role": role, "perms": perms, "can_manage": access.can(request.user, "manage", role),
-        "history": annotate(selectors.history(request.user, role)),
-    })  # fmt: skip
+    return render(
+        request,
+        "accounts/role_detail.html",
+        {
+            "role": role,
+            "perms": perms,
+            "can_manage": access.can(request.user, "manage", role),
+            "history": annotate(selectors.history(request.user, role)),
+        },
+    )
 
 
 @login_required
@@ -266,8 +307,14 @@ def role_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def role_edit(request: HttpRequest, code: str) -> HttpResponse:
     role = access.get_or_404(request.user, "manage", Role, code=code)
-    initial = {"code": role.code, "name_ar": role.name_ar, "name_en": role.name_en, "name_ckb": role.name_ckb,
-               "description": role.description, "permissions": list(role.permissions.values_list("code", flat=True))}  # fmt: skip
+    initial = {
+        "code": role.code,
+        "name_ar": role.name_ar,
+        "name_en": role.name_en,
+        "name_ckb": role.name_ckb,
+        "description": role.description,
+        "permissions": list(role.permissions.values_list("code", flat=True)),
+    }
     form = RoleForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -281,6 +328,12 @@ def role_edit(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The role has been saved."))
             return redirect("admin:role_detail", code=role.code)
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Change role %(role)s") % {"role": role}, "cancel_url": f"/admin/roles/{role.code}/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Change role %(role)s") % {"role": role},
+            "cancel_url": f"/admin/roles/{role.code}/",
+        },
+    )

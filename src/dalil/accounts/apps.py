@@ -10,7 +10,11 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from dalil.ui import nav
 
-        nav.register("admin:unit_list", _("Units"), "accounts.unit.view", "accounts.unit.manage", order=80)
-        nav.register("admin:user_list", _("Users"), "accounts.user.view", "accounts.user.manage", order=81)
+        nav.register(
+            "admin:unit_list", _("Units"), "accounts.unit.view", "accounts.unit.manage", order=80
+        )
+        nav.register(
+            "admin:user_list", _("Users"), "accounts.user.view", "accounts.user.manage", order=81
+        )
         nav.register("accounts:password", _("My password"), order=99)
         from . import events, policies  # noqa: F401

@@ -55,9 +55,11 @@ def register_failure(username: str, action: str) -> bool:
         LoginFailure.objects.create(username=username)
         user = User.objects.filter(username=username).first()
         audit.record(
-            actor=None, action=action, target=user,
+            actor=None,
+            action=action,
+            target=user,
             payload={"username": username[:150]},
-        )  # fmt: skip
+        )
         if _failures(username) >= settings.DALIL_LOCKOUT_FAILURES:
             if user and user.locked_at is None:
                 user.locked_at = timezone.now()
@@ -108,8 +110,12 @@ def verify_second_factor(user: User, token: str) -> TOTPDevice | StaticDevice | 
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if static and static.verify_token(token.lower()):  # verify_token deletes the used code
         with transaction.atomic():
-            audit.record(actor=user, action="accounts.recovery_code_used", target=user,
-                         payload={"left": static.token_set.count()})  # fmt: skip
+            audit.record(
+                actor=user,
+                action="accounts.recovery_code_used",
+                target=user,
+                payload={"left": static.token_set.count()},
+            )
         return static
     return None
 
@@ -124,8 +130,12 @@ def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | Stat
         request.session.pop(PENDING_KEY, None)
         request.session.pop(PENDING_AT_KEY, None)
         LoginFailure.objects.filter(username=user.username).delete()
-        audit.record(actor=user, action="accounts.signed_in", target=user,
-                     payload={"factor": "totp" if isinstance(device, TOTPDevice) else "recovery"})  # fmt: skip
+        audit.record(
+            actor=user,
+            action="accounts.signed_in",
+            target=user,
+            payload={"factor": "totp" if isinstance(device, TOTPDevice) else "recovery"},
+        )
 
 
 def sign_out(request: HttpRequest, *, reason: str = "") -> None:
@@ -133,7 +143,9 @@ def sign_out(request: HttpRequest, *, reason: str = "") -> None:
     if user.is_authenticated:
         with transaction.atomic():
             action = "accounts.session_expired" if reason else "accounts.signed_out"
-            audit.record(actor=user, action=action, target=user, payload={"reason": reason} if reason else {})
+            audit.record(
+                actor=user, action=action, target=user, payload={"reason": reason} if reason else {}
+            )
     logout(request)  # flushes the server-side session: the old cookie is worthless
 
 
@@ -167,8 +179,12 @@ def enrol_fixed_key(*, actor: object, user: User, key_hex: str) -> TOTPDevice:
     """Demo and bootstrap only: enrol a TOTP device with a known key (operator's CLI)."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
-        device = TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
-        audit.record(actor=actor, action="accounts.mfa_enrolled", target=user, payload={"fixed_key": True})
+        device = TOTPDevice.objects.create(
+            user=user, name="authenticator", key=key_hex, confirmed=True
+        )
+        audit.record(
+            actor=actor, action="accounts.mfa_enrolled", target=user, payload={"fixed_key": True}
+        )
     return device
 
 

@@ -12,9 +12,12 @@ class UsernameBackend(BaseBackend):
     """Password check only. Rights come from `dalil.access`, never from Django permissions."""
 
     def authenticate(
-        self, request: HttpRequest | None, username: str | None = None, password: str | None = None,
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
         **kwargs: Any,
-    ) -> User | None:  # fmt: skip
+    ) -> User | None:
         if not username or password is None or len(username) > 150:
             return None
         user = User.objects.filter(username=username.lower()).first()

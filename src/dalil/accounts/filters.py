@@ -23,13 +23,20 @@ class UnitFilter(ListFilterSet):
         label=_("Governorate"), queryset=Governorate.objects.all(), empty_label=_("Any governorate")
     )
     state = django_filters.ChoiceFilter(
-        label=_("State"), choices=(("active", _("Active")), ("inactive", _("Inactive"))),
-        method="in_state", empty_label=_("Any state"),
-    )  # fmt: skip
+        label=_("State"),
+        choices=(("active", _("Active")), ("inactive", _("Inactive"))),
+        method="in_state",
+        empty_label=_("Any state"),
+    )
     sort = SortFilter(
-        fields=(("path", "tree"), ("code", "code"), ("name_{lang}", "name"), ("kind", "kind"),
-                ("governorate__code", "governorate")),
-    )  # fmt: skip
+        fields=(
+            ("path", "tree"),
+            ("code", "code"),
+            ("name_{lang}", "name"),
+            ("kind", "kind"),
+            ("governorate__code", "governorate"),
+        ),
+    )
 
     class Meta:
         model = Unit
@@ -39,8 +46,12 @@ class UnitFilter(ListFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(code__icontains=value) | Q(name_ar__icontains=value) | Q(name_en__icontains=value)
-                         | Q(name_ckb__icontains=value))  # fmt: skip
+        return qs.filter(
+            Q(code__icontains=value)
+            | Q(name_ar__icontains=value)
+            | Q(name_en__icontains=value)
+            | Q(name_ckb__icontains=value)
+        )
 
     def in_state(self, qs: QuerySet[Unit], name: str, value: str) -> QuerySet[Unit]:
         return qs.filter(is_active=(value == "active")) if value in ("active", "inactive") else qs
@@ -80,8 +91,12 @@ class UserFilter(ListFilterSet):
         value = value.strip()
         if not value:
             return qs
-        return qs.filter(Q(username__icontains=value) | Q(full_name__icontains=value)
-                         | Q(full_name_latin__icontains=value) | Q(badge_number__icontains=value))  # fmt: skip
+        return qs.filter(
+            Q(username__icontains=value)
+            | Q(full_name__icontains=value)
+            | Q(full_name_latin__icontains=value)
+            | Q(badge_number__icontains=value)
+        )
 
     def in_unit(self, qs: QuerySet[User], name: str, value: Unit | None) -> QuerySet[User]:
         return qs.filter(unit=value) if value else qs

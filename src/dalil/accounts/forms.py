@@ -15,41 +15,81 @@ class BootstrapMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         for field in self.fields.values():  # type: ignore[attr-defined]
-            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            css = (
+                "form-check-input"
+                if isinstance(field.widget, forms.CheckboxInput)
+                else "form-control"
+            )
             if isinstance(field.widget, forms.Select):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
 
 
 class LoginForm(BootstrapMixin, forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "dir": "ltr", "autofocus": True}))  # fmt: skip
-    password = forms.CharField(label=_("Password"), max_length=4096, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "dir": "ltr", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class TokenForm(BootstrapMixin, forms.Form):
     token = forms.CharField(
-        label=_("Code"), max_length=20,
-        help_text=_("The six-digit code from your authenticator app, or one of your recovery codes."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "dir": "ltr", "inputmode": "numeric", "autofocus": True}),
-    )  # fmt: skip
+        label=_("Code"),
+        max_length=20,
+        help_text=_(
+            "The six-digit code from your authenticator app, or one of your recovery codes."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
 
 
 class EnrolForm(BootstrapMixin, forms.Form):
     token = forms.CharField(
-        label=_("Code from the app"), max_length=6, min_length=6,
+        label=_("Code from the app"),
+        max_length=6,
+        min_length=6,
         help_text=_("After scanning, type the six-digit code the app shows."),
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "dir": "ltr", "inputmode": "numeric", "autofocus": True}),
-    )  # fmt: skip
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "dir": "ltr",
+                "inputmode": "numeric",
+                "autofocus": True,
+            }
+        ),
+    )
 
 
 class PasswordChangeForm(BootstrapMixin, forms.Form):
-    new_password = forms.CharField(label=_("New password"), strip=False, max_length=4096,
-                                   widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                   help_text=_("At least 12 characters. A sentence in Arabic or any language is a good password."))  # fmt: skip
-    confirm = forms.CharField(label=_("New password again"), strip=False, max_length=4096,
-                              widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    new_password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters. A sentence in Arabic or any language is a good password."
+        ),
+    )
+    confirm = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,12 +105,24 @@ class IdentifierField(forms.CharField):
 
 
 class UnitForm(BootstrapMixin, forms.Form):
-    code = IdentifierField(label=_("Code"), max_length=40, help_text=_("Short Latin code, unique in the ministry, e.g. BGD-KARADA."))
+    code = IdentifierField(
+        label=_("Code"),
+        max_length=40,
+        help_text=_("Short Latin code, unique in the ministry, e.g. BGD-KARADA."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=Unit.Kind.choices)
-    name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=200, validators=[validate_no_bidi])
-    name_ckb = forms.CharField(label=_("Name (Sorani)"), max_length=200, required=False, validators=[validate_no_bidi])
-    name_en = forms.CharField(label=_("Name (English)"), max_length=200, required=False, validators=[validate_no_bidi])
-    governorate = forms.ModelChoiceField(label=_("Governorate"), queryset=Governorate.objects.all(), required=False)
+    name_ar = forms.CharField(
+        label=_("Name (Arabic)"), max_length=200, validators=[validate_no_bidi]
+    )
+    name_ckb = forms.CharField(
+        label=_("Name (Sorani)"), max_length=200, required=False, validators=[validate_no_bidi]
+    )
+    name_en = forms.CharField(
+        label=_("Name (English)"), max_length=200, required=False, validators=[validate_no_bidi]
+    )
+    governorate = forms.ModelChoiceField(
+        label=_("Governorate"), queryset=Governorate.objects.all(), required=False
+    )
 
 
 class UnitEditForm(UnitForm):
@@ -82,13 +134,28 @@ class UnitEditForm(UnitForm):
 
 
 class UserForm(BootstrapMixin, forms.Form):
-    username = IdentifierField(label=_("User name"), max_length=150, help_text=_("Latin letters, digits, dot, dash or underscore."))
-    full_name = forms.CharField(label=_("Full name (Arabic)"), max_length=200, validators=[validate_no_bidi])
-    full_name_latin = forms.CharField(label=_("Full name (Latin)"), max_length=200, required=False, validators=[validate_no_bidi])
+    username = IdentifierField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("Latin letters, digits, dot, dash or underscore."),
+    )
+    full_name = forms.CharField(
+        label=_("Full name (Arabic)"), max_length=200, validators=[validate_no_bidi]
+    )
+    full_name_latin = forms.CharField(
+        label=_("Full name (Latin)"), max_length=200, required=False, validators=[validate_no_bidi]
+    )
     badge_number = IdentifierField(label=_("Badge number"), max_length=40, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
-    password = forms.CharField(label=_("First password"), strip=False, max_length=4096, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                               help_text=_("Give it to the user in person. They enrol their second factor at first sign-in."))  # fmt: skip
+    password = forms.CharField(
+        label=_("First password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Give it to the user in person. They enrol their second factor at first sign-in."
+        ),
+    )
 
 
 class UserEditForm(UserForm):

@@ -54,9 +54,13 @@ class Unit(models.Model):
         help_text=_("Short Latin code, unique in the ministry, e.g. BGD-KARADA."),
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("parent unit"),
-    )  # fmt: skip
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     name_ckb = models.CharField(_("name (Sorani)"), max_length=200, blank=True)
@@ -94,13 +98,18 @@ class User(AbstractBaseUser):
         ENGLISH = "en", "English"
 
     username = models.CharField(
-        _("user name"), max_length=150, unique=True, validators=[validate_identifier],
+        _("user name"),
+        max_length=150,
+        unique=True,
+        validators=[validate_identifier],
         help_text=_("Latin letters, digits, dot, dash or underscore."),
-    )  # fmt: skip
+    )
     full_name = models.CharField(_("full name (Arabic)"), max_length=200)
     full_name_latin = models.CharField(_("full name (Latin)"), max_length=200, blank=True)
     badge_number = models.CharField(_("badge number"), max_length=40, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="users", verbose_name=_("unit"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="users", verbose_name=_("unit")
+    )
 
     class Digits(models.TextChoices):
         ARABIC_INDIC = "arab", _("Arabic-Indic digits (٠١٢٣)")
@@ -108,9 +117,14 @@ class User(AbstractBaseUser):
 
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default="ar")
     digits = models.CharField(
-        _("digits"), max_length=4, choices=Digits.choices, default=Digits.LATIN,
-        help_text=_("How numbers, dates and times are written for you. Codes and hashes stay Latin."),
-    )  # fmt: skip
+        _("digits"),
+        max_length=4,
+        choices=Digits.choices,
+        default=Digits.LATIN,
+        help_text=_(
+            "How numbers, dates and times are written for you. Codes and hashes stay Latin."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
@@ -142,3 +156,6 @@ class LoginFailure(models.Model):
 
     class Meta:
         verbose_name = _("failed sign-in")
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.ts:%Y-%m-%d %H:%M:%S}"

@@ -7,7 +7,9 @@ from .models import Unit, User
 UNIT_VIEW = register_permission("accounts.unit.view", _("See units"))
 UNIT_MANAGE = register_permission("accounts.unit.manage", _("Create and change units"))
 USER_VIEW = register_permission("accounts.user.view", _("See users of a unit"))
-USER_MANAGE = register_permission("accounts.user.manage", _("Create users, release locks, reset second factors"))
+USER_MANAGE = register_permission(
+    "accounts.user.manage", _("Create users, release locks, reset second factors")
+)
 
 register_policy(
     Policy(
@@ -28,8 +30,11 @@ register_policy(
     Policy(
         User,
         {
-            "view": [UnitGrant(USER_VIEW, "unit__path"), UnitGrant(USER_MANAGE, "unit__path"),
-                     Member("pk", label="the user")],  # fmt: skip
+            "view": [
+                UnitGrant(USER_VIEW, "unit__path"),
+                UnitGrant(USER_MANAGE, "unit__path"),
+                Member("pk", label=_("the user")),
+            ],
             "manage": [UnitGrant(USER_MANAGE, "unit__path")],
         },
         break_glass=("view",),

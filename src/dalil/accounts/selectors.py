@@ -13,16 +13,24 @@ from .models import Unit, User
 def unit_list(actor: Any, *, query: str = "") -> QuerySet[Unit]:
     qs = access.scope(actor, "view", Unit.objects.select_related("governorate", "parent"))
     if query:
-        qs = qs.filter(Q(code__icontains=query) | Q(name_ar__icontains=query) | Q(name_en__icontains=query)
-                       | Q(name_ckb__icontains=query))  # fmt: skip
+        qs = qs.filter(
+            Q(code__icontains=query)
+            | Q(name_ar__icontains=query)
+            | Q(name_en__icontains=query)
+            | Q(name_ckb__icontains=query)
+        )
     return qs
 
 
 def user_list(actor: Any, *, query: str = "") -> QuerySet[User]:
     qs = access.scope(actor, "view", User.objects.select_related("unit"))
     if query:
-        qs = qs.filter(Q(username__icontains=query) | Q(full_name__icontains=query)
-                       | Q(full_name_latin__icontains=query) | Q(badge_number__icontains=query))  # fmt: skip
+        qs = qs.filter(
+            Q(username__icontains=query)
+            | Q(full_name__icontains=query)
+            | Q(full_name_latin__icontains=query)
+            | Q(badge_number__icontains=query)
+        )
     return qs
 
 

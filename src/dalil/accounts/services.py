@@ -50,17 +50,24 @@ def unit_create(
         raise ValidationError({"code": _("A unit with this code already exists.")})
     with transaction.atomic():
         unit = Unit(
-            parent=parent, code=code, kind=kind, name_ar=name_ar, name_ckb=name_ckb, name_en=name_en,
+            parent=parent,
+            code=code,
+            kind=kind,
+            name_ar=name_ar,
+            name_ckb=name_ckb,
+            name_en=name_en,
             governorate=governorate or (parent.governorate if parent else None),
             path=f"{parent.path if parent else '/'}{code}/",
-        )  # fmt: skip
+        )
         unit.full_clean()
         unit.save()
         search.index(unit)
         audit.record(
-            actor=actor, action="accounts.unit_created", target=unit,
+            actor=actor,
+            action="accounts.unit_created",
+            target=unit,
             payload={"code": code, "parent": parent.code if parent else None, "kind": kind},
-        )  # fmt: skip
+        )
     return unit
 
 
@@ -100,9 +107,13 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})
     user = User(
-        unit=unit, username=username, full_name=full_name, full_name_latin=full_name_latin,
-        badge_number=badge_number, language=language,
-    )  # fmt: skip
+        unit=unit,
+        username=username,
+        full_name=full_name,
+        full_name_latin=full_name_latin,
+        badge_number=badge_number,
+        language=language,
+    )
     user.full_clean(exclude=["password"])
     validate_password(password, user)
     with transaction.atomic():
@@ -111,9 +122,11 @@ def user_create(
         user.save()
         search.index(user)
         audit.record(
-            actor=actor, action="accounts.user_created", target=user,
+            actor=actor,
+            action="accounts.user_created",
+            target=user,
             payload={"username": username, "unit": unit.code},
-        )  # fmt: skip
+        )
     return user
 
 
@@ -185,8 +198,12 @@ def user_set_language(*, actor: Any, language: str) -> None:
     if actor.language != language:
         with transaction.atomic():
             User.objects.filter(pk=actor.pk).update(language=language)
-            audit.record(actor=actor, action="accounts.user_changed", target=actor,
-                         payload={"changes": {"language": [actor.language, language]}})  # fmt: skip
+            audit.record(
+                actor=actor,
+                action="accounts.user_changed",
+                target=actor,
+                payload={"changes": {"language": [actor.language, language]}},
+            )
         actor.language = language
 
 

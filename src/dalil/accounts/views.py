@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import auth, services
 from .forms import EnrolForm, LoginForm, PasswordChangeForm, TokenForm
+from .models import User
 
 
 def _generic_failure() -> str:
@@ -110,15 +111,17 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def password_view(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
+    user = request.user
+    assert isinstance(user, User)  # login_required
     if request.method == "POST" and form.is_valid():
         try:
             services.user_set_password(
-                actor=request.user, user=request.user, password=form.cleaned_data["new_password"]
+                actor=user, user=user, password=form.cleaned_data["new_password"]
             )
         except ValidationError as exc:
             form.add_error("new_password", exc)
         else:
-            update_session_auth_hash(request, request.user)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("ui:home")
     return render(

@@ -22,9 +22,11 @@ class UnitFilter(filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(
-            Q(code__icontains=value) | Q(name_ar__icontains=value) | Q(name_ckb__icontains=value)
+            Q(code__icontains=value)
+            | Q(name_ar__icontains=value)
+            | Q(name_ckb__icontains=value)
             | Q(name_en__icontains=value)
-        )  # fmt: skip
+        )
 
 
 class UserFilter(filters.FilterSet):
@@ -37,9 +39,11 @@ class UserFilter(filters.FilterSet):
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
         return qs.filter(
-            Q(username__icontains=value) | Q(full_name__icontains=value) | Q(full_name_latin__icontains=value)
+            Q(username__icontains=value)
+            | Q(full_name__icontains=value)
+            | Q(full_name_latin__icontains=value)
             | Q(badge_number__icontains=value)
-        )  # fmt: skip
+        )
 
 
 class EntryFilter(filters.FilterSet):

@@ -1,3 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
 from dalil.access import Member, Policy, register_policy
 
 from .models import ApiToken
@@ -6,6 +8,6 @@ from .models import ApiToken
 register_policy(
     Policy(
         ApiToken,
-        {"view": [Member("user", label="owner")], "revoke": [Member("user", label="owner")]},
+        {"view": [Member("user", label=_("owner"))], "revoke": [Member("user", label=_("owner"))]},
     )
 )

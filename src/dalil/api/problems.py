@@ -94,9 +94,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, Denied):
         user = getattr(request, "user", None)
         audit.record_now(
-            actor=user if getattr(user, "is_authenticated", False) else None, action="access.denied",
-            target=exc.obj, payload={"action": exc.action, "path": path[:300]},
-        )  # fmt: skip
+            actor=user if getattr(user, "is_authenticated", False) else None,
+            action="access.denied",
+            target=exc.obj,
+            payload={"action": exc.action, "path": path[:300]},
+        )
     exc = _convert(exc)
     if not isinstance(exc, exceptions.APIException):
         return None  # a programming error: Django's 500
@@ -125,8 +127,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         detail = str(exc.detail) if isinstance(exc.detail, str) else _kinds().get(code, ("", ""))[1]
     set_rollback()
-    return Response(problem(code, detail, instance=path, errors=errors), status=code, headers=headers,
-                    content_type=PROBLEM_JSON)  # fmt: skip
+    return Response(
+        problem(code, detail, instance=path, errors=errors),
+        status=code,
+        headers=headers,
+        content_type=PROBLEM_JSON,
+    )
 
 
 def problem_response(request: HttpRequest, code: int, detail: str) -> JsonResponse:

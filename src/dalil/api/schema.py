@@ -41,5 +41,8 @@ class BearerScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
-        return {"type": "http", "scheme": "bearer",
-                "description": "A personal API token from the page “My API tokens”."}  # fmt: skip
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal API token from the page “My API tokens”.",
+        }

@@ -77,8 +77,13 @@ class UnitCreateSerializer(StrictInput):
     name_ar = serializers.CharField(max_length=200)
     name_ckb = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     name_en = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    governorate = serializers.CharField(max_length=6, required=False, allow_null=True, default=None,
-                                        help_text=gettext_lazy("ISO 3166-2 code; the parent's by default."))  # fmt: skip
+    governorate = serializers.CharField(
+        max_length=6,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("ISO 3166-2 code; the parent's by default."),
+    )
 
 
 class RoleBriefSerializer(serializers.Serializer):
@@ -92,8 +97,17 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["username", "full_name", "full_name_latin", "badge_number", "unit", "language", "is_active",
-                  "is_locked", "date_joined"]  # fmt: skip
+        fields = [
+            "username",
+            "full_name",
+            "full_name_latin",
+            "badge_number",
+            "unit",
+            "language",
+            "is_active",
+            "is_locked",
+            "date_joined",
+        ]
         read_only_fields = fields
 
 
@@ -147,8 +161,21 @@ class EntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Entry
-        fields = ["seq", "ts", "actor_id", "actor", "source", "action", "action_label", "target_type", "target_id",
-                  "target_label", "payload", "prev_hash", "hash"]  # fmt: skip
+        fields = [
+            "seq",
+            "ts",
+            "actor_id",
+            "actor",
+            "source",
+            "action",
+            "action_label",
+            "target_type",
+            "target_id",
+            "target_label",
+            "payload",
+            "prev_hash",
+            "hash",
+        ]
         read_only_fields = fields
 
     def get_action_label(self, obj: Entry) -> str:
@@ -177,8 +204,12 @@ class TokenSerializer(serializers.ModelSerializer):
 
 class TokenCreateSerializer(StrictInput):
     name = serializers.CharField(max_length=100)
-    days = serializers.IntegerField(min_value=1, max_value=services.MAX_DAYS, default=services.DEFAULT_DAYS,
-                                    help_text=gettext_lazy("Validity in days (default 90, at most 365)."))  # fmt: skip
+    days = serializers.IntegerField(
+        min_value=1,
+        max_value=services.MAX_DAYS,
+        default=services.DEFAULT_DAYS,
+        help_text=gettext_lazy("Validity in days (default 90, at most 365)."),
+    )
 
 
 class TokenCreatedSerializer(TokenSerializer):

@@ -49,13 +49,23 @@ def token_create(*, actor: Any, name: str, days: int = DEFAULT_DAYS) -> tuple[Ap
     now = timezone.now()
     with transaction.atomic():
         token = ApiToken.objects.create(
-            user=actor, name=name, key_id=secrets.token_hex(6), digest=digest(secret),
-            created_at=now, expires_at=now + dt.timedelta(days=days),
-        )  # fmt: skip
+            user=actor,
+            name=name,
+            key_id=secrets.token_hex(6),
+            digest=digest(secret),
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days),
+        )
         audit.record(
-            actor=actor, action="api.token_created", target=token,
-            payload={"key_id": token.key_id, "name": name, "expires_at": token.expires_at.isoformat()},
-        )  # fmt: skip
+            actor=actor,
+            action="api.token_created",
+            target=token,
+            payload={
+                "key_id": token.key_id,
+                "name": name,
+                "expires_at": token.expires_at.isoformat(),
+            },
+        )
     return token, secret
 
 

@@ -21,12 +21,17 @@ DURATIONS = [7, 30, 90, 180, 365]
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("Name"), max_length=100,
-                           help_text=gettext_lazy("What the token is for, e.g. “statistics export”."))  # fmt: skip
+    name = forms.CharField(
+        label=gettext_lazy("Name"),
+        max_length=100,
+        help_text=gettext_lazy("What the token is for, e.g. “statistics export”."),
+    )
     days = forms.TypedChoiceField(
-        label=gettext_lazy("Valid for"), coerce=int, initial=services.DEFAULT_DAYS,
+        label=gettext_lazy("Valid for"),
+        coerce=int,
+        initial=services.DEFAULT_DAYS,
         choices=lambda: [(d, ngettext("%(n)d day", "%(n)d days", d) % {"n": d}) for d in DURATIONS],
-    )  # fmt: skip
+    )
 
 
 @login_required

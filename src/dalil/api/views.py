@@ -63,8 +63,13 @@ class ApiMixin:
 
 
 def _path(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.PATH, description=description,
-                            pattern=f"^{IDENTIFIER}$")  # fmt: skip
+    return OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        OpenApiParameter.PATH,
+        description=description,
+        pattern=f"^{IDENTIFIER}$",
+    )
 
 
 # --- Me ----------------------------------------------------------------------------------------------
@@ -92,8 +97,11 @@ class UnitViewSet(
         qs = Unit.objects.select_related("parent", "governorate")
         return access.get_or_404(self.request.user, "view", qs, code=self.kwargs["code"])
 
-    @extend_schema(request=serializers.UnitCreateSerializer, responses={201: serializers.UnitSerializer},
-                   summary="Create a unit under a parent you manage")  # fmt: skip
+    @extend_schema(
+        request=serializers.UnitCreateSerializer,
+        responses={201: serializers.UnitSerializer},
+        summary="Create a unit under a parent you manage",
+    )
     def create(self, request: Request) -> Response:
         data = serializers.UnitCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -107,18 +115,28 @@ class UnitViewSet(
                     {"governorate": [_("No governorate has this code.")]}
                 )
         unit = account_services.unit_create(
-            actor=request.user, parent=parent, code=v["code"], kind=v["kind"], name_ar=v["name_ar"],
-            name_ckb=v["name_ckb"], name_en=v["name_en"], governorate=governorate,
-        )  # fmt: skip
+            actor=request.user,
+            parent=parent,
+            code=v["code"],
+            kind=v["kind"],
+            name_ar=v["name_ar"],
+            name_ckb=v["name_ckb"],
+            name_en=v["name_en"],
+            governorate=governorate,
+        )
         return Response(serializers.UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
 
 # --- Users -------------------------------------------------------------------------------------------
 @extend_schema_view(
     retrieve=extend_schema(parameters=[_path("username", "User name")]),
-    partial_update=extend_schema(parameters=[_path("username", "User name")], request=serializers.UserUpdateSerializer,
-                                 responses=serializers.UserSerializer, summary="Change a user you manage"),
-)  # fmt: skip
+    partial_update=extend_schema(
+        parameters=[_path("username", "User name")],
+        request=serializers.UserUpdateSerializer,
+        responses=serializers.UserSerializer,
+        summary="Change a user you manage",
+    ),
+)
 class UserViewSet(
     ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -165,9 +183,17 @@ class RoleViewSet(
 
 # --- The ledger --------------------------------------------------------------------------------------
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[OpenApiParameter("seq", {"type": "integer", "minimum": 1},
-                                                        OpenApiParameter.PATH, description="Entry sequence number")]),
-)  # fmt: skip
+    retrieve=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "seq",
+                {"type": "integer", "minimum": 1},
+                OpenApiParameter.PATH,
+                description="Entry sequence number",
+            )
+        ]
+    ),
+)
 class LedgerViewSet(
     ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -219,15 +245,20 @@ class LedgerViewSet(
 
 
 # --- My API tokens -----------------------------------------------------------------------------------
-_TOKEN_ID = OpenApiParameter("id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Token id",
-                             pattern="^[0-9a-f]{12}$")  # fmt: skip
+_TOKEN_ID = OpenApiParameter(
+    "id", OpenApiTypes.STR, OpenApiParameter.PATH, description="Token id", pattern="^[0-9a-f]{12}$"
+)
 
 
 @extend_schema_view(
     retrieve=extend_schema(parameters=[_TOKEN_ID]),
-    revoke=extend_schema(parameters=[_TOKEN_ID], request=None, responses=serializers.TokenSerializer,
-                         summary="Revoke one of your tokens"),
-)  # fmt: skip
+    revoke=extend_schema(
+        parameters=[_TOKEN_ID],
+        request=None,
+        responses=serializers.TokenSerializer,
+        summary="Revoke one of your tokens",
+    ),
+)
 class TokenViewSet(
     ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -246,8 +277,11 @@ class TokenViewSet(
     def get_object(self) -> ApiToken:
         return access.get_or_404(self.request.user, "view", ApiToken, key_id=self.kwargs["id"])
 
-    @extend_schema(request=serializers.TokenCreateSerializer, responses={201: serializers.TokenCreatedSerializer},
-                   summary="Create a token (signed-in session only); the secret is shown once")  # fmt: skip
+    @extend_schema(
+        request=serializers.TokenCreateSerializer,
+        responses={201: serializers.TokenCreatedSerializer},
+        summary="Create a token (signed-in session only); the secret is shown once",
+    )
     def create(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):
             raise exceptions.PermissionDenied(

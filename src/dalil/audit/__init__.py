@@ -1,7 +1,7 @@
 """THE ledger. Services call `audit.record(...)` inside their own transaction.
 
-    from dalil import audit
-    audit.record(actor=user, action="accounts.user_created", target=new_user, payload={...})
+from dalil import audit
+audit.record(actor=user, action="accounts.user_created", target=new_user, payload={...})
 """
 
 from __future__ import annotations

@@ -30,13 +30,24 @@ from json.encoder import encode_basestring as _json_str
 from typing import Any
 
 GENESIS = "0" * 64
-FIELDS = ("action", "actor", "actor_id", "payload", "seq", "source", "target_id",
-          "target_label", "target_type", "ts")  # fmt: skip
+FIELDS = (
+    "action",
+    "actor",
+    "actor_id",
+    "payload",
+    "seq",
+    "source",
+    "target_id",
+    "target_label",
+    "target_type",
+    "ts",
+)
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      allow_nan=False)  # fmt: skip
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    )
 
 
 _dumps = json.JSONEncoder(
@@ -45,9 +56,17 @@ _dumps = json.JSONEncoder(
 
 
 def entry_bytes(
-    seq: int, ts: str, actor_id: int | None, actor: str, source: str, action: str,
-    target_type: str, target_id: str, target_label: str, payload_json: str,
-) -> bytes:  # fmt: skip
+    seq: int,
+    ts: str,
+    actor_id: int | None,
+    actor: str,
+    source: str,
+    action: str,
+    target_type: str,
+    target_id: str,
+    target_label: str,
+    payload_json: str,
+) -> bytes:
     """canonical_json(entry) with the payload spliced in as its stored canonical text.
 
     Equal to canonical_json of the whole entry (a test holds the two together); splicing
@@ -56,7 +75,11 @@ def entry_bytes(
     (`ensure_ascii=False`): the same bytes at a third of the cost. A value of any other type (a
     tampered column, say) goes through `json.dumps` itself.
     """
-    if type(seq) is int and (actor_id is None or type(actor_id) is int) and type(payload_json) is str:
+    if (
+        type(seq) is int
+        and (actor_id is None or type(actor_id) is int)
+        and type(payload_json) is str
+    ):
         esc = _json_str
         try:
             return (
@@ -68,8 +91,16 @@ def entry_bytes(
         except TypeError:  # a field that is not text
             pass
     head = _dumps({"action": action, "actor": actor, "actor_id": actor_id})
-    tail = _dumps({"seq": seq, "source": source, "target_id": target_id,
-                   "target_label": target_label, "target_type": target_type, "ts": ts})  # fmt: skip
+    tail = _dumps(
+        {
+            "seq": seq,
+            "source": source,
+            "target_id": target_id,
+            "target_label": target_label,
+            "target_type": target_type,
+            "ts": ts,
+        }
+    )
     return f'{head[:-1]},"payload":{payload_json},{tail[1:]}'.encode()
 
 
@@ -109,7 +140,11 @@ def verify_rows(
         seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload, rprev, rhash = row
         if seq != expected_seq:
             missing = expected_seq if seq > expected_seq else seq
-            return count, last_hash, Problem(missing, f"sequence broken (expected {expected_seq}, found {seq})")
+            return (
+                count,
+                last_hash,
+                Problem(missing, f"sequence broken (expected {expected_seq}, found {seq})"),
+            )
         if prev is None:
             prev_bytes = bytes.fromhex(rprev)
         elif rprev != prev:
@@ -130,7 +165,9 @@ def checkpoint_message(seq: int, head_hash: str, ts: str) -> bytes:
 
 
 def seal_message(first_seq: int, first_prev: str, last_seq: int, last_hash: str, ts: str) -> bytes:
-    return f"dalil-ledger-export\n{first_seq}\n{first_prev}\n{last_seq}\n{last_hash}\n{ts}\n".encode()
+    return (
+        f"dalil-ledger-export\n{first_seq}\n{first_prev}\n{last_seq}\n{last_hash}\n{ts}\n".encode()
+    )
 
 
 # --- Ed25519 verification (RFC 8032 §6 reference arithmetic; verify only, no secrets) -----------
@@ -214,10 +251,19 @@ def _entry_rows(lines: Iterable[str]) -> Iterator[Row]:
     for line in lines:
         e = json.loads(line)
         yield (
-            e["seq"], e["ts"], e["actor_id"], e["actor"], e["source"], e["action"],
-            e["target_type"], e["target_id"], e["target_label"], e["payload"],
-            e["prev_hash"], e["hash"],
-        )  # fmt: skip
+            e["seq"],
+            e["ts"],
+            e["actor_id"],
+            e["actor"],
+            e["source"],
+            e["action"],
+            e["target_type"],
+            e["target_id"],
+            e["target_label"],
+            e["payload"],
+            e["prev_hash"],
+            e["hash"],
+        )
 
 
 def verify_bundle(path: str) -> list[str]:
@@ -227,7 +273,9 @@ def verify_bundle(path: str) -> list[str]:
         manifest = json.loads(zf.read("manifest.json"))
         keys = {k["key_id"]: bytes.fromhex(k["public_key"]) for k in manifest["public_keys"]}
         entries_text = zf.read("entries.jsonl").decode("utf-8")
-        checkpoints = [json.loads(x) for x in zf.read("checkpoints.jsonl").decode().splitlines() if x]
+        checkpoints = [
+            json.loads(x) for x in zf.read("checkpoints.jsonl").decode().splitlines() if x
+        ]
 
     hashes: dict[int, str] = {}
 
@@ -246,8 +294,13 @@ def verify_bundle(path: str) -> list[str]:
     if not problem and count != expected:
         problems.append(f"bundle holds {count} entries, manifest says {expected} (truncated)")
     seal = manifest["seal"]
-    message = seal_message(manifest["first_seq"], manifest["first_prev_hash"],
-                           manifest["last_seq"], manifest["last_hash"], seal["ts"])  # fmt: skip
+    message = seal_message(
+        manifest["first_seq"],
+        manifest["first_prev_hash"],
+        manifest["last_seq"],
+        manifest["last_hash"],
+        seal["ts"],
+    )
     key = keys.get(seal["key_id"])
     if key is None or not ed25519_verify(key, message, bytes.fromhex(seal["signature"])):
         problems.append("export seal signature is not valid")
@@ -263,7 +316,9 @@ def verify_bundle(path: str) -> list[str]:
         if key is None or not ed25519_verify(key, msg, bytes.fromhex(cp["signature"])):
             problems.append(f"checkpoint at entry {cp['seq']}: signature is not valid")
         elif cp["seq"] in hashes and hashes[cp["seq"]] != cp["hash"]:
-            problems.append(f"checkpoint at entry {cp['seq']}: entry hash differs from the signed one")
+            problems.append(
+                f"checkpoint at entry {cp['seq']}: entry hash differs from the signed one"
+            )
     return problems
 
 

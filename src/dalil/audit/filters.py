@@ -30,8 +30,15 @@ class LedgerFilter(ListFilterSet):
     until = django_filters.DateTimeFilter(
         label=_("Until"), field_name="ts", lookup_expr="lt", widget=_MOMENT
     )
-    sort = SortFilter(fields=(("seq", "seq"), ("actor", "actor"), ("source", "source"), ("action", "action"),
-                              ("target_type", "record")))  # fmt: skip
+    sort = SortFilter(
+        fields=(
+            ("seq", "seq"),
+            ("actor", "actor"),
+            ("source", "source"),
+            ("action", "action"),
+            ("target_type", "record"),
+        )
+    )
 
     class Meta:
         model = Entry

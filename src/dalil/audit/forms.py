@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,14 +13,33 @@ class LedgerFilterForm(BootstrapMixin, forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
     target_type = forms.CharField(label=_("Record type"), max_length=80, required=False)
     target_id = forms.CharField(label=_("Record"), max_length=64, required=False)
-    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    since = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("Any action"))] + [(a.code, f"{a.label} ({a.code})") for a in registry.all_actions()]  # type: ignore[attr-defined]
+        field: Any = self.fields["action"]
+        field.choices = [("", _("Any action"))] + [
+            (a.code, f"{a.label} ({a.code})") for a in registry.all_actions()
+        ]
 
 
 class ExportForm(BootstrapMixin, forms.Form):
-    since = forms.DateTimeField(label=_("From"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    until = forms.DateTimeField(label=_("Until"), required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    since = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    until = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )

@@ -150,8 +150,20 @@ def iter_rows(first: int = 1, last: int | None = None, chunk: int = 50_000) -> I
             yield from rows
         else:
             for r in rows:
-                yield (r[0], _to_ts(r[1]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9],
-                       r[10], r[11])  # fmt: skip
+                yield (
+                    r[0],
+                    _to_ts(r[1]),
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[5],
+                    r[6],
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[11],
+                )
         start = rows[-1][0] + 1
 
 
@@ -225,8 +237,20 @@ def verify(
 
 # --- Export --------------------------------------------------------------------------------------
 def _entry_json(row: chain.Row) -> str:
-    keys = ("seq", "ts", "actor_id", "actor", "source", "action", "target_type", "target_id",
-            "target_label", "payload", "prev_hash", "hash")  # fmt: skip
+    keys = (
+        "seq",
+        "ts",
+        "actor_id",
+        "actor",
+        "source",
+        "action",
+        "target_type",
+        "target_id",
+        "target_label",
+        "payload",
+        "prev_hash",
+        "hash",
+    )
     return json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
 
 
@@ -258,7 +282,10 @@ def export_bundle(
         "first_prev_hash": first_prev,
         "last_seq": last_seq,
         "last_hash": last_hash,
-        "range": {"from": start.isoformat() if start else None, "to": end.isoformat() if end else None},
+        "range": {
+            "from": start.isoformat() if start else None,
+            "to": end.isoformat() if end else None,
+        },
         "public_keys": [{"key_id": key_id(public), "public_key": public.hex()}],
         "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
     }
@@ -271,11 +298,19 @@ def export_bundle(
         zf.writestr(
             "checkpoints.jsonl",
             "".join(
-                json.dumps({"seq": c.seq, "hash": c.hash, "ts": format_ts(c.ts),
-                            "key_id": c.key_id, "signature": c.signature}) + "\n"
+                json.dumps(
+                    {
+                        "seq": c.seq,
+                        "hash": c.hash,
+                        "ts": format_ts(c.ts),
+                        "key_id": c.key_id,
+                        "signature": c.signature,
+                    }
+                )
+                + "\n"
                 for c in cps
             ),
-        )  # fmt: skip
+        )
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
         zf.write(Path(chain.__file__), "verify_ledger.py")
         zf.writestr("README.txt", _BUNDLE_README)

@@ -17,7 +17,9 @@ from .models import Entry
 
 # A constant key for PostgreSQL's transaction-level advisory lock that serialises appends.
 _PG_LOCK_KEY = 0x0DA111ED
-_source: contextvars.ContextVar[str] = contextvars.ContextVar("dalil_audit_source", default="system")
+_source: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "dalil_audit_source", default="system"
+)
 
 
 @dataclass(frozen=True)

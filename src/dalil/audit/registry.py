@@ -35,7 +35,9 @@ def get(code: str) -> Action:
     try:
         return _ACTIONS[code]
     except KeyError:
-        raise LookupError(f"unknown ledger action {code!r}: register it in the app's events.py") from None
+        raise LookupError(
+            f"unknown ledger action {code!r}: register it in the app's events.py"
+        ) from None
 
 
 def all_actions() -> list[Action]:

@@ -46,7 +46,10 @@ def _statements(vendor: str, table: str) -> list[str]:
 
 def _drop_statements(vendor: str, table: str) -> list[str]:
     if vendor == "sqlite":
-        return [f"DROP TRIGGER IF EXISTS {table}_no_update", f"DROP TRIGGER IF EXISTS {table}_no_delete"]
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ]
     return [
         f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
         f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
@@ -67,7 +70,9 @@ def installed_tables() -> list[str]:
     """Tables that currently carry the append-only triggers (for the startup self-check)."""
     with connection.cursor() as cur:
         if connection.vendor == "sqlite":
-            cur.execute("SELECT tbl_name FROM sqlite_master WHERE type='trigger' AND name LIKE '%_no_delete'")
+            cur.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type='trigger' AND name LIKE '%_no_delete'"
+            )
         else:
             cur.execute(
                 "SELECT DISTINCT event_object_table FROM information_schema.triggers "

@@ -27,11 +27,17 @@ def ledger(request: HttpRequest) -> HttpResponse:
     filterset.is_valid()
     with transaction.atomic():
         audit.record(actor=request.user, action="audit.ledger_viewed", payload=filterset.applied())
-    return render_list(request, "audit/ledger.html", filterset, {
-        "can_verify": access.has_permission(request.user, "audit.ledger.verify"),
-        "checkpoints": integrity.Checkpoint.objects.order_by("-seq")[:5],
-        "breadcrumbs": [(_("Ledger"), None)],
-    }, rows=selectors.annotate)  # fmt: skip
+    return render_list(
+        request,
+        "audit/ledger.html",
+        filterset,
+        {
+            "can_verify": access.has_permission(request.user, "audit.ledger.verify"),
+            "checkpoints": integrity.Checkpoint.objects.order_by("-seq")[:5],
+            "breadcrumbs": [(_("Ledger"), None)],
+        },
+        rows=selectors.annotate,
+    )
 
 
 @login_required
@@ -40,11 +46,21 @@ def verify(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, "audit.ledger.verify")
     report = integrity.verify()
     with transaction.atomic():
-        audit.record(actor=request.user, action="audit.ledger_verified",
-                     payload={"ok": report.ok, "entries": report.entries, "first_bad_seq": report.first_bad_seq})  # fmt: skip
+        audit.record(
+            actor=request.user,
+            action="audit.ledger_verified",
+            payload={
+                "ok": report.ok,
+                "entries": report.entries,
+                "first_bad_seq": report.first_bad_seq,
+            },
+        )
     if report.ok:
-        messages.success(request, _("The ledger verifies: %(n)d entries and %(c)d signed checkpoints are intact.")
-                         % {"n": report.entries, "c": report.checkpoints})  # fmt: skip
+        messages.success(
+            request,
+            _("The ledger verifies: %(n)d entries and %(c)d signed checkpoints are intact.")
+            % {"n": report.entries, "c": report.checkpoints},
+        )
     else:
         messages.error(
             request,
@@ -81,8 +97,16 @@ def export(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(buf.getvalue(), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Export the ledger"), "submit_label": _("Download bundle"),
-        "intro": _("The bundle holds the entries, the signed checkpoints, the public key and a verifier that runs offline with Python alone."),
-        "cancel_url": "/audit/",
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Export the ledger"),
+            "submit_label": _("Download bundle"),
+            "intro": _(
+                "The bundle holds the entries, the signed checkpoints, the public key and a verifier that runs offline with Python alone."
+            ),
+            "cancel_url": "/audit/",
+        },
+    )

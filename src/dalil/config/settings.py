@@ -23,7 +23,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 _INSECURE_DEV_KEY = "dalil-development-key-never-use-in-production-0123456789abcdefghijklmnop"
 SECRET_KEY = os.environ.get("DALIL_SECRET_KEY", "" if PRODUCTION else _INSECURE_DEV_KEY)
 if PRODUCTION and len(SECRET_KEY) < 50:
-    raise RuntimeError("DALIL_SECRET_KEY must be set to at least 50 random characters in production")
+    raise RuntimeError(
+        "DALIL_SECRET_KEY must be set to at least 50 random characters in production"
+    )
 
 DEBUG = os.environ.get("DALIL_DEBUG", "0") == "1" and not PRODUCTION
 ALLOWED_HOSTS = [
@@ -197,9 +199,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if DEBUG or os.environ.get("DALIL_PLAIN_STATIC") == "1":
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- Security headers -----------------------------------------------------------------------

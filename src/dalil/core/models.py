@@ -20,9 +20,13 @@ class Blob(models.Model):
 class StoredFile(models.Model):
     """An upload as a user sees it: the original name lives here, in the database only."""
 
-    blob = models.ForeignKey(Blob, on_delete=models.PROTECT, related_name="files", verbose_name=_("content"))
+    blob = models.ForeignKey(
+        Blob, on_delete=models.PROTECT, related_name="files", verbose_name=_("content")
+    )
     unit = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, verbose_name=_("unit"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("uploaded by"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("uploaded by")
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     description = models.CharField(_("description"), max_length=500, blank=True)

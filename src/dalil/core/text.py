@@ -41,7 +41,9 @@ def clean_identifier(value: str) -> str:
     value = normalize_digits(unicodedata.normalize("NFKC", value)).strip()
     if not _IDENTIFIER.fullmatch(value):
         raise ValidationError(
-            _("Use Latin letters, digits, dot, dash or underscore only, starting with a letter or digit."),
+            _(
+                "Use Latin letters, digits, dot, dash or underscore only, starting with a letter or digit."
+            ),
             code="invalid_identifier",
         )
     return value
@@ -67,15 +69,24 @@ _ZERO_WIDTH = {cp: None for cp in (0x200B, 0x200C, 0x200D, 0xFEFF, 0x00AD)}
 _BIDI = {ord(ch): None for ch in BIDI_CONTROLS}
 _LETTERS = str.maketrans(
     {
-        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",  # hamza/madda/wasla on alef
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",  # hamza/madda/wasla on alef
         "ة": "ه",  # taa marbuta
-        "ى": "ي", "ی": "ي", "ې": "ي",  # alef maqsura, Persian/Kurdish yeh
-        "ک": "ك", "ڪ": "ك",  # keheh, swash kaf
+        "ى": "ي",
+        "ی": "ي",
+        "ې": "ي",  # alef maqsura, Persian/Kurdish yeh
+        "ک": "ك",
+        "ڪ": "ك",  # keheh, swash kaf
         "ھ": "ه",  # heh doachashmee (Kurdish h)
         "ؤ": "و",
-        "ٮ": "ب", "ٯ": "ق",
+        "ٮ": "ب",
+        "ٯ": "ق",
     }
-)  # fmt: skip
+)
 # Kurdish letters stay distinct: ە ێ ۆ ڕ ڵ ڤ پ چ ژ گ (and ه/ە, ر/ڕ, ل/ڵ are different letters).
 
 
@@ -105,16 +116,77 @@ _LATIN_BASE = {
 
 _AR_TO_KEY = str.maketrans(
     {
-        "ب": "b", "پ": "b", "ت": "t", "ط": "t", "ث": "d", "ج": "j", "چ": "j", "ح": "h", "ه": "h",
-        "خ": "x", "د": "d", "ذ": "d", "ض": "d", "ظ": "d", "ر": "r", "ڕ": "r", "ز": "d", "ژ": "d",
-        "س": "s", "ص": "s", "ش": "s", "ع": "", "غ": "k", "ف": "f", "ڤ": "f", "ق": "k", "ك": "k",
-        "گ": "k", "ل": "l", "ڵ": "l", "م": "m", "ن": "n", "و": "", "ۆ": "", "ي": "", "ێ": "",
-        "ا": "", "ء": "", "ئ": "", "ە": "",
+        "ب": "b",
+        "پ": "b",
+        "ت": "t",
+        "ط": "t",
+        "ث": "d",
+        "ج": "j",
+        "چ": "j",
+        "ح": "h",
+        "ه": "h",
+        "خ": "x",
+        "د": "d",
+        "ذ": "d",
+        "ض": "d",
+        "ظ": "d",
+        "ر": "r",
+        "ڕ": "r",
+        "ز": "d",
+        "ژ": "d",
+        "س": "s",
+        "ص": "s",
+        "ش": "s",
+        "ع": "",
+        "غ": "k",
+        "ف": "f",
+        "ڤ": "f",
+        "ق": "k",
+        "ك": "k",
+        "گ": "k",
+        "ل": "l",
+        "ڵ": "l",
+        "م": "m",
+        "ن": "n",
+        "و": "",
+        "ۆ": "",
+        "ي": "",
+        "ێ": "",
+        "ا": "",
+        "ء": "",
+        "ئ": "",
+        "ە": "",
     }
-)  # fmt: skip
-_LATIN_DIGRAPHS = [("kh", "x"), ("sh", "s"), ("ch", "j"), ("th", "d"), ("dh", "d"), ("gh", "k"), ("ph", "f")]
-_LATIN_TO_KEY = str.maketrans({"q": "k", "g": "k", "c": "k", "v": "f", "p": "b", "z": "d", "a": "", "e": "",
-                               "i": "", "o": "", "u": "", "w": "", "y": "", "'": "", "`": "", "-": ""})  # fmt: skip
+)
+_LATIN_DIGRAPHS = [
+    ("kh", "x"),
+    ("sh", "s"),
+    ("ch", "j"),
+    ("th", "d"),
+    ("dh", "d"),
+    ("gh", "k"),
+    ("ph", "f"),
+]
+_LATIN_TO_KEY = str.maketrans(
+    {
+        "q": "k",
+        "g": "k",
+        "c": "k",
+        "v": "f",
+        "p": "b",
+        "z": "d",
+        "a": "",
+        "e": "",
+        "i": "",
+        "o": "",
+        "u": "",
+        "w": "",
+        "y": "",
+        "'": "",
+        "`": "",
+        "-": "",
+    }
+)
 
 
 def latin_key(text: str) -> str:

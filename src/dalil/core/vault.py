@@ -62,7 +62,8 @@ def store_stream(chunks: Iterable[bytes], *, max_bytes: int | None = None) -> tu
                 size += len(chunk)
                 if size > limit:
                     raise ValidationError(
-                        _("The file is larger than the limit of %(mb)d MB.") % {"mb": limit // (1024 * 1024)},
+                        _("The file is larger than the limit of %(mb)d MB.")
+                        % {"mb": limit // (1024 * 1024)},
                         code="too_large",
                     )
                 digest.update(chunk)
@@ -97,9 +98,7 @@ def clean_file_name(raw: Any) -> str:
     return "file" if name in {"", ".", ".."} else name
 
 
-def file_store(
-    *, actor: Any, unit: Any, upload: Any, description: str = ""
-) -> StoredFile:
+def file_store(*, actor: Any, unit: Any, upload: Any, description: str = "") -> StoredFile:
     """Store an uploaded file for `unit` (Django UploadedFile or anything with .chunks()/.name)."""
     access.require(actor, "upload_file", unit)
     name = clean_file_name(getattr(upload, "name", ""))
@@ -108,13 +107,19 @@ def file_store(
     with transaction.atomic():
         blob, _created = Blob.objects.get_or_create(sha256=sha, defaults={"size": size})
         stored = StoredFile.objects.create(
-            blob=blob, unit=unit, uploaded_by=actor, original_name=name,
-            content_type=content_type, description=description[:500],
-        )  # fmt: skip
+            blob=blob,
+            unit=unit,
+            uploaded_by=actor,
+            original_name=name,
+            content_type=content_type,
+            description=description[:500],
+        )
         audit.record(
-            actor=actor, action="core.file_uploaded", target=stored,
+            actor=actor,
+            action="core.file_uploaded",
+            target=stored,
             payload={"sha256": sha, "size": size, "name": name},
-        )  # fmt: skip
+        )
     return stored
 
 
@@ -133,12 +138,19 @@ def open_verified(*, actor: Any, stored: StoredFile) -> BinaryIO:
     actual = hash_file(path) if path.exists() else "missing"
     if actual != stored.blob_id:
         audit.record_now(
-            actor=actor, action="core.integrity_alarm", target=stored,
+            actor=actor,
+            action="core.integrity_alarm",
+            target=stored,
             payload={"expected": stored.blob_id, "actual": actual},
-        )  # fmt: skip
+        )
         raise VaultIntegrityError(stored.blob_id)
     with transaction.atomic():
-        audit.record(actor=actor, action="core.file_downloaded", target=stored, payload={"sha256": stored.blob_id})
+        audit.record(
+            actor=actor,
+            action="core.file_downloaded",
+            target=stored,
+            payload={"sha256": stored.blob_id},
+        )
     return path.open("rb")
 
 
@@ -160,7 +172,9 @@ class VaultReport:
 def verify_all(progress: Any = None) -> VaultReport:
     """Re-hash every blob; the result goes on the ledger (alarms for each mismatch)."""
     report = VaultReport()
-    shas: Iterator[str] = Blob.objects.order_by("sha256").values_list("sha256", flat=True).iterator()
+    shas: Iterator[str] = (
+        Blob.objects.order_by("sha256").values_list("sha256", flat=True).iterator()
+    )
     for sha in shas:
         path = blob_path(sha)
         if not path.exists():
@@ -172,10 +186,21 @@ def verify_all(progress: Any = None) -> VaultReport:
             progress(report.checked)
     with transaction.atomic():
         for sha in report.bad + report.missing:
-            audit.record(actor=audit_system(), action="core.integrity_alarm",
-                         target=("core.blob", sha, sha), payload={"sha256": sha})  # fmt: skip
-        audit.record(actor=audit_system(), action="core.vault_verified",
-                     payload={"checked": report.checked, "bad": len(report.bad), "missing": len(report.missing)})  # fmt: skip
+            audit.record(
+                actor=audit_system(),
+                action="core.integrity_alarm",
+                target=("core.blob", sha, sha),
+                payload={"sha256": sha},
+            )
+        audit.record(
+            actor=audit_system(),
+            action="core.vault_verified",
+            payload={
+                "checked": report.checked,
+                "bad": len(report.bad),
+                "missing": len(report.missing),
+            },
+        )
     return report
 
 

@@ -23,7 +23,9 @@ from .models import StoredFile
 
 
 class UploadForm(BootstrapMixin, forms.Form):
-    unit: forms.ModelChoiceField = forms.ModelChoiceField(label=gettext_lazy("Unit"), queryset=Unit.objects.none())
+    unit: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=gettext_lazy("Unit"), queryset=Unit.objects.none()
+    )
     file = forms.FileField(label=gettext_lazy("File"), allow_empty_file=True)
     description = forms.CharField(label=gettext_lazy("Description"), max_length=500, required=False)
 
@@ -34,11 +36,18 @@ class UploadForm(BootstrapMixin, forms.Form):
 
 @login_required
 def file_list(request: HttpRequest) -> HttpResponse:
-    files = access.scope(request.user, "view", StoredFile.objects.select_related("unit", "uploaded_by"))
+    files = access.scope(
+        request.user, "view", StoredFile.objects.select_related("unit", "uploaded_by")
+    )
     page = Paginator(files, 50).get_page(request.GET.get("page"))
-    return render(request, "core/file_list.html", {
-        "page": page, "can_upload": access.has_permission(request.user, "core.file.upload"),
-    })  # fmt: skip
+    return render(
+        request,
+        "core/file_list.html",
+        {
+            "page": page,
+            "can_upload": access.has_permission(request.user, "core.file.upload"),
+        },
+    )
 
 
 @login_required
@@ -48,17 +57,30 @@ def file_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            stored = vault.file_store(actor=request.user, unit=form.cleaned_data["unit"],
-                                      upload=form.cleaned_data["file"], description=form.cleaned_data["description"])  # fmt: skip
+            stored = vault.file_store(
+                actor=request.user,
+                unit=form.cleaned_data["unit"],
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
         except ValidationError as exc:
             apply_errors(form, exc, default_field="file")
         else:
             messages.success(request, _("Stored. SHA-256: %(sha)s") % {"sha": stored.blob_id})
             return redirect("core:file_list")
-    return render(request, "ui/form_page.html", {
-        "form": form, "title": _("Upload a file to the vault"), "submit_label": _("Upload"), "cancel_url": "/vault/",
-        "intro": _("The file is stored under its SHA-256 fingerprint and can never be changed afterwards."),
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Upload a file to the vault"),
+            "submit_label": _("Upload"),
+            "cancel_url": "/vault/",
+            "intro": _(
+                "The file is stored under its SHA-256 fingerprint and can never be changed afterwards."
+            ),
+        },
+    )
 
 
 @login_required
@@ -67,12 +89,23 @@ def file_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     try:
         fh = vault.open_verified(actor=request.user, stored=stored)
     except vault.VaultIntegrityError:
-        return render(request, "ui/error.html", {
-            "title": _("Integrity alarm"),
-            "message": _("This file no longer matches its fingerprint. It has not been sent; the alarm is on the ledger."),
-        }, status=409)  # fmt: skip
-    response = FileResponse(fh, as_attachment=True, filename=stored.original_name,
-                            content_type="application/octet-stream")  # fmt: skip
+        return render(
+            request,
+            "ui/error.html",
+            {
+                "title": _("Integrity alarm"),
+                "message": _(
+                    "This file no longer matches its fingerprint. It has not been sent; the alarm is on the ledger."
+                ),
+            },
+            status=409,
+        )
+    response = FileResponse(
+        fh,
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type="application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

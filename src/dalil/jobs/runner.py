@@ -190,21 +190,38 @@ def run(job_id: int) -> str | None:
             return Job.Status.CANCELLED
         except JobFailed as exc:
             handle.log(str(exc))
-            _finish(job, Job.Status.FAILED, "jobs.job_failed", {"error": exc.message},
-                    error=exc.message[:500], error_params=exc.params)  # fmt: skip
+            _finish(
+                job,
+                Job.Status.FAILED,
+                "jobs.job_failed",
+                {"error": exc.message},
+                error=exc.message[:500],
+                error_params=exc.params,
+            )
             return Job.Status.FAILED
         except BaseException as exc:
             handle.log(_traceback(), admin_only=True, _limit=MAX_TRACEBACK_CHARS)
             message = OUTSIDE_ATOMIC_ERROR if isinstance(exc, WriteOutsideAtomic) else GENERIC_ERROR
-            _finish(job, Job.Status.FAILED, "jobs.job_failed",
-                    {"error": message, "exception": type(exc).__name__}, error=message)  # fmt: skip
+            _finish(
+                job,
+                Job.Status.FAILED,
+                "jobs.job_failed",
+                {"error": message, "exception": type(exc).__name__},
+                error=message,
+            )
             if not isinstance(exc, Exception):
                 raise
             return Job.Status.FAILED
         result = _small(value)
         total = Job.objects.filter(pk=job.pk).values_list("total", flat=True).first() or 0
-        _finish(job, Job.Status.SUCCEEDED, "jobs.job_succeeded", {"result": result},
-                result=result, done=max(total, _done(job)))  # fmt: skip
+        _finish(
+            job,
+            Job.Status.SUCCEEDED,
+            "jobs.job_succeeded",
+            {"result": result},
+            result=result,
+            done=max(total, _done(job)),
+        )
         return Job.Status.SUCCEEDED
 
 

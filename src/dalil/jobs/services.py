@@ -53,8 +53,12 @@ def enqueue(*, actor: Any, kind: str, **kwargs: Any) -> Job:
     arguments = _check_arguments(kwargs)
     with transaction.atomic():
         job = _create(actor=actor, kind=kind, arguments=arguments)
-        audit.record(actor=actor, action="jobs.job_started", target=job,
-                     payload={"kind": kind, "arguments": arguments})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="jobs.job_started",
+            target=job,
+            payload={"kind": kind, "arguments": arguments},
+        )
     return job
 
 
@@ -95,6 +99,10 @@ def retry(*, actor: Any, job: Job) -> Job:
         raise access.Denied(actor, f"jobs.start:{job.kind}", None)
     with transaction.atomic():
         new = _create(actor=actor, kind=job.kind, arguments=dict(job.arguments), retry_of=job)
-        audit.record(actor=actor, action="jobs.job_retried", target=new,
-                     payload={"kind": job.kind, "retry_of": job.pk})  # fmt: skip
+        audit.record(
+            actor=actor,
+            action="jobs.job_retried",
+            target=new,
+            payload={"kind": job.kind, "retry_of": job.pk},
+        )
     return new

@@ -13,9 +13,15 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 def _worker(*, batch: bool, interval: float, worker_id: str) -> Worker:
     return Worker(
-        queue_names=["default"], interval=interval, batch=batch, backend_name="default",
-        startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
-    )  # fmt: skip
+        queue_names=["default"],
+        interval=interval,
+        batch=batch,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    )
 
 
 def run_queued() -> None:

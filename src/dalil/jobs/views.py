@@ -33,9 +33,16 @@ def job_list(request: HttpRequest) -> HttpResponse:
     startable = [
         jt for jt in registry.all_types() if jt.startable and registry.may_start(request.user, jt)
     ]
-    return render(request, "jobs/list.html", {
-        "page": page, "startable": startable, "view_all": view_all, "showing_all": request.GET.get("all") == "1",
-    })  # fmt: skip
+    return render(
+        request,
+        "jobs/list.html",
+        {
+            "page": page,
+            "startable": startable,
+            "view_all": view_all,
+            "showing_all": request.GET.get("all") == "1",
+        },
+    )
 
 
 @login_required

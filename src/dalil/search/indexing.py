@@ -42,9 +42,10 @@ def index(obj: Model) -> None:
     ct = ContentType.objects.get_for_model(type(obj))
     entry = _entry(searchable, ct, obj, timezone.now())
     SearchEntry.objects.update_or_create(
-        content_type=ct, object_id=entry.object_id,
+        content_type=ct,
+        object_id=entry.object_id,
         defaults={"folded": entry.folded, "latin": entry.latin, "updated": entry.updated},
-    )  # fmt: skip
+    )
 
 
 def unindex(obj: Model) -> None:

@@ -81,7 +81,7 @@ class Searchable(Source):
 
     @property
     def title(self) -> str | Promise:
-        return self.model._meta.verbose_name_plural
+        return self.model._meta.verbose_name_plural or self.model.__name__
 
     def text(self, obj: Any) -> str:
         """The searchable text of one object: its fields' values, one after another."""
@@ -130,9 +130,16 @@ def register(
     if not fields:
         raise ValueError("a searchable model needs at least one field")
     searchable = Searchable(
-        model=model, fields=list(fields), label=label, url=url, permission_action=permission_action,
-        code=code, detail=detail, order=order, select_related=tuple(select_related),
-    )  # fmt: skip
+        model=model,
+        fields=list(fields),
+        label=label,
+        url=url,
+        permission_action=permission_action,
+        code=code,
+        detail=detail,
+        order=order,
+        select_related=tuple(select_related),
+    )
     _MODELS[model] = searchable
     register_source(searchable)
     return searchable

@@ -55,5 +55,5 @@ def results(request: HttpRequest) -> HttpResponse:
                     audit.record(
                         actor=request.user, action=action, payload={"search": parsed.query.text}
                     )
-        context["results"] = found
+        context["results"] = found  # type: ignore[assignment]
     return render(request, "search/results.html", context)

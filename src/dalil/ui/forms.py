@@ -12,9 +12,13 @@ class PreferencesForm(BootstrapMixin, forms.Form):
         label=_("Language"), choices=User.Language.choices, widget=forms.RadioSelect
     )
     digits = forms.ChoiceField(
-        label=_("Digits"), choices=User.Digits.choices, widget=forms.RadioSelect,
-        help_text=_("How numbers, dates and times are written for you. Codes, hashes and user names always stay in Latin digits."),
-    )  # fmt: skip
+        label=_("Digits"),
+        choices=User.Digits.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "How numbers, dates and times are written for you. Codes, hashes and user names always stay in Latin digits."
+        ),
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

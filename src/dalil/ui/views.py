@@ -24,11 +24,17 @@ from .forms import PreferencesForm
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
-    return render(request, "ui/home.html", {
-        "assignments": assignments_of(request.user), "activity": recent_activity(request.user),
-        "shortcuts": [i for i in nav.items_for(request.user) if i["name"] != "ui:home"],
-        "now": now, "today": timezone.localdate(now),
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/home.html",
+        {
+            "assignments": assignments_of(request.user),
+            "activity": recent_activity(request.user),
+            "shortcuts": [i for i in nav.items_for(request.user) if i["name"] != "ui:home"],
+            "now": now,
+            "today": timezone.localdate(now),
+        },
+    )
 
 
 @login_required
@@ -51,10 +57,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "django_language", form.cleaned_data["language"], samesite="Strict", httponly=True
             )
             return response
-    return render(request, "ui/preferences.html", {
-        "form": form, "title": _("My preferences"), "breadcrumbs": [(_("My preferences"), None)],
-        "example_moment": timezone.now(),
-    })  # fmt: skip
+    return render(
+        request,
+        "ui/preferences.html",
+        {
+            "form": form,
+            "title": _("My preferences"),
+            "breadcrumbs": [(_("My preferences"), None)],
+            "example_moment": timezone.now(),
+        },
+    )
 
 
 @require_POST

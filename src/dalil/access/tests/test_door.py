@@ -149,9 +149,10 @@ def test_a_missing_record_and_a_forbidden_one_answer_the_same_404(make_user, tre
 def compartment_policy(monkeypatch):
     """Clearance rows as compartmented records, readable by who may see the user's unit."""
     policy = door.Policy(
-        Clearance, {"view": [door.UnitGrant("accounts.user.view", "user__unit__path")]},
+        Clearance,
+        {"view": [door.UnitGrant("accounts.user.view", "user__unit__path")]},
         compartment_field="compartment",
-    )  # fmt: skip
+    )
     monkeypatch.setitem(door.POLICIES, Clearance, policy)
     return policy
 
@@ -222,9 +223,15 @@ def glass(make_user, tree, client_for):
 
 
 def _open(client, target, reason=REASON, minutes=240):
-    return client.post(reverse("access:break_glass"), {
-        "target_type": "accounts.user", "target_id": str(target.pk), "reason": reason, "minutes": minutes,
-    })  # fmt: skip
+    return client.post(
+        reverse("access:break_glass"),
+        {
+            "target_type": "accounts.user",
+            "target_id": str(target.pk),
+            "reason": reason,
+            "minutes": minutes,
+        },
+    )
 
 
 def test_break_glass_opens_a_record_outside_the_unit_until_it_expires(glass, client_for):
@@ -360,9 +367,15 @@ def test_the_explain_page_answers_the_auditor_and_is_on_the_ledger(make_user, tr
     assert client.get(reverse("access:explain")).status_code == 200
     for target, allowed in [(inside, True), (outside, False)]:
         since = _last_seq()
-        response = client.post(reverse("access:explain"), {
-            "target_type": "accounts.user", "target_id": str(target.pk), "username": "Commander.Karada", "action": "view",
-        })  # fmt: skip
+        response = client.post(
+            reverse("access:explain"),
+            {
+                "target_type": "accounts.user",
+                "target_id": str(target.pk),
+                "username": "Commander.Karada",
+                "action": "view",
+            },
+        )
         assert response.status_code == 200
         result = response.context["result"]
         assert result["subject"] == commander and bool(result["reasons"]) is allowed
@@ -404,9 +417,13 @@ def test_a_granted_role_works_at_the_very_next_request(make_user, tree, client_f
     officer = make_user("officer.karada")
     officer_client = client_for(officer)
     assert officer_client.get(reverse("audit:ledger")).status_code == 404
-    granted = client_for(admin).post(reverse("admin:user_assign", args=[officer.username]), {
-        "role": Role.objects.get(code="auditor").pk, "unit": tree["BGD-KARADA"].pk,
-    })  # fmt: skip
+    granted = client_for(admin).post(
+        reverse("admin:user_assign", args=[officer.username]),
+        {
+            "role": Role.objects.get(code="auditor").pk,
+            "unit": tree["BGD-KARADA"].pk,
+        },
+    )
     assert granted.status_code == 302
     assert officer_client.get(reverse("audit:ledger")).status_code == 200
 

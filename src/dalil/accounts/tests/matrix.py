@@ -51,8 +51,12 @@ def _assignment(key: str, unit: str) -> Any:
             user=user, role__code="instructor", unit__code=unit
         ).first()
         if found is None:
-            found = services.assignment_grant(actor=System("matrix"), user=user, role=Role.objects.get(code="instructor"),
-                                              unit=w.units[unit])  # fmt: skip
+            found = services.assignment_grant(
+                actor=System("matrix"),
+                user=user,
+                role=Role.objects.get(code="instructor"),
+                unit=w.units[unit],
+            )
         return {"pk": found.pk}
 
     return build
@@ -77,29 +81,84 @@ MATRIX: list[dict[str, Any]] = [
     {"route": "accounts:password", "methods": ("GET", "POST"), "allowed": EVERYONE},
     # Units.
     {"route": "admin:unit_list", "methods": ("GET",), "allowed": EVERYONE},
-    {"route": "admin:unit_detail", "methods": ("GET",), "objects": UNIT,
-     "allowed": {"own": UNIT_READERS, "other": MINISTRY_READERS}},
-    {"route": "admin:unit_edit", "methods": ("GET", "POST"), "objects": UNIT, "allowed": {"own": ADMIN, "other": ADMIN}},
-    {"route": "admin:unit_create", "methods": ("GET", "POST"), "objects": UNIT, "allowed": {"own": ADMIN, "other": ADMIN}},
-    {"route": "admin:user_create", "methods": ("GET", "POST"), "objects": UNIT, "allowed": {"own": ADMIN, "other": ADMIN}},
+    {
+        "route": "admin:unit_detail",
+        "methods": ("GET",),
+        "objects": UNIT,
+        "allowed": {"own": UNIT_READERS, "other": MINISTRY_READERS},
+    },
+    {
+        "route": "admin:unit_edit",
+        "methods": ("GET", "POST"),
+        "objects": UNIT,
+        "allowed": {"own": ADMIN, "other": ADMIN},
+    },
+    {
+        "route": "admin:unit_create",
+        "methods": ("GET", "POST"),
+        "objects": UNIT,
+        "allowed": {"own": ADMIN, "other": ADMIN},
+    },
+    {
+        "route": "admin:user_create",
+        "methods": ("GET", "POST"),
+        "objects": UNIT,
+        "allowed": {"own": ADMIN, "other": ADMIN},
+    },
     # Users.
     {"route": "admin:user_list", "methods": ("GET",), "allowed": EVERYONE},
-    {"route": "admin:user_detail", "methods": ("GET",), "objects": USER,
-     "allowed": {"own": USER_READERS, "other": MINISTRY_READERS, "self": EVERYONE}},
-    {"route": "admin:user_edit", "methods": ("GET", "POST"), "objects": USER,
-     "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN}},
-    {"route": "admin:user_unlock", "methods": ("POST",), "objects": USER,
-     "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN}},
-    {"route": "admin:user_mfa_reset", "methods": ("POST",), "objects": USER,
-     "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN}},
-    {"route": "admin:user_assign", "methods": ("POST",), "objects": USER,
-     "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN}},
-    {"route": "admin:assignment_revoke", "methods": ("POST",),
-     "objects": {"own": _assignment("user.own", "BGD-KARADA"), "other": _assignment("user.other", "BGD-MANSOUR")},
-     "allowed": {"own": ADMIN, "other": ADMIN}},
+    {
+        "route": "admin:user_detail",
+        "methods": ("GET",),
+        "objects": USER,
+        "allowed": {"own": USER_READERS, "other": MINISTRY_READERS, "self": EVERYONE},
+    },
+    {
+        "route": "admin:user_edit",
+        "methods": ("GET", "POST"),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:user_unlock",
+        "methods": ("POST",),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:user_mfa_reset",
+        "methods": ("POST",),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:user_assign",
+        "methods": ("POST",),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:assignment_revoke",
+        "methods": ("POST",),
+        "objects": {
+            "own": _assignment("user.own", "BGD-KARADA"),
+            "other": _assignment("user.other", "BGD-MANSOUR"),
+        },
+        "allowed": {"own": ADMIN, "other": ADMIN},
+    },
     # Roles: ministry-wide definitions.
     {"route": "admin:role_list", "methods": ("GET",), "allowed": MINISTRY_READERS},
     {"route": "admin:role_create", "methods": ("GET", "POST"), "allowed": ADMIN},
-    {"route": "admin:role_detail", "methods": ("GET",), "objects": ROLE, "allowed": {"global": MINISTRY_READERS}},
-    {"route": "admin:role_edit", "methods": ("GET", "POST"), "objects": ROLE, "allowed": {"global": ADMIN}},
-]  # fmt: skip
+    {
+        "route": "admin:role_detail",
+        "methods": ("GET",),
+        "objects": ROLE,
+        "allowed": {"global": MINISTRY_READERS},
+    },
+    {
+        "route": "admin:role_edit",
+        "methods": ("GET", "POST"),
+        "objects": ROLE,
+        "allowed": {"global": ADMIN},
+    },
+]

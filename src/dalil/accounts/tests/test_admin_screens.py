@@ -45,8 +45,13 @@ def admin_client(admin, client_for):
 
 
 def _counts() -> tuple[int, int, int, int, int]:
-    return (Unit.objects.count(), User.objects.count(), Role.objects.count(), Assignment.objects.count(),
-            Entry.objects.count())  # fmt: skip
+    return (
+        Unit.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+        Assignment.objects.count(),
+        Entry.objects.count(),
+    )
 
 
 def _says(response: Any, message: str, lang: str = "ar") -> None:
@@ -70,8 +75,13 @@ def _refused(client: Any, url: str, data: dict[str, Any], field: str | None) -> 
 
 
 def _unit_data(**over: Any) -> dict[str, Any]:
-    return {"code": "BGD-ADHAMIYA", "kind": "station", "name_ar": "مركز شرطة الأعظمية", "name_en": "Adhamiya station",
-            **over}  # fmt: skip
+    return {
+        "code": "BGD-ADHAMIYA",
+        "kind": "station",
+        "name_ar": "مركز شرطة الأعظمية",
+        "name_en": "Adhamiya station",
+        **over,
+    }
 
 
 def _user_data(**over: Any) -> dict[str, Any]:
@@ -214,8 +224,12 @@ def test_a_bidi_control_character_in_a_role_name_is_refused(admin_client, tree, 
 
 
 def test_an_unknown_permission_cannot_be_given_to_a_role(admin_client, tree):
-    _refused(admin_client, reverse("admin:role_create"),
-             {"code": "records_clerk", "name_ar": "موظف السجلات", "permissions": ["everything.all"]}, "permissions")  # fmt: skip
+    _refused(
+        admin_client,
+        reverse("admin:role_create"),
+        {"code": "records_clerk", "name_ar": "موظف السجلات", "permissions": ["everything.all"]},
+        "permissions",
+    )
 
 
 def test_granting_a_role_twice_is_refused_with_a_message_and_no_entry(
@@ -223,9 +237,15 @@ def test_granting_a_role_twice_is_refused_with_a_message_and_no_entry(
 ):
     target = make_user("officer.karada", role="investigator")
     before = _counts()
-    response = admin_client.post(reverse("admin:user_assign", args=[target.username]), {
-        "role": Role.objects.get(code="investigator").pk, "unit": tree["BGD-KARADA"].pk, "include_subtree": "on",
-    }, follow=True)  # fmt: skip
+    response = admin_client.post(
+        reverse("admin:user_assign", args=[target.username]),
+        {
+            "role": Role.objects.get(code="investigator").pk,
+            "unit": tree["BGD-KARADA"].pk,
+            "include_subtree": "on",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     _says(response, "This user already holds this role at this unit.")
     assert _counts() == before
@@ -233,9 +253,15 @@ def test_granting_a_role_twice_is_refused_with_a_message_and_no_entry(
 
 def test_an_administrator_cannot_grant_themselves_a_role(admin_client, admin, tree):
     before = _counts()
-    response = admin_client.post(reverse("admin:user_assign", args=[admin.username]), {
-        "role": Role.objects.get(code="auditor").pk, "unit": tree["MOI"].pk, "include_subtree": "on",
-    }, follow=True)  # fmt: skip
+    response = admin_client.post(
+        reverse("admin:user_assign", args=[admin.username]),
+        {
+            "role": Role.objects.get(code="auditor").pk,
+            "unit": tree["MOI"].pk,
+            "include_subtree": "on",
+        },
+        follow=True,
+    )
     assert response.status_code == 200
     _says(response, "Ask another administrator to give you a role.")
     assert _counts() == before
@@ -246,15 +272,23 @@ def test_an_administrator_cannot_grant_themselves_a_role(admin_client, admin, tr
 # --- Every screen renders in Arabic and in English -----------------------------------------------------
 def _admin_pages(tree: dict[str, Any], target: User) -> list[str]:
     return [
-        reverse("admin:unit_list"), reverse("admin:unit_list") + "?q=KARADA",
-        reverse("admin:unit_detail", args=["BGD-KARADA"]), reverse("admin:unit_edit", args=["BGD-KARADA"]),
-        reverse("admin:unit_create", args=["BGD-KARADA"]), reverse("admin:user_create", args=["BGD-KARADA"]),
-        reverse("admin:user_list"), reverse("admin:user_list") + "?q=officer",
-        reverse("admin:user_detail", args=[target.username]), reverse("admin:user_edit", args=[target.username]),
-        reverse("admin:role_list"), reverse("admin:role_create"),
-        reverse("admin:role_detail", args=["investigator"]), reverse("admin:role_edit", args=["investigator"]),
-        reverse("access:break_glass_list"), reverse("ui:home"),
-    ]  # fmt: skip
+        reverse("admin:unit_list"),
+        reverse("admin:unit_list") + "?q=KARADA",
+        reverse("admin:unit_detail", args=["BGD-KARADA"]),
+        reverse("admin:unit_edit", args=["BGD-KARADA"]),
+        reverse("admin:unit_create", args=["BGD-KARADA"]),
+        reverse("admin:user_create", args=["BGD-KARADA"]),
+        reverse("admin:user_list"),
+        reverse("admin:user_list") + "?q=officer",
+        reverse("admin:user_detail", args=[target.username]),
+        reverse("admin:user_edit", args=[target.username]),
+        reverse("admin:role_list"),
+        reverse("admin:role_create"),
+        reverse("admin:role_detail", args=["investigator"]),
+        reverse("admin:role_edit", args=["investigator"]),
+        reverse("access:break_glass_list"),
+        reverse("ui:home"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -297,6 +331,8 @@ def test_record_history_hides_oversight_entries_from_non_auditors(make_user, cli
     officer = make_user("officer.hist", unit="BGD-MANSOUR", role="investigator")
     commander = make_user("commander.hist", unit="BGD-KARADA", role="commander")
     auditor = make_user("auditor.hist", unit="MOI", role="auditor")
-    access.break_glass_open(actor=commander, obj=officer, reason="urgent check of an officer record", minutes=30)
+    access.break_glass_open(
+        actor=commander, obj=officer, reason="urgent check of an officer record", minutes=30
+    )
     assert "access.break_glass_opened" not in [e.action for e in history(officer, officer)]
     assert "access.break_glass_opened" in [e.action for e in history(auditor, officer)]

@@ -17,26 +17,38 @@ pytestmark = pytest.mark.django_db
 
 def test_eighteen_governorates_with_three_in_the_kurdistan_region():
     assert Governorate.objects.count() == 18
-    assert set(Governorate.objects.filter(kurdistan_region=True).values_list("code", flat=True)) == {
-        "IQ-AR", "IQ-DA", "IQ-SU",
+    assert set(
+        Governorate.objects.filter(kurdistan_region=True).values_list("code", flat=True)
+    ) == {
+        "IQ-AR",
+        "IQ-DA",
+        "IQ-SU",
     }
     assert all(g.name_ar and g.name_ckb and g.name_en for g in Governorate.objects.all())
 
 
 def test_bootstrap_creates_the_ministry_and_an_administrator_on_the_ledger(monkeypatch):
     monkeypatch.setenv("DALIL_BOOTSTRAP_PASSWORD", "a long enough passphrase 42")
-    call_command("bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO())
+    call_command(
+        "bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO()
+    )
     user = User.objects.get(username="first.admin")
     assert Assignment.objects.get(user=user).role.code == "system_admin"
     assert user.unit.parent is None
     actions = list(Entry.objects.values_list("action", flat=True))
-    assert actions == ["accounts.unit_created", "accounts.user_created", "access.assignment_granted"]
+    assert actions == [
+        "accounts.unit_created",
+        "accounts.user_created",
+        "access.assignment_granted",
+    ]
 
 
 def test_bootstrap_refuses_a_weak_password_and_writes_nothing(monkeypatch):
     monkeypatch.setenv("DALIL_BOOTSTRAP_PASSWORD", "12345678")
     with pytest.raises(CommandError):
-        call_command("bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO())
+        call_command(
+            "bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO()
+        )
     assert not Unit.objects.exists() and not User.objects.exists() and not Entry.objects.exists()
 
 
@@ -57,6 +69,8 @@ def test_demo_otp_prints_the_current_code_of_a_demo_user():
     call_command("demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo_otp", "investigator.karada", stdout=out)
-    assert out.getvalue().strip() == auth.current_code(User.objects.get(username="investigator.karada"))
+    assert out.getvalue().strip() == auth.current_code(
+        User.objects.get(username="investigator.karada")
+    )
     with pytest.raises(CommandError):
         call_command("demo_otp", "nobody", stdout=io.StringIO())

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -16,7 +17,11 @@ pytestmark = pytest.mark.django_db
 def _append(n: int) -> None:
     for i in range(n):
         with transaction.atomic():
-            audit.record(actor=System("test"), action="audit.ledger_verified", payload={"i": i, "text": "نص عربي\r\n"})
+            audit.record(
+                actor=System("test"),
+                action="audit.ledger_verified",
+                payload={"i": i, "text": "نص عربي\r\n"},
+            )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -36,15 +41,24 @@ def test_entries_chain_from_genesis_and_verify():
     entries = list(Entry.objects.order_by("seq"))
     assert [e.seq for e in entries] == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == chain.GENESIS
-    for a, b in zip(entries, entries[1:]):
+    for a, b in itertools.pairwise(entries):
         assert b.prev_hash == a.hash
     assert integrity.verify().ok
 
 
 def test_spliced_canonical_form_equals_canonical_json_of_the_whole_entry():
     payload = {"z": [1, "ب"], "a": {"k": None, "x": "line\nbreak \u202e"}}
-    fields = dict(seq=7, ts="2026-11-25T10:00:00.000001Z", actor_id=3, actor="u", source="web",
-                  action="a.b", target_type="t", target_id="9", target_label="هدف")
+    fields = dict(
+        seq=7,
+        ts="2026-11-25T10:00:00.000001Z",
+        actor_id=3,
+        actor="u",
+        source="web",
+        action="a.b",
+        target_type="t",
+        target_id="9",
+        target_label="هدف",
+    )
     spliced = chain.entry_bytes(payload_json=chain.canonical_json(payload), **fields)
     whole = chain.canonical_json({**fields, "payload": payload}).encode()
     assert spliced == whole
@@ -52,8 +66,11 @@ def test_spliced_canonical_form_equals_canonical_json_of_the_whole_entry():
 
 def test_log_injection_characters_stay_inside_one_json_value():
     with transaction.atomic():
-        e = audit.record(actor=System("test"), action="audit.ledger_verified",
-                         payload={"evil": '"}\n{"seq":1}\x1b[31m\u202e'})
+        e = audit.record(
+            actor=System("test"),
+            action="audit.ledger_verified",
+            payload={"evil": '"}\n{"seq":1}\x1b[31m\u202e'},
+        )
     assert json.loads(e.payload)["evil"].startswith('"}\n')
     assert "\n" not in e.payload  # escaped, so one line per entry in exports
 

@@ -8,9 +8,16 @@ from dalil.access.roles import ROLES
 
 # Hold core.file.view at BGD-KARADA. Administrators and auditors do not read content.
 FILE_READERS = {
-    "commander", "investigator", "scene_officer", "evidence_custodian", "lab_examiner", "lab_supervisor",
-    "analyst", "ia_investigator", "ia_commander",
-}  # fmt: skip
+    "commander",
+    "investigator",
+    "scene_officer",
+    "evidence_custodian",
+    "lab_examiner",
+    "lab_supervisor",
+    "analyst",
+    "ia_investigator",
+    "ia_commander",
+}
 UPLOADERS = FILE_READERS - {"commander"}
 
 
@@ -21,8 +28,10 @@ def build(world: Any) -> None:
     from dalil.core import vault
 
     mansour = world.make_user("matrix.uploader.mansour", unit="BGD-MANSOUR", role="investigator")
-    for key, actor, unit in [("file.own", world.users["investigator"], "BGD-KARADA"),
-                             ("file.other", mansour, "BGD-MANSOUR")]:  # fmt: skip
+    for key, actor, unit in [
+        ("file.own", world.users["investigator"], "BGD-KARADA"),
+        ("file.other", mansour, "BGD-MANSOUR"),
+    ]:
         upload = SimpleUploadedFile(
             f"{key}.txt", f"matrix {key}".encode(), content_type="text/plain"
         )
@@ -32,8 +41,13 @@ def build(world: Any) -> None:
 MATRIX: list[dict[str, Any]] = [
     {"route": "core:file_list", "methods": ("GET",), "allowed": frozenset(ROLES)},
     {"route": "core:file_upload", "methods": ("GET", "POST"), "allowed": UPLOADERS},
-    {"route": "core:file_download", "methods": ("GET",),
-     "objects": {"own": lambda w, me: {"pk": w.objects["file.own"].pk},
-                 "other": lambda w, me: {"pk": w.objects["file.other"].pk}},
-     "allowed": {"own": FILE_READERS, "other": set()}},
-]  # fmt: skip
+    {
+        "route": "core:file_download",
+        "methods": ("GET",),
+        "objects": {
+            "own": lambda w, me: {"pk": w.objects["file.own"].pk},
+            "other": lambda w, me: {"pk": w.objects["file.other"].pk},
+        },
+        "allowed": {"own": FILE_READERS, "other": set()},
+    },
+]

@@ -114,10 +114,14 @@ def test_upload_stores_the_bytes_read_only_under_their_hash_and_the_name_in_the_
     data = "محضر ضبط رقم ١٢٣\n".encode() + bytes(range(256)) * 10
     sha = _sha(data)
     client = client_for(investigator)
-    response = client.post("/vault/upload/", {
-        "unit": tree["BGD-KARADA"].pk, "description": "محضر",
-        "file": SimpleUploadedFile("محضر الضبط.pdf", data, "application/pdf"),
-    })  # fmt: skip
+    response = client.post(
+        "/vault/upload/",
+        {
+            "unit": tree["BGD-KARADA"].pk,
+            "description": "محضر",
+            "file": SimpleUploadedFile("محضر الضبط.pdf", data, "application/pdf"),
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/vault/"
 
     path = Path(settings.DALIL_VAULT_DIR) / sha[:2] / sha[2:4] / sha
@@ -164,27 +168,115 @@ def test_the_same_content_twice_is_one_blob_two_files_and_never_rewritten(invest
 # --- R-32: hostile file names ----------------------------------------------------------------
 _MARK = "dalilprobe"
 _TRAVERSALS = [
-    "../", "../../", "../../../../../../", "..\\", "..\\..\\", "....//", "..../", "..;/", ".../",
-    "/", "//", "\\", "\\\\server\\share\\", "C:\\", "C:/", "c:", "file:///", "/tmp/", "/etc/",
-    "%2e%2e%2f", "%2e%2e/", "..%2f", "%2e%2e%5c", "..%252f", "%252e%252e%252f", "..%c0%af",
-    "..%ef%bc%8f", "\u2024\u2024/", "..\u2215", "..\uff0f", "\u2025\u2215", "\uff0e\uff0e\uff0f",
-    "..\u2044", "..\u29f8", "\u2024\u2024\u2215", "\u0000../", "./", "tmp/", "aa/bb/",
-]  # fmt: skip
+    "../",
+    "../../",
+    "../../../../../../",
+    "..\\",
+    "..\\..\\",
+    "....//",
+    "..../",
+    "..;/",
+    ".../",
+    "/",
+    "//",
+    "\\",
+    "\\\\server\\share\\",
+    "C:\\",
+    "C:/",
+    "c:",
+    "file:///",
+    "/tmp/",
+    "/etc/",
+    "%2e%2e%2f",
+    "%2e%2e/",
+    "..%2f",
+    "%2e%2e%5c",
+    "..%252f",
+    "%252e%252e%252f",
+    "..%c0%af",
+    "..%ef%bc%8f",
+    "\u2024\u2024/",
+    "..\u2215",
+    "..\uff0f",
+    "\u2025\u2215",
+    "\uff0e\uff0e\uff0f",
+    "..\u2044",
+    "..\u29f8",
+    "\u2024\u2024\u2215",
+    "\u0000../",
+    "./",
+    "tmp/",
+    "aa/bb/",
+]
 _TAILS = [
-    f"{_MARK}.txt", f"{_MARK}/../../x", f"{_MARK}.html", f"{_MARK}\u0000.jpg", f".{_MARK}",
-]  # fmt: skip
+    f"{_MARK}.txt",
+    f"{_MARK}/../../x",
+    f"{_MARK}.html",
+    f"{_MARK}\u0000.jpg",
+    f".{_MARK}",
+]
 _SPECIAL = [
-    "..", ".", "...", "", " ", "/", "\\", "\u0000", "a\u0000b", f"{_MARK}\u0000../../etc/passwd",
-    "/etc/passwd", "../../../../etc/shadow", "..\\..\\..\\windows\\win.ini", "C:\\Windows\\System32\\cmd.exe",
-    "\\\\?\\C:\\x", "CON", "NUL", "PRN", "AUX", "COM1", "COM1.txt", "LPT1", "LPT9.log", "con:", "nul.tar.gz",
-    "CONIN$", "CONOUT$", "desktop.ini", f"{_MARK}\u202egpj.exe", f"\u202e{_MARK}fdp.exe", f"{_MARK}\u2066x\u2069",
-    f"{_MARK}\u2067.txt", f"{_MARK}\u200f.txt", f"{_MARK}\u061c.txt", f"{_MARK}\u2068.txt",
-    f"{_MARK}\r\nSet-Cookie: x=1", f"{_MARK}\n.txt", f"{_MARK}\x1b[31m.txt", f'{_MARK}".txt',
-    f"{_MARK};filename=evil.html", "a" * 300 + ".pdf", "ب" * 400, f"{_MARK}" + "/" * 300,
-    "../" * 200 + _MARK, "\u0660\u0661.txt", "ملف الأدلة.pdf", f"{_MARK}\ufeff.txt", f"{_MARK}\u200b.txt",
-    f"{_MARK} .", f"{_MARK}.", f"{_MARK}::$DATA", f"{_MARK}:stream", "~/" + _MARK, "$HOME/" + _MARK,
-    "`id`" + _MARK, "$(id)" + _MARK, "|" + _MARK, f"{_MARK}*?<>|", "-rf", "--help",
-]  # fmt: skip
+    "..",
+    ".",
+    "...",
+    "",
+    " ",
+    "/",
+    "\\",
+    "\u0000",
+    "a\u0000b",
+    f"{_MARK}\u0000../../etc/passwd",
+    "/etc/passwd",
+    "../../../../etc/shadow",
+    "..\\..\\..\\windows\\win.ini",
+    "C:\\Windows\\System32\\cmd.exe",
+    "\\\\?\\C:\\x",
+    "CON",
+    "NUL",
+    "PRN",
+    "AUX",
+    "COM1",
+    "COM1.txt",
+    "LPT1",
+    "LPT9.log",
+    "con:",
+    "nul.tar.gz",
+    "CONIN$",
+    "CONOUT$",
+    "desktop.ini",
+    f"{_MARK}\u202egpj.exe",
+    f"\u202e{_MARK}fdp.exe",
+    f"{_MARK}\u2066x\u2069",
+    f"{_MARK}\u2067.txt",
+    f"{_MARK}\u200f.txt",
+    f"{_MARK}\u061c.txt",
+    f"{_MARK}\u2068.txt",
+    f"{_MARK}\r\nSet-Cookie: x=1",
+    f"{_MARK}\n.txt",
+    f"{_MARK}\x1b[31m.txt",
+    f'{_MARK}".txt',
+    f"{_MARK};filename=evil.html",
+    "a" * 300 + ".pdf",
+    "ب" * 400,
+    f"{_MARK}" + "/" * 300,
+    "../" * 200 + _MARK,
+    "\u0660\u0661.txt",
+    "ملف الأدلة.pdf",
+    f"{_MARK}\ufeff.txt",
+    f"{_MARK}\u200b.txt",
+    f"{_MARK} .",
+    f"{_MARK}.",
+    f"{_MARK}::$DATA",
+    f"{_MARK}:stream",
+    "~/" + _MARK,
+    "$HOME/" + _MARK,
+    "`id`" + _MARK,
+    "$(id)" + _MARK,
+    "|" + _MARK,
+    f"{_MARK}*?<>|",
+    "-rf",
+    "--help",
+]
 HOSTILE_NAMES = [t + tail for t in _TRAVERSALS for tail in _TAILS] + _SPECIAL
 
 
@@ -237,9 +329,15 @@ def test_hostile_file_names_never_reach_the_filesystem(investigator, tree, tmp_p
     assert {p for p in candidates if os.path.lexists(p)} == existed
 
 
-@pytest.mark.parametrize("name", [
-    "report.pdf", "محضر الضبط الأولي.docx", "a" * 255, "x" * 251 + ".pdf",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name",
+    [
+        "report.pdf",
+        "محضر الضبط الأولي.docx",
+        "a" * 255,
+        "x" * 251 + ".pdf",
+    ],
+)
 def test_an_ordinary_file_name_is_kept_exactly_in_the_database(investigator, tree, name):
     stored = _store(investigator, tree["BGD-KARADA"], name, b"content of " + name.encode())
     stored.refresh_from_db()
@@ -277,9 +375,13 @@ def test_an_empty_upload_is_refused_with_a_clear_message_and_leaves_nothing(
     investigator, tree, client_for
 ):
     client = client_for(investigator)
-    response = client.post("/vault/upload/", {
-        "unit": tree["BGD-KARADA"].pk, "file": SimpleUploadedFile("empty.txt", b"", "text/plain"),
-    })  # fmt: skip
+    response = client.post(
+        "/vault/upload/",
+        {
+            "unit": tree["BGD-KARADA"].pk,
+            "file": SimpleUploadedFile("empty.txt", b"", "text/plain"),
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
     assert _message(response, "The file is empty.") in response.content.decode()
@@ -291,10 +393,15 @@ def test_an_upload_over_the_limit_is_refused_with_a_clear_message_and_leaves_not
 ):
     settings.DALIL_VAULT_MAX_BYTES = 1024 * 1024
     client = client_for(investigator)
-    response = client.post("/vault/upload/", {
-        "unit": tree["BGD-KARADA"].pk,
-        "file": SimpleUploadedFile("big.bin", b"\x00" * (1024 * 1024 + 1), "application/octet-stream"),
-    })  # fmt: skip
+    response = client.post(
+        "/vault/upload/",
+        {
+            "unit": tree["BGD-KARADA"].pk,
+            "file": SimpleUploadedFile(
+                "big.bin", b"\x00" * (1024 * 1024 + 1), "application/octet-stream"
+            ),
+        },
+    )
     assert response.status_code == 200
     assert response.context["form"].errors["file"]
     text = _message(response, "The file is larger than the limit of %(mb)d MB.") % {"mb": 1}
@@ -367,14 +474,24 @@ def test_download_is_an_attachment_with_an_encoded_arabic_name_and_is_ledgered(
     assert _payload(entry)["sha256"] == _sha(data)
 
 
-@pytest.mark.parametrize("name,content_type,data", [
-    ("page.html", "text/html", b"<html><script>alert(document.cookie)</script></html>"),
-    ("image.svg", "image/svg+xml", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
-    ("code.js", "application/javascript", b"fetch('/vault/').then(r => r.text())"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "name,content_type,data",
+    [
+        ("page.html", "text/html", b"<html><script>alert(document.cookie)</script></html>"),
+        (
+            "image.svg",
+            "image/svg+xml",
+            b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
+        ),
+        ("code.js", "application/javascript", b"fetch('/vault/').then(r => r.text())"),
+    ],
+)
 def test_active_content_is_served_inert(investigator, tree, client_for, name, content_type, data):
-    stored = vault.file_store(actor=investigator, unit=tree["BGD-KARADA"],
-                              upload=SimpleUploadedFile(name, data, content_type))  # fmt: skip
+    stored = vault.file_store(
+        actor=investigator,
+        unit=tree["BGD-KARADA"],
+        upload=SimpleUploadedFile(name, data, content_type),
+    )
     assert stored.content_type == content_type  # what the uploader claimed, kept as a record only
     response = _download(client_for(investigator), stored)
     assert response.status_code == 200
@@ -415,9 +532,13 @@ def test_a_missing_file_and_a_forbidden_file_answer_the_same(outsider, client_fo
 
 def test_a_user_of_another_unit_cannot_upload_into_it(outsider, tree, client_for):
     client = client_for(outsider)
-    response = client.post("/vault/upload/", {
-        "unit": tree["BGD-KARADA"].pk, "file": SimpleUploadedFile("x.txt", b"planted", "text/plain"),
-    })  # fmt: skip
+    response = client.post(
+        "/vault/upload/",
+        {
+            "unit": tree["BGD-KARADA"].pk,
+            "file": SimpleUploadedFile("x.txt", b"planted", "text/plain"),
+        },
+    )
     assert response.status_code == 200 and response.context["form"].errors["unit"]
     _nothing_stored_anywhere()
 

@@ -43,14 +43,34 @@ def _objects(status: str) -> dict[str, Any]:
 
 MATRIX: list[dict[str, Any]] = [
     {"route": "jobs:list", "methods": ("GET",), "allowed": EVERYONE},
-    {"route": "jobs:start", "methods": ("POST",), "allowed": EVERYONE,
-     "data": lambda w, me: {"kind": "jobs.demo"}},
-    {"route": "jobs:detail", "methods": ("GET",), "objects": _objects("running"),
-     "allowed": {"self": EVERYONE, "own": VIEW_ALL, "other": VIEW_ALL}},
-    {"route": "jobs:progress", "methods": ("GET",), "objects": _objects("running"),
-     "allowed": {"self": EVERYONE, "own": VIEW_ALL, "other": VIEW_ALL}},
-    {"route": "jobs:cancel", "methods": ("POST",), "objects": _objects("queued"),
-     "allowed": {"self": EVERYONE, "own": set(), "other": set()}},
-    {"route": "jobs:retry", "methods": ("POST",), "objects": _objects("failed"),
-     "allowed": {"self": EVERYONE, "own": set(), "other": set()}},
-]  # fmt: skip
+    {
+        "route": "jobs:start",
+        "methods": ("POST",),
+        "allowed": EVERYONE,
+        "data": lambda w, me: {"kind": "jobs.demo"},
+    },
+    {
+        "route": "jobs:detail",
+        "methods": ("GET",),
+        "objects": _objects("running"),
+        "allowed": {"self": EVERYONE, "own": VIEW_ALL, "other": VIEW_ALL},
+    },
+    {
+        "route": "jobs:progress",
+        "methods": ("GET",),
+        "objects": _objects("running"),
+        "allowed": {"self": EVERYONE, "own": VIEW_ALL, "other": VIEW_ALL},
+    },
+    {
+        "route": "jobs:cancel",
+        "methods": ("POST",),
+        "objects": _objects("queued"),
+        "allowed": {"self": EVERYONE, "own": set(), "other": set()},
+    },
+    {
+        "route": "jobs:retry",
+        "methods": ("POST",),
+        "objects": _objects("failed"),
+        "allowed": {"self": EVERYONE, "own": set(), "other": set()},
+    },
+]

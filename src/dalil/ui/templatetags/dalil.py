@@ -82,5 +82,9 @@ def sort_th(context: template.Context, field: str, label: Any) -> str:
     return format_html(
         '<th scope="col" class="sortable" aria-sort="{}"><a href="{}" hx-get="{}">{}'
         '<span class="sort-mark" aria-hidden="true">{}</span></a></th>',
-        state, url, url, label, mark,
-    )  # fmt: skip
+        state,
+        url,
+        url,
+        label,
+        mark,
+    )

@@ -27,13 +27,19 @@ class Command(BaseCommand):
         try:
             with source("cli:bootstrap"), transaction.atomic():
                 root = Unit.objects.filter(parent=None).first() or services.unit_create(
-                    actor=actor, parent=None, code=str(options["unit_code"]), kind="ministry",
+                    actor=actor,
+                    parent=None,
+                    code=str(options["unit_code"]),
+                    kind="ministry",
                     name_ar=str(options["unit_name"]),
-                )  # fmt: skip
+                )
                 user = services.user_create(
-                    actor=actor, unit=root, username=str(options["username"]),
-                    full_name=str(options["full_name"]), password=password,
-                )  # fmt: skip
+                    actor=actor,
+                    unit=root,
+                    username=str(options["username"]),
+                    full_name=str(options["full_name"]),
+                    password=password,
+                )
                 access_services.assignment_grant(
                     actor=actor, user=user, role=Role.objects.get(code="system_admin"), unit=root
                 )

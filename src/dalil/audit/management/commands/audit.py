@@ -24,7 +24,9 @@ def _when(value: str | None, end: bool = False) -> dt.datetime | None:
     if day is not None:
         moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min)
     if moment is None:
-        raise CommandError(f"not a date or date-time: {value!r} (use YYYY-MM-DD or an ISO date-time)")
+        raise CommandError(
+            f"not a date or date-time: {value!r} (use YYYY-MM-DD or an ISO date-time)"
+        )
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
@@ -47,22 +49,36 @@ class Command(BaseCommand):
     def do_verify(self, options: dict) -> None:
         report = integrity.verify()
         with transaction.atomic():
-            audit.record(actor=System("cli:audit"), action="audit.ledger_verified",
-                         payload={"ok": report.ok, "entries": report.entries, "first_bad_seq": report.first_bad_seq})  # fmt: skip
+            audit.record(
+                actor=System("cli:audit"),
+                action="audit.ledger_verified",
+                payload={
+                    "ok": report.ok,
+                    "entries": report.entries,
+                    "first_bad_seq": report.first_bad_seq,
+                },
+            )
         if not report.ok:
             for p in report.problems:
                 self.stderr.write(f"FAILED: {p}")
             self.stderr.write(f"first bad entry: {report.first_bad_seq}")
             sys.exit(1)
-        self.stdout.write(f"OK: {report.entries} entries and {report.checkpoints} signed checkpoints verify.")
+        self.stdout.write(
+            f"OK: {report.entries} entries and {report.checkpoints} signed checkpoints verify."
+        )
 
     def do_export(self, options: dict) -> None:
         out = Path(str(options["out"]))
         manifest = integrity.export_bundle(
-            out, actor=System("cli:audit"), start=_when(options["start"]), end=_when(options["end"], end=True)
+            out,
+            actor=System("cli:audit"),
+            start=_when(options["start"]),
+            end=_when(options["end"], end=True),
         )
-        self.stdout.write(f"wrote {out}: entries {manifest['first_seq']}..{manifest['last_seq']}. "
-                          f"Check it anywhere with: python3 verify_ledger.py {out.name} (inside the zip)")  # fmt: skip
+        self.stdout.write(
+            f"wrote {out}: entries {manifest['first_seq']}..{manifest['last_seq']}. "
+            f"Check it anywhere with: python3 verify_ledger.py {out.name} (inside the zip)"
+        )
 
     def do_checkpoint(self, options: dict) -> None:
         cp = integrity.checkpoint_create(actor=System("cli:audit"))

@@ -23,14 +23,25 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         children = [
-            subprocess.Popen([sys.executable, "-m", "dalil", "worker"]),  # noqa: S603
+            subprocess.Popen([sys.executable, "-m", "dalil", "worker"]),
             # Background jobs (django-tasks-db): on SIGTERM it finishes the running job, then stops.
             subprocess.Popen([sys.executable, "-m", "dalil", "db_worker", "--no-reload"]),
-            subprocess.Popen([  # noqa: S603
-                sys.executable, "-m", "gunicorn", "dalil.config.wsgi:application",
-                "--bind", str(options["bind"]), "--workers", str(options["workers"]),
-                "--access-logfile", "-", "--timeout", "120",
-            ]),  # fmt: skip
+            subprocess.Popen(  # noqa: S603 (fixed argument list, no shell)
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "dalil.config.wsgi:application",
+                    "--bind",
+                    str(options["bind"]),
+                    "--workers",
+                    str(options["workers"]),
+                    "--access-logfile",
+                    "-",
+                    "--timeout",
+                    "120",
+                ]
+            ),
         ]
         self.stdout.write(f"Dalil is serving on http://{options['bind']}/  (Ctrl-C stops it)")
         try:
