@@ -84,9 +84,52 @@ def checkpoint_create(*, actor: object | None = None) -> Checkpoint | None:
         seq, head = Entry.objects.order_by("-seq").values_list("seq", "hash")[0]
         ts = now()
         sig = key.sign(chain.checkpoint_message(seq, head, format_ts(ts)))
-        return Checkpoint.objects.create(
+        cp = Checkpoint.objects.create(
             seq=seq, hash=head, ts=ts, key_id=key_id(public_key_bytes(key)), signature=sig.hex()
         )
+        transaction.on_commit(lambda: _witness_append(cp))
+        return cp
+
+
+# --- Witness file: checkpoints also live outside the database -------------------------------------
+# Whoever can rewrite the database could delete the newest entries *and* their checkpoint rows.
+# Each checkpoint is therefore also appended to a file beside the signing key (ideally on other
+# storage: DALIL_CHECKPOINT_WITNESS), and `verify()` checks the ledger against both.
+def witness_path() -> Path:
+    return Path(
+        settings.DALIL_CHECKPOINT_WITNESS or Path(settings.DALIL_KEYS_DIR) / "checkpoints.jsonl"
+    )
+
+
+def _witness_append(cp: Checkpoint) -> None:
+    path = witness_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(
+        {
+            "seq": cp.seq,
+            "hash": cp.hash,
+            "ts": format_ts(cp.ts),
+            "key_id": cp.key_id,
+            "signature": cp.signature,
+        }
+    )
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _witness_checkpoints() -> list[dict]:
+    path = witness_path()
+    if not path.exists():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            out.append({"seq": 0, "hash": "", "ts": "", "key_id": "", "signature": "", "bad": True})
+    return out
 
 
 def checkpoint_if_due() -> Checkpoint | None:
@@ -232,7 +275,41 @@ def verify(
         if cp.stored != cp.hash:
             report.problems.append(f"entry {cp.seq}: hash differs from the signed checkpoint")
             report.first_bad_seq = min(report.first_bad_seq or cp.seq, cp.seq)
+    _verify_witness(report, verifier, kid, max_seq)
     return report
+
+
+def _verify_witness(report: Report, verifier: Ed25519PublicKey, kid: str, max_seq: int) -> None:
+    """Check the ledger against the checkpoints kept in the witness file."""
+    witnessed = _witness_checkpoints()
+    if not witnessed:
+        return
+    seqs = sorted({w["seq"] for w in witnessed if isinstance(w.get("seq"), int)})
+    stored: dict[int, str] = {}
+    for i in range(0, len(seqs), 900):  # SQLite caps the number of query parameters
+        stored.update(Entry.objects.filter(seq__in=seqs[i : i + 900]).values_list("seq", "hash"))
+    in_db = set(Checkpoint.objects.values_list("seq", "hash"))
+    for w in witnessed:
+        msg = chain.checkpoint_message(w["seq"], w["hash"], w["ts"])
+        if w.get("bad") or w["key_id"] != kid or not _signature_ok(verifier, msg, w["signature"]):
+            report.problems.append("witness file: a checkpoint line is not validly signed")
+            continue
+        seq = w["seq"]
+        if seq > max_seq:
+            report.problems.append(
+                f"entry {max_seq + 1}: ledger ends at {max_seq} but the witness file holds a signed "
+                f"checkpoint of entry {seq} (entries and checkpoint rows removed from the end)"
+            )
+            report.first_bad_seq = min(report.first_bad_seq or max_seq + 1, max_seq + 1)
+        elif stored.get(seq) != w["hash"]:
+            report.problems.append(
+                f"entry {seq}: hash differs from the checkpoint in the witness file"
+            )
+            report.first_bad_seq = min(report.first_bad_seq or seq, seq)
+        elif (seq, w["hash"]) not in in_db:
+            report.problems.append(
+                f"checkpoint of entry {seq} is in the witness file but not in the database"
+            )
 
 
 # --- Export --------------------------------------------------------------------------------------

@@ -162,6 +162,8 @@ DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))
 DALIL_KEYS_DIR = Path(os.environ.get("DALIL_KEYS_DIR", DATA_DIR / "keys"))
+# Every checkpoint is also appended here (default: beside the key); put it on other storage.
+DALIL_CHECKPOINT_WITNESS = os.environ.get("DALIL_CHECKPOINT_WITNESS", "")
 # Where users reach Dalil: the QR codes on printed documents link here (no trailing slash).
 DALIL_BASE_URL = os.environ.get("DALIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -99,3 +99,33 @@ def test_checkpoint_if_due_waits_for_the_interval(settings):
     assert integrity.checkpoint_if_due() is None  # within 15 minutes
     settings.DALIL_CHECKPOINT_INTERVAL_SECONDS = 0
     assert integrity.checkpoint_if_due() is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_removing_the_tail_and_its_checkpoint_rows_is_caught_by_the_witness_file():
+    from dalil.audit import triggers
+    from dalil.audit.models import Checkpoint
+
+    _append(5)
+    cp = integrity.checkpoint_create()
+    assert integrity.witness_path().read_text().count("\n") == 1
+    _append(2)
+    assert integrity.verify().ok
+    with triggers.suspended(), connection.cursor() as cur:
+        cur.execute("DELETE FROM audit_checkpoint")
+        cur.execute("DELETE FROM audit_entry WHERE seq >= %s", [cp.seq - 1])
+    assert not Checkpoint.objects.exists()
+    report = integrity.verify()
+    assert not report.ok
+    assert report.first_bad_seq == cp.seq - 1
+    assert any("witness file" in p for p in report.problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_forged_line_in_the_witness_file_is_reported():
+    _append(2)
+    integrity.checkpoint_create()
+    with integrity.witness_path().open("a") as fh:
+        fh.write('{"seq": 1, "hash": "00", "ts": "x", "key_id": "k", "signature": "00"}\n')
+    report = integrity.verify()
+    assert any("not validly signed" in p for p in report.problems)
