@@ -185,7 +185,14 @@ GLOSSARY: list[tuple[str, str, str]] = [
     (r"\bvault\b", r"خزنة الأدلة الرقمية", r"گەنجینەی بەڵگە دیجیتاڵییەکان"),
     (r"\bunits?\b", r"وحد", r"یەک(?:ە|ان)"),
     (r"\broles?\b", r"دور|أدوار", r"ڕۆڵ"),
-    (r"\bpermissions?\b", r"صلاحي", r"دەسەڵات"),
+    # A permission in Dalil; in the detention clock "permission" is the criminal court's (next rows).
+    (r"(?s)^(?!.*\b(?:court|detention)\b).*\bpermissions?\b", r"صلاحي", r"دەسەڵات"),
+    (r"court's permission", r"إذن محكمة الجنايات", r"ڕێپێدانی دادگای تاوانەکان"),
+    (r"\bdetention orders?\b", r"أمر توقيف|أمر التوقيف", r"فەرمانی دەستبەسەرکردن"),
+    (r"\bextensions?\b", r"تمديد", r"درێژکردنەوە"),
+    (r"\bdetainee\b", r"الموقوف", r"دەستبەسەرکراو"),
+    (r"\barrest\b", r"القبض|قبض", r"دەستگیرکردن"),
+    (r"quarter of the maximum penalty", r"ربع الحد الأقصى للعقوبة", r"چارەکی بەرزترین سزا"),
     (r"break-glass", r"طارئ", r"دەستڕاگەیشتن\w* فریاکەوتن"),
     (
         r"second[- ]factor",
@@ -198,7 +205,8 @@ GLOSSARY: list[tuple[str, str, str]] = [
     (r"\bsign(?:ed|ing)?[- ]ins?\b", r"دخول", r"ژوورەوە"),
     (r"\bsign(?:ed)?[- ]out\b", r"الخروج", r"دەرەوە"),
     (r"\bauditors?\b", r"مدقق", r"وردبین"),
-    (r"\brecords?\b", r"سجل", r"تۆمار"),
+    # "record" is also the verb: to record a person is تسجيل (docs/glossary.md).
+    (r"\brecords?\b", r"سجل|تسجيل", r"تۆمار"),
     (r"\bpasswords?\b", r"كلم\w* (?:ال)?مرور", r"وشە\w* نهێنی"),
     (r"\busers?\b", r"مستخدم", r"بەکارهێنەر"),
     (r"\badministrator", r"مسؤول", r"بەڕێوەبەر"),

@@ -7,6 +7,9 @@ from typing import Any
 
 CORE_READ = ["accounts.unit.view"]
 FILES = ["core.file.view", "core.file.upload"]
+ENTITIES = ["parties.entity.view", "parties.entity.manage"]
+CASES_READ = ["cases.case.view"]
+CASES_WORK = ["cases.case.view", "cases.case.create"]
 
 # code: (Arabic, Sorani, English, permissions)
 ROLES: dict[str, tuple[str, str, str, list[str]]] = {
@@ -47,14 +50,22 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             "accounts.user.view",
             "core.file.view",
             "access.break_glass",
+            *CASES_READ,
+            "cases.case.manage",
+            "parties.entity.view",
         ],
     ),
-    "investigator": ("محقق", "لێکۆڵەر", "Investigator", [*CORE_READ, *FILES]),
+    "investigator": (
+        "محقق",
+        "لێکۆڵەر",
+        "Investigator",
+        [*CORE_READ, *FILES, *CASES_WORK, *ENTITIES],
+    ),
     "scene_officer": (
         "ضابط مسرح الجريمة",
         "ئەفسەری شوێنی تاوان",
         "Crime-scene officer",
-        [*CORE_READ, *FILES],
+        [*CORE_READ, *FILES, *CASES_WORK, "parties.entity.view"],
     ),
     "evidence_custodian": (
         "أمين المبرزات الجرمية",
@@ -66,19 +77,19 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "خبير أدلة جنائية",
         "شارەزای تاقیگە",
         "Forensic examiner",
-        [*CORE_READ, *FILES],
+        [*CORE_READ, *FILES, *CASES_READ],
     ),
     "lab_supervisor": (
         "مشرف المختبر",
         "سەرپەرشتیاری تاقیگە",
         "Lab supervisor",
-        [*CORE_READ, *FILES, "accounts.user.view"],
+        [*CORE_READ, *FILES, "accounts.user.view", *CASES_READ],
     ),
     "analyst": (
         "محلل معلومات جنائية",
         "شیکەرەوەی زانیاری تاوان",
         "Criminal-intelligence analyst",
-        [*CORE_READ, *FILES],
+        [*CORE_READ, *FILES, *CASES_READ, *ENTITIES],
     ),
     "ia_investigator": (
         "محقق الشؤون الداخلية",

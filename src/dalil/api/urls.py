@@ -1,6 +1,9 @@
 from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
+from dalil.cases import api as case_api
+from dalil.parties import api as parties_api
+
 from . import ui_views, views
 
 router = SimpleRouter()
@@ -9,6 +12,9 @@ router.register("users", views.UserViewSet, basename="user")
 router.register("roles", views.RoleViewSet, basename="role")
 router.register("ledger", views.LedgerViewSet, basename="entry")
 router.register("tokens", views.TokenViewSet, basename="token")
+router.register("persons", parties_api.PersonViewSet, basename="person")
+router.register("phones", parties_api.PhoneViewSet, basename="phone")
+router.register("cases", case_api.CaseViewSet, basename="case")
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -55,9 +55,11 @@ INSTALLED_APPS = [
     "dalil.audit",
     "dalil.accounts",
     "dalil.access",
+    "dalil.parties",
     "dalil.jobs",
     "dalil.search",
     "dalil.reports",
+    "dalil.cases",
     "dalil.api",
     "dalil.ui",
 ]
@@ -270,6 +272,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "dalil.cases.models.Case.Status",
+        "TokenStatusEnum": ["active", "expired", "revoked"],
+    },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

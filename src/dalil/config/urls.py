@@ -5,10 +5,12 @@ urlpatterns = [
     path("accounts/", include("dalil.accounts.urls")),
     path("admin/", include("dalil.accounts.admin_urls")),
     path("access/", include("dalil.access.urls")),
+    path("parties/", include("dalil.parties.urls")),
     path("audit/", include("dalil.audit.urls")),
     path("vault/", include("dalil.core.urls")),
     path("jobs/", include("dalil.jobs.urls")),
     path("search/", include("dalil.search.urls")),
     path("documents/", include("dalil.reports.urls")),
+    path("cases/", include("dalil.cases.urls")),
     path("api/", include("dalil.api.urls")),
 ]

@@ -10,6 +10,12 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         created = demo.load()
+        from dalil.parties import demo as parties_demo
+
+        parties_demo.load()
+        from dalil.cases import demo as cases_demo
+
+        cases_demo.load()
         from dalil.audit.ledger import System, source
         from dalil.search.services import reindex_if_incomplete
 

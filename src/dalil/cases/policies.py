@@ -1,0 +1,57 @@
+"""Who may see and manage a case (IN-1). A compartmented case also needs the clearance, whatever
+opens it; break-glass opens `view` only."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
+
+from .models import Case, CaseMember, Offence
+
+CASE_VIEW = register_permission("cases.case.view", _("See the cases of a unit"))
+CASE_CREATE = register_permission("cases.case.create", _("Open cases in a unit"))
+CASE_MANAGE = register_permission(
+    "cases.case.manage", _("Change, move through the workflow and staff the cases of a unit")
+)
+
+register_policy(
+    Policy(
+        Case,
+        {
+            "view": [
+                UnitGrant(CASE_VIEW, "unit__path"),
+                Member("members__user", label=_("a member")),
+            ],
+            "manage": [
+                Member("lead", label=_("the lead investigator")),
+                UnitGrant(CASE_MANAGE, "unit__path"),
+            ],
+        },
+        compartment_field="compartment",
+        break_glass=("view",),
+    )
+)
+# Members and offences are seen through their case.
+register_policy(
+    Policy(
+        CaseMember,
+        {
+            "view": [
+                UnitGrant(CASE_VIEW, "case__unit__path"),
+                Member("case__members__user", label=_("a member of the case")),
+            ]
+        },
+        compartment_field="case__compartment",
+    )
+)
+register_policy(
+    Policy(
+        Offence,
+        {
+            "view": [
+                UnitGrant(CASE_VIEW, "case__unit__path"),
+                Member("case__members__user", label=_("a member of the case")),
+            ]
+        },
+        compartment_field="case__compartment",
+    )
+)

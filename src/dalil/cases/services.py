@@ -1,0 +1,379 @@
+"""Every write to a case: one service each, with its rule, its door check and one ledger entry in
+the same transaction. Changes to the case row are optimistic: UPDATE … WHERE id=? AND version=?;
+when the row has moved on, `Conflict` is raised and nothing is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dalil import access, audit, search
+from dalil.access.models import Clearance, Compartment
+from dalil.accounts.models import Governorate, Unit, User
+from dalil.audit.ledger import System
+from dalil.core.numbering import next_number
+
+from .models import Case, CaseMember, IccsCategory, Offence
+from .policies import CASE_CREATE
+
+S = Case.Status
+
+# Iraq's bounding box (degrees): a point outside it is a typing error, not a place in Iraq.
+LAT_MIN, LAT_MAX = Decimal("29.0"), Decimal("37.5")
+LON_MIN, LON_MAX = Decimal("38.7"), Decimal("48.8")
+REASON_MIN = 10
+
+
+class Conflict(Exception):
+    """The case was changed by someone else since the form was loaded (HTTP 409 in the API)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "This case was changed by someone else while you were working on it. "
+                "Nothing was saved: reload the page to see the changes and try again."
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Step:
+    """One transition of the workflow: where it may start, where it leads, and what it says."""
+
+    name: str
+    to: str
+    sources: frozenset[str]
+    label: str | Promise
+    confirm: str | Promise
+    needs_reason: bool = False
+
+
+STEPS: dict[str, Step] = {
+    s.name: s
+    for s in [
+        Step(
+            "start",
+            S.UNDER_INVESTIGATION,
+            frozenset({S.OPEN}),
+            gettext_lazy("Start the investigation"),
+            gettext_lazy("The case will be marked as under investigation."),
+        ),
+        Step(
+            "refer_judge",
+            S.REFERRED_TO_JUDGE,
+            frozenset({S.UNDER_INVESTIGATION}),
+            gettext_lazy("Refer to the investigative judge"),
+            gettext_lazy(
+                "The case will be marked as referred to the investigative judge. "
+                "Record the referral reference in the reason."
+            ),
+        ),
+        Step(
+            "refer_court",
+            S.REFERRED_TO_COURT,
+            frozenset({S.REFERRED_TO_JUDGE}),
+            gettext_lazy("Refer to court"),
+            gettext_lazy("The case will be marked as referred to court."),
+        ),
+        Step(
+            "close",
+            S.CLOSED,
+            frozenset({S.OPEN, S.UNDER_INVESTIGATION, S.REFERRED_TO_JUDGE, S.REFERRED_TO_COURT}),
+            gettext_lazy("Close the case"),
+            gettext_lazy(
+                "The case will be closed. Its record stays; it can be changed again only after "
+                "it is reopened."
+            ),
+        ),
+        Step(
+            "reopen",
+            S.UNDER_INVESTIGATION,
+            frozenset({S.CLOSED}),
+            gettext_lazy("Reopen the case"),
+            gettext_lazy(
+                "The closed case will be reopened and marked as under investigation. "
+                "State why it is reopened."
+            ),
+            needs_reason=True,
+        ),
+    ]
+}
+
+
+def steps_for(actor: Any, case: Case) -> list[Step]:
+    """The steps this actor may take on this case now (shown on the case page)."""
+    if not access.can(actor, "manage", case):
+        return []
+    return [s for s in STEPS.values() if case.status in s.sources]
+
+
+def _not_closed(case: Case) -> None:
+    if case.status == S.CLOSED:
+        raise ValidationError(_("The case is closed. Reopen it before changing it."))
+
+
+def _cleared(user: Any, compartment: Compartment) -> bool:
+    return Clearance.objects.filter(user=user, compartment=compartment).exists()
+
+
+def _bump(case: Case, version: int, **fields: Any) -> None:
+    """The optimistic write: the row must still be at `version`."""
+    now = timezone.now()
+    rows = Case.objects.filter(pk=case.pk, version=version).update(
+        version=F("version") + 1, updated_at=now, **fields
+    )
+    if rows != 1:
+        raise Conflict()
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version, case.updated_at = version + 1, now
+
+
+def format_case_number(unit: Unit, year: int, serial: int) -> str:
+    """BGD-KARADA, 2026, 12 → BGD-KARADA-2026-00012."""
+    return f"{unit.code}-{year:04d}-{serial:05d}"
+
+
+# --- Case ------------------------------------------------------------------------------------------
+def units_for_create(actor: Any) -> Any:
+    return access.units_with(actor, CASE_CREATE).filter(is_active=True)
+
+
+def case_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    title: str,
+    lead: User,
+    summary: str = "",
+    compartment: Compartment | None = None,
+) -> Case:
+    """Open a case in `unit` (the actor holds cases.case.create there), numbered per unit and year."""
+    if not isinstance(actor, System) and not units_for_create(actor).filter(pk=unit.pk).exists():
+        raise access.Denied(actor, CASE_CREATE, unit)
+    title, summary = title.strip(), summary.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the case a title.")})
+    if not lead.is_active or lead.locked_at:
+        raise ValidationError({"lead": _("The lead investigator must be an active user.")})
+    if compartment is not None:
+        if not isinstance(actor, System) and not _cleared(actor, compartment):
+            raise ValidationError(
+                {"compartment": _("You do not hold the clearance for this compartment.")}
+            )
+        if not _cleared(lead, compartment):
+            raise ValidationError(
+                {
+                    "lead": _(
+                        "The lead investigator does not hold the clearance for this compartment."
+                    )
+                }
+            )
+    year = timezone.localdate().year
+    with transaction.atomic():
+        serial = next_number(f"case.{unit.code}", year)
+        case = Case.objects.create(
+            number=format_case_number(unit, year, serial),
+            unit=unit,
+            year=year,
+            serial=serial,
+            title=title,
+            summary=summary,
+            lead=lead,
+            compartment=compartment,
+        )
+        CaseMember.objects.create(case=case, user=lead, role=CaseMember.Role.LEAD)
+        search.index(case)
+        audit.record(
+            actor=actor,
+            action="cases.case_opened",
+            target=case,
+            payload={
+                "number": case.number,
+                "unit": unit.code,
+                "lead": lead.username,
+                "compartment": compartment.code if compartment else None,
+            },
+        )
+    return case
+
+
+def case_update(*, actor: Any, case: Case, version: int, title: str, summary: str = "") -> Case:
+    access.require(actor, "manage", case)
+    _not_closed(case)
+    title, summary = title.strip(), summary.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the case a title.")})
+    changed = {
+        k: v for k, v in {"title": title, "summary": summary}.items() if getattr(case, k) != v
+    }
+    with transaction.atomic():
+        _bump(case, version, title=title, summary=summary)
+        search.index(case)
+        audit.record(
+            actor=actor,
+            action="cases.case_updated",
+            target=case,
+            payload={"changed": sorted(changed), "version": case.version},
+        )
+    return case
+
+
+def case_transition(*, actor: Any, case: Case, step: str, version: int, reason: str = "") -> Case:
+    """Move the case along the workflow by one allowed step."""
+    access.require(actor, "manage", case)
+    chosen = STEPS.get(step)
+    if chosen is None:
+        raise ValidationError(_("This step does not exist."))
+    reason = reason.strip()
+    if chosen.needs_reason and len(reason) < REASON_MIN:
+        raise ValidationError(
+            {"reason": _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
+        )
+    with transaction.atomic():
+        current = Case.objects.filter(pk=case.pk).values_list("status", "version").first()
+        if current is None or current[1] != version:
+            raise Conflict()
+        if current[0] not in chosen.sources:
+            raise ValidationError(
+                _("“%(step)s” is not allowed while the case is “%(status)s”.")
+                % {"step": chosen.label, "status": S(current[0]).label}
+            )
+        from_status = current[0]
+        _bump(case, version, status=chosen.to)
+        audit.record(
+            actor=actor,
+            action="cases.status_changed",
+            target=case,
+            payload={"from": from_status, "to": chosen.to, "step": step, "reason": reason},
+        )
+    return case
+
+
+# --- Members ---------------------------------------------------------------------------------------
+def member_add(*, actor: Any, case: Case, user: User, role: str) -> CaseMember:
+    access.require(actor, "manage", case)
+    _not_closed(case)
+    if role not in CaseMember.Role.values or role == CaseMember.Role.LEAD:
+        raise ValidationError({"role": _("Choose investigator, analyst or observer.")})
+    if not user.is_active or user.locked_at:
+        raise ValidationError({"user": _("Only an active user can be a member.")})
+    if case.members.filter(user=user).exists():
+        raise ValidationError({"user": _("This user is already a member of the case.")})
+    if case.compartment is not None and not _cleared(user, case.compartment):
+        raise ValidationError(
+            {"user": _("This user does not hold the clearance for the case's compartment.")}
+        )
+    with transaction.atomic():
+        member = CaseMember.objects.create(case=case, user=user, role=role)
+        audit.record(
+            actor=actor,
+            action="cases.member_added",
+            target=case,
+            payload={"user": user.username, "role": role},
+        )
+    return member
+
+
+def member_remove(*, actor: Any, member: CaseMember) -> None:
+    case = member.case
+    access.require(actor, "manage", case)
+    _not_closed(case)
+    if member.role == CaseMember.Role.LEAD:
+        raise ValidationError(_("The lead investigator cannot be removed from the case."))
+    with transaction.atomic():
+        payload = {"user": member.user.username, "role": member.role}
+        member.delete()
+        audit.record(actor=actor, action="cases.member_removed", target=case, payload=payload)
+
+
+# --- Offences --------------------------------------------------------------------------------------
+def _coordinates(
+    latitude: Decimal | None, longitude: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    if latitude is None and longitude is None:
+        return None, None
+    if latitude is None or longitude is None:
+        raise ValidationError({"latitude": _("Give both latitude and longitude, or neither.")})
+    latitude, longitude = Decimal(latitude), Decimal(longitude)
+    if not (LAT_MIN <= latitude <= LAT_MAX and LON_MIN <= longitude <= LON_MAX):
+        raise ValidationError(
+            {
+                "latitude": _(
+                    "This point lies outside Iraq (latitude 29.0–37.5 N, longitude 38.7–48.8 E). "
+                    "Check the coordinates: latitude comes first, in decimal degrees."
+                )
+            }
+        )
+    return latitude.quantize(Decimal("0.00001")), longitude.quantize(Decimal("0.00001"))
+
+
+def offence_add(
+    *,
+    actor: Any,
+    case: Case,
+    code: str,
+    stage: str,
+    article: str = "",
+    committed_on: dt.date | None = None,
+    governorate: Governorate | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+) -> Offence:
+    access.require(actor, "manage", case)
+    _not_closed(case)
+    category = IccsCategory.objects.filter(code=(code or "").strip()).first()
+    if category is None:
+        raise ValidationError({"category": _("No ICCS category has this code.")})
+    if stage not in Offence.Stage.values:
+        raise ValidationError({"stage": _("Choose attempted or completed.")})
+    if committed_on and committed_on > timezone.localdate():
+        raise ValidationError({"committed_on": _("The date cannot be in the future.")})
+    latitude, longitude = _coordinates(latitude, longitude)
+    with transaction.atomic():
+        offence = Offence.objects.create(
+            case=case,
+            category=category,
+            stage=stage,
+            article=article.strip(),
+            committed_on=committed_on,
+            governorate=governorate,
+            latitude=latitude,
+            longitude=longitude,
+        )
+        audit.record(
+            actor=actor,
+            action="cases.offence_added",
+            target=case,
+            payload={
+                "offence": offence.pk,
+                "iccs": category.code,
+                "stage": stage,
+                "article": offence.article,
+                "date": committed_on.isoformat() if committed_on else None,
+                "governorate": governorate.code if governorate else None,
+                "lat": str(latitude) if latitude is not None else None,
+                "lon": str(longitude) if longitude is not None else None,
+            },
+        )
+    return offence
+
+
+def offence_remove(*, actor: Any, offence: Offence) -> None:
+    case = offence.case
+    access.require(actor, "manage", case)
+    _not_closed(case)
+    with transaction.atomic():
+        payload = {"offence": offence.pk, "iccs": offence.category.code}
+        offence.delete()
+        audit.record(actor=actor, action="cases.offence_removed", target=case, payload=payload)

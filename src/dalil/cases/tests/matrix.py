@@ -1,0 +1,183 @@
+"""Permission-matrix declaration for the case pages and API (tests/permission_matrix.py).
+
+Object classes: "own" (a case of BGD-KARADA, where the role users sit), "other" (a case of
+BGD-MANSOUR), "member" (a BGD-MANSOUR case where the requesting user is an observer member) and
+"lead" (a BGD-MANSOUR case the requesting user leads). Viewing: holders of cases.case.view over the
+unit, and members. Managing: the lead, and holders of cases.case.manage (commanders).
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from dalil.access.roles import ROLES
+
+EVERYONE = frozenset(ROLES)
+NOBODY: frozenset[str] = frozenset()
+VIEWERS = {
+    "investigator",
+    "scene_officer",
+    "analyst",
+    "commander",
+    "lab_examiner",
+    "lab_supervisor",
+}
+CREATORS = {"investigator", "scene_officer"}
+MANAGERS = {"commander"}
+
+_serial = itertools.count(1)
+
+
+def _case(w: Any, unit: str, lead: Any, member: Any = None) -> Any:
+    from dalil.audit.ledger import System
+    from dalil.cases import services
+    from dalil.cases.models import CaseMember
+
+    case = services.case_create(
+        actor=System("test"), unit=w.units[unit], title=f"قضية {next(_serial)}", lead=lead
+    )
+    if member is not None and member.pk != lead.pk:
+        CaseMember.objects.create(case=case, user=member, role=CaseMember.Role.OBSERVER)
+    return case
+
+
+def build(world: Any) -> None:
+    world.objects["cases.lead.karada"] = world.make_user("matrix.cases.karada", unit="BGD-KARADA")
+    world.objects["cases.lead.mansour"] = world.make_user(
+        "matrix.cases.mansour", unit="BGD-MANSOUR"
+    )
+    world.objects["cases.colleague"] = world.make_user("matrix.cases.colleague", unit="BGD-KARADA")
+
+
+def _fresh(kind: str) -> Any:
+    """A new case per request (a step or a removal changes it)."""
+
+    def make(w: Any, me: Any) -> Any:
+        if kind == "own":
+            return _case(w, "BGD-KARADA", w.objects["cases.lead.karada"])
+        if kind == "other":
+            return _case(w, "BGD-MANSOUR", w.objects["cases.lead.mansour"])
+        if kind == "member":
+            return _case(w, "BGD-MANSOUR", w.objects["cases.lead.mansour"], member=me)
+        return _case(w, "BGD-MANSOUR", me)
+
+    return make
+
+
+KINDS = ("own", "other", "member", "lead")
+
+
+def _objects(extra: Any = None) -> dict[str, Any]:
+    def builder(kind: str) -> Any:
+        def kwargs(w: Any, me: Any) -> dict[str, Any]:
+            case = _fresh(kind)(w, me)
+            out = {"number": case.number}
+            if extra:
+                out.update(extra(w, me, case))
+            return out
+
+        return kwargs
+
+    return {kind: builder(kind) for kind in KINDS}
+
+
+def _member_pk(w: Any, me: Any, case: Any) -> dict[str, Any]:
+    from dalil.cases.models import CaseMember
+
+    m = CaseMember.objects.create(
+        case=case, user=w.objects["cases.colleague"], role=CaseMember.Role.ANALYST
+    )
+    return {"pk": m.pk}
+
+
+def _offence_pk(w: Any, me: Any, case: Any) -> dict[str, Any]:
+    from dalil.cases.models import IccsCategory, Offence
+
+    o = Offence.objects.create(
+        case=case, category=IccsCategory.objects.get(code="0101"), stage="completed"
+    )
+    return {"pk": o.pk}
+
+
+VIEW = {"own": VIEWERS, "other": NOBODY, "member": EVERYONE, "lead": EVERYONE}
+MANAGE = {"own": MANAGERS, "other": NOBODY, "member": NOBODY, "lead": EVERYONE}
+
+MATRIX: list[dict[str, Any]] = [
+    {"route": "cases:list", "methods": ("GET",), "allowed": EVERYONE},
+    {
+        "route": "cases:create",
+        "methods": ("GET", "POST"),
+        "allowed": CREATORS,
+        "data": lambda w, me: {
+            "unit": w.units["BGD-KARADA"].pk,
+            "title": "قضية جديدة",
+            "lead": me.pk,
+        },
+    },
+    {"route": "cases:detail", "methods": ("GET",), "objects": _objects(), "allowed": VIEW},
+    {
+        "route": "cases:edit",
+        "methods": ("GET", "POST"),
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"version": 1, "title": "عنوان معدل"},
+    },
+    {
+        "route": "cases:step",
+        "methods": ("GET", "POST"),
+        "objects": _objects(lambda w, me, case: {"step": "start"}),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"version": 1},
+    },
+    {
+        "route": "cases:member_add",
+        "methods": ("GET", "POST"),
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"user": w.objects["cases.colleague"].pk, "role": "observer"},
+    },
+    {
+        "route": "cases:member_remove",
+        "methods": ("POST",),
+        "objects": _objects(_member_pk),
+        "allowed": MANAGE,
+    },
+    {
+        "route": "cases:offence_add",
+        "methods": ("GET", "POST"),
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"category": "0101", "stage": "completed"},
+    },
+    {
+        "route": "cases:offence_remove",
+        "methods": ("POST",),
+        "objects": _objects(_offence_pk),
+        "allowed": MANAGE,
+    },
+    # The API.
+    {
+        "route": "api:case-list",
+        "methods": ("GET", "POST"),
+        "api": "token",
+        "allowed": EVERYONE,
+        "allowed_for": {"POST": CREATORS},
+        "data": lambda w, me: {"unit": "BGD-KARADA", "title": "قضية عبر الواجهة"},
+    },
+    {
+        "route": "api:case-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": VIEW,
+    },
+    {
+        "route": "api:case-transition",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"step": "start", "version": 1},
+    },
+]

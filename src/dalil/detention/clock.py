@@ -1,0 +1,497 @@
+"""The detainee register's legal clock (PRODUCT.md IN-6; decisions in docs/adr/0011-detention-clock.md).
+
+Pure calculation: no models, no database, no clock of its own (every function that needs "now" takes
+it). Every instant going in must be timezone-aware; every instant coming out is in UTC. Calendar
+arithmetic (days, months) is done on the Baghdad wall clock (Asia/Baghdad, UTC+3, no daylight saving
+since 2008), because the law counts Baghdad days and months, and the result is converted back to UTC.
+
+The rules, as this module applies them (a lawyer must review them, see the ADR):
+
+* registration within 24 hours of the arrest (later than 24 h is *late*; exactly 24 h is not);
+* a detention order lasts 1 to 15 days; orders follow one another back to back (no gap, no overlap);
+* cumulative detention counts from the arrest instant;
+* beyond six calendar months of detention, every order needs the criminal court's permission;
+* detention never passes one quarter of the offence's maximum penalty (life imprisonment counted as
+  20 years; an offence punishable by death has no quarter cap, the six-month permission still applies);
+* until the first detention order, the arrest itself covers at most 24 hours.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+BAGHDAD = ZoneInfo("Asia/Baghdad")
+
+REGISTRATION_WITHIN = timedelta(hours=24)
+FIRST_ORDER_WITHIN = timedelta(hours=24)
+MAX_ORDER_DAYS = 15
+COURT_PERMISSION_AFTER_MONTHS = 6
+LIFE_IMPRISONMENT_YEARS = 20  # Penal Code (Law 111 of 1969) Art. 87, as we read it: see the ADR
+DEFAULT_LEAD_TIME = timedelta(hours=48)
+
+LIFE = "life"
+DEATH = "death"
+
+
+# --- time ------------------------------------------------------------------------------------
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if not isinstance(value, datetime) or value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} must be a timezone-aware datetime, not {value!r}")
+
+
+def baghdad(moment: datetime) -> datetime:
+    """The same instant on the Baghdad wall clock (for display and for calendar arithmetic)."""
+    _require_aware(moment, "moment")
+    return moment.astimezone(BAGHDAD)
+
+
+def shown(moment: datetime) -> str:
+    """An instant as the register shows it: Baghdad date and time, to the minute."""
+    return baghdad(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def add_days(moment: datetime, days: int) -> datetime:
+    """``moment`` plus whole days on the Baghdad calendar (same time of day), in UTC."""
+    return (baghdad(moment) + timedelta(days=days)).astimezone(UTC)
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """``moment`` plus calendar months on the Baghdad calendar, in UTC.
+
+    Same day of the month and time of day; when that day does not exist in the target month, the
+    last day of that month (31 August + 6 months = 28 February, or 29 February in a leap year).
+    """
+    local = baghdad(moment)
+    index = local.month - 1 + months
+    year, month = local.year + index // 12, index % 12 + 1
+    day = min(local.day, calendar.monthrange(year, month)[1])
+    return local.replace(year=year, month=month, day=day).astimezone(UTC)
+
+
+# --- the facts -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Offence:
+    """The offence the detainee is held for: its maximum penalty in whole years, ``"life"`` or
+    ``"death"``."""
+
+    max_penalty: int | str
+
+    def __post_init__(self) -> None:
+        penalty = self.max_penalty
+        if isinstance(penalty, bool) or not (
+            (isinstance(penalty, int) and penalty >= 1) or penalty in (LIFE, DEATH)
+        ):
+            raise ValueError(
+                f"max_penalty must be a whole number of years (1 or more), {LIFE!r} or {DEATH!r}, "
+                f"not {penalty!r}"
+            )
+
+    @property
+    def quarter_cap_months(self) -> int | None:
+        """One quarter of the maximum penalty, in calendar months (None: no cap, death penalty)."""
+        if self.max_penalty == DEATH:
+            return None
+        years = LIFE_IMPRISONMENT_YEARS if self.max_penalty == LIFE else int(self.max_penalty)
+        return years * 12 // 4  # whole years -> always a whole number of months (years × 3)
+
+
+@dataclass(frozen=True)
+class Arrest:
+    """When the person was arrested, registered in the register and (if so) released."""
+
+    arrested_at: datetime
+    registered_at: datetime | None = None
+    released_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        _require_aware(self.arrested_at, "arrested_at")
+        if self.registered_at is not None:
+            _require_aware(self.registered_at, "registered_at")
+        if self.released_at is not None:
+            _require_aware(self.released_at, "released_at")
+
+
+class OrderKind(StrEnum):
+    DETENTION = "detention"  # the first order (أمر التوقيف)
+    EXTENSION = "extension"  # every later one (تمديد التوقيف)
+
+
+@dataclass(frozen=True)
+class Order:
+    """A judge's detention order: from ``starts_at`` for ``days`` whole days."""
+
+    starts_at: datetime
+    days: int
+    court_permission_beyond_six_months: bool = False
+    kind: OrderKind = OrderKind.EXTENSION
+
+    def __post_init__(self) -> None:
+        _require_aware(self.starts_at, "starts_at")
+
+    @property
+    def ends_at(self) -> datetime:
+        return add_days(self.starts_at, self.days)
+
+
+def registration_delay(arrest: Arrest) -> timedelta | None:
+    """How long after the arrest the person was registered (None: not registered yet)."""
+    if arrest.registered_at is None:
+        return None
+    return arrest.registered_at - arrest.arrested_at
+
+
+def registration_late(arrest: Arrest) -> bool:
+    """Registered more than 24 hours after the arrest. Not yet registered is not "late" here:
+    :func:`deadlines` reports an overdue registration as a breach."""
+    delay = registration_delay(arrest)
+    return delay is not None and delay > REGISTRATION_WITHIN
+
+
+def six_months_point(arrest: Arrest) -> datetime:
+    return add_months(arrest.arrested_at, COURT_PERMISSION_AFTER_MONTHS)
+
+
+def quarter_cap_point(arrest: Arrest, offence: Offence) -> datetime | None:
+    months = offence.quarter_cap_months
+    return None if months is None else add_months(arrest.arrested_at, months)
+
+
+# --- checking input --------------------------------------------------------------------------
+
+
+def validate_arrest(arrest: Arrest, now: datetime) -> None:
+    """Refuse an impossible arrest record (times out of order or in the future)."""
+    _require_aware(now, "now")
+    problems: list[ValidationError] = []
+    if arrest.arrested_at > now:
+        problems.append(
+            ValidationError(_("The arrest time cannot be in the future."), code="future")
+        )
+    if arrest.registered_at is not None and arrest.registered_at < arrest.arrested_at:
+        problems.append(
+            ValidationError(
+                _("The registration time cannot be before the arrest time."),
+                code="registered_before_arrest",
+            )
+        )
+    if arrest.released_at is not None:
+        if arrest.released_at < arrest.arrested_at:
+            problems.append(
+                ValidationError(
+                    _("The release time cannot be before the arrest time."),
+                    code="released_before_arrest",
+                )
+            )
+        if arrest.released_at > now:
+            problems.append(
+                ValidationError(_("The release time cannot be in the future."), code="future")
+            )
+    if problems:
+        raise ValidationError(problems)
+
+
+def validate_order(
+    history: Sequence[Order], new_order: Order, offence: Offence, *, arrest: Arrest
+) -> None:
+    """Refuse ``new_order`` unless the law allows it after ``history`` (the orders already
+    accepted for this arrest). Raises one ValidationError listing every reason, each with a code:
+    ``not_whole_days``, ``too_short``, ``too_long``, ``after_release``, ``before_arrest``,
+    ``kind``, ``overlap``, ``gap``, ``six_months``, ``quarter_cap``."""
+    problems: list[ValidationError] = []
+
+    def refuse(message: str, code: str, **params: object) -> None:
+        problems.append(ValidationError(message % params, code=code))
+
+    days = new_order.days
+    if isinstance(days, bool) or not isinstance(days, int):
+        raise ValidationError(
+            _("The length of a detention order is a whole number of days."), code="not_whole_days"
+        )
+    if days < 1:
+        refuse(_("A detention order must last at least one day."), "too_short")
+    elif days > MAX_ORDER_DAYS:
+        refuse(
+            _("A detention order may last at most %(max)s days; this one lasts %(days)s days."),
+            "too_long",
+            max=MAX_ORDER_DAYS,
+            days=days,
+        )
+
+    if arrest.released_at is not None:
+        refuse(
+            _("The detainee was released at %(at)s: a new detention needs a new arrest record."),
+            "after_release",
+            at=shown(arrest.released_at),
+        )
+    if new_order.starts_at < arrest.arrested_at:
+        refuse(
+            _("A detention order cannot start before the arrest (%(at)s)."),
+            "before_arrest",
+            at=shown(arrest.arrested_at),
+        )
+
+    earlier = sorted(history, key=lambda o: o.starts_at)
+    if not earlier:
+        if new_order.kind != OrderKind.DETENTION:
+            refuse(_("The first order must be a detention order, not an extension."), "kind")
+    else:
+        if new_order.kind != OrderKind.DETENTION and new_order.kind != OrderKind.EXTENSION:
+            refuse(_("Unknown kind of order."), "kind")
+        elif new_order.kind == OrderKind.DETENTION:
+            refuse(
+                _("Only the first order is a detention order; later orders are extensions."), "kind"
+            )
+        previous_end = earlier[-1].ends_at
+        if new_order.starts_at < previous_end:
+            refuse(
+                _(
+                    "This order overlaps the previous order, which runs until %(at)s. An extension starts when the previous order expires."
+                ),
+                "overlap",
+                at=shown(previous_end),
+            )
+        elif new_order.starts_at > previous_end:
+            refuse(
+                _(
+                    "This order leaves a gap after the previous order, which expired at %(at)s. Orders follow one another without a gap; if the detainee was released, record the release."
+                ),
+                "gap",
+                at=shown(previous_end),
+            )
+
+    if days >= 1:
+        ends_at = new_order.ends_at
+        six_months = six_months_point(arrest)
+        if ends_at > six_months and not new_order.court_permission_beyond_six_months:
+            refuse(
+                _(
+                    "This order would keep the detainee beyond six months of detention (%(at)s) without the criminal court's permission."
+                ),
+                "six_months",
+                at=shown(six_months),
+            )
+        cap = quarter_cap_point(arrest, offence)
+        if cap is not None and ends_at > cap:
+            refuse(
+                _(
+                    "This order would keep the detainee beyond one quarter of the maximum penalty of the offence (%(at)s). No permission can extend detention past this point."
+                ),
+                "quarter_cap",
+                at=shown(cap),
+            )
+
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- deadlines and alerts --------------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    REGISTRATION = "registration"
+    FIRST_ORDER = "first_order"
+    ORDER_EXPIRY = "order_expiry"
+    SIX_MONTHS = "six_months"
+    QUARTER_CAP = "quarter_cap"
+
+
+# On a tie the harder limit is named first.
+_RANK = {
+    Kind.QUARTER_CAP: 0,
+    Kind.SIX_MONTHS: 1,
+    Kind.ORDER_EXPIRY: 2,
+    Kind.FIRST_ORDER: 3,
+    Kind.REGISTRATION: 4,
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: Kind
+    at: datetime
+
+
+def _sorted(items: Iterable[Deadline]) -> tuple[Deadline, ...]:
+    return tuple(sorted(items, key=lambda d: (d.at, _RANK[d.kind])))
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """Where an arrest stands at ``now``.
+
+    ``pending``: limits still ahead that need someone to act (soonest first); ``breaches``: limits
+    that were passed (each at the instant it was passed). A breach stays a breach after the fact:
+    the register keeps it visible.
+    """
+
+    now: datetime
+    released: bool
+    registration_due_at: datetime
+    registered_late: bool
+    order_expires_at: datetime | None
+    held_lawfully_until: datetime
+    six_months_at: datetime
+    six_months_permitted_until: datetime
+    quarter_cap_at: datetime | None
+    pending: tuple[Deadline, ...]
+    breaches: tuple[Deadline, ...]
+
+    @property
+    def nearest(self) -> Deadline | None:
+        return self.pending[0] if self.pending else None
+
+    @property
+    def breached(self) -> bool:
+        return bool(self.breaches)
+
+
+def _covered_until(start: datetime, orders: Sequence[Order], *, permitted_only: bool) -> datetime:
+    """Follow orders back to back from ``start``: the instant the chain runs out."""
+    reach = start
+    for order in sorted(orders, key=lambda o: o.starts_at):
+        if permitted_only and not order.court_permission_beyond_six_months:
+            continue
+        if order.starts_at <= reach < order.ends_at:
+            reach = order.ends_at
+    return reach
+
+
+def deadlines(
+    arrest: Arrest, orders: Sequence[Order], offence: Offence, now: datetime
+) -> Deadlines:
+    _require_aware(now, "now")
+    released = arrest.released_at is not None
+    # Detention ends at the release; a breach is judged on the time actually held.
+    held_to = min(now, arrest.released_at) if arrest.released_at is not None else now
+
+    registration_due = arrest.arrested_at + REGISTRATION_WITHIN
+    first_order_due = arrest.arrested_at + FIRST_ORDER_WITHIN
+    lawful_until = _covered_until(first_order_due, orders, permitted_only=False)
+    six_months = six_months_point(arrest)
+    six_permitted = _covered_until(six_months, orders, permitted_only=True)
+    cap = quarter_cap_point(arrest, offence)
+
+    order_expires_at: datetime | None = None
+    if any(o.starts_at <= now < o.ends_at for o in orders):
+        order_expires_at = _covered_until(now, orders, permitted_only=False)
+    elif orders:
+        order_expires_at = max(o.ends_at for o in orders)
+
+    breaches: list[Deadline] = []
+    if registration_late(arrest) or (arrest.registered_at is None and held_to > registration_due):
+        breaches.append(Deadline(Kind.REGISTRATION, registration_due))
+    if held_to > lawful_until:
+        kind = Kind.FIRST_ORDER if lawful_until == first_order_due else Kind.ORDER_EXPIRY
+        breaches.append(Deadline(kind, lawful_until))
+    if held_to > six_permitted:
+        breaches.append(Deadline(Kind.SIX_MONTHS, six_permitted))
+    if cap is not None and held_to > cap:
+        breaches.append(Deadline(Kind.QUARTER_CAP, cap))
+
+    pending: list[Deadline] = []
+    if not released:
+        if arrest.registered_at is None:
+            pending.append(Deadline(Kind.REGISTRATION, registration_due))
+        if order_expires_at is None:
+            pending.append(Deadline(Kind.FIRST_ORDER, first_order_due))
+        else:
+            pending.append(Deadline(Kind.ORDER_EXPIRY, order_expires_at))
+        if six_permitted == six_months:  # no court permission recorded past six months yet
+            pending.append(Deadline(Kind.SIX_MONTHS, six_months))
+        if cap is not None:
+            pending.append(Deadline(Kind.QUARTER_CAP, cap))
+        pending = [d for d in pending if d.at > now]
+
+    return Deadlines(
+        now=now,
+        released=released,
+        registration_due_at=registration_due,
+        registered_late=registration_late(arrest),
+        order_expires_at=order_expires_at,
+        held_lawfully_until=lawful_until,
+        six_months_at=six_months,
+        six_months_permitted_until=six_permitted,
+        quarter_cap_at=cap,
+        pending=_sorted(pending),
+        breaches=_sorted(breaches),
+    )
+
+
+class Level(StrEnum):
+    DUE_SOON = "due_soon"
+    BREACHED = "breached"
+
+
+@dataclass(frozen=True)
+class Alert:
+    level: Level
+    kind: Kind
+    at: datetime
+    message: str
+
+
+def _due_soon_message(kind: Kind) -> str:
+    return {
+        Kind.REGISTRATION: _(
+            "The detainee must be registered by %(at)s (24 hours after the arrest)."
+        ),
+        Kind.FIRST_ORDER: _(
+            "A judge's detention order is needed by %(at)s (24 hours after the arrest)."
+        ),
+        Kind.ORDER_EXPIRY: _(
+            "The detention order expires at %(at)s: obtain an extension or release the detainee."
+        ),
+        Kind.SIX_MONTHS: _(
+            "Detention reaches six months at %(at)s: detention beyond it needs the criminal court's permission."
+        ),
+        Kind.QUARTER_CAP: _(
+            "Detention reaches one quarter of the maximum penalty at %(at)s: the detainee must be released by then."
+        ),
+    }[kind]
+
+
+def _breached_message(kind: Kind) -> str:
+    return {
+        Kind.REGISTRATION: _(
+            "The detainee was not registered within 24 hours of the arrest (due by %(at)s)."
+        ),
+        Kind.FIRST_ORDER: _("Detention continued after %(at)s without a judge's detention order."),
+        Kind.ORDER_EXPIRY: _("Detention continued after %(at)s without a valid detention order."),
+        Kind.SIX_MONTHS: _(
+            "Detention continued beyond six months (%(at)s) without the criminal court's permission."
+        ),
+        Kind.QUARTER_CAP: _(
+            "Detention continued beyond one quarter of the maximum penalty (%(at)s)."
+        ),
+    }[kind]
+
+
+def alerts(
+    deadlines: Deadlines, now: datetime, lead_time: timedelta = DEFAULT_LEAD_TIME
+) -> list[Alert]:
+    """Breaches first, then every pending deadline that falls within ``lead_time`` of ``now``."""
+    _require_aware(now, "now")
+    if lead_time < timedelta(0):
+        raise ValueError("lead_time cannot be negative")
+    found = [
+        Alert(Level.BREACHED, b.kind, b.at, _breached_message(b.kind) % {"at": shown(b.at)})
+        for b in deadlines.breaches
+    ]
+    found += [
+        Alert(Level.DUE_SOON, d.kind, d.at, _due_soon_message(d.kind) % {"at": shown(d.at)})
+        for d in deadlines.pending
+        if now < d.at <= now + lead_time
+    ]
+    return found
