@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -74,7 +75,9 @@ class Case(models.Model):
         _("status"), max_length=30, choices=Status.choices, default=Status.OPEN
     )
     # Optimistic locking: every change is UPDATE … WHERE id=? AND version=?, then version + 1.
-    version = models.PositiveIntegerField(_("version"), default=1)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, validators=[MinValueValidator(1), MaxValueValidator(2**31 - 1)]
+    )
     opened_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 
