@@ -157,3 +157,58 @@ class Offence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.code} ({self.get_stage_display()})"
+
+
+PARTY_TYPE_CHOICES = [
+    ("person", _("Person")),
+    ("organisation", _("Organisation")),
+    ("phone", _("Phone number")),
+    ("vehicle", _("Vehicle")),
+    ("account", _("Bank account")),
+]
+
+
+class CaseParty(models.Model):
+    """A person or entity taking part in a case (IN-3), in one role. The entity is named by its
+    type and number, as links between entities are, so "every case of this phone" is one indexed
+    query (IN-7)."""
+
+    class Role(models.TextChoices):
+        SUSPECT = "suspect", _("Suspect")
+        ACCUSED = "accused", _("Accused")
+        VICTIM = "victim", _("Victim")
+        WITNESS = "witness", _("Witness")
+        INFORMANT = "informant", _("Informant")
+        COMPLAINANT = "complainant", _("Complainant")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="parties", verbose_name=_("case")
+    )
+    entity_type = models.CharField(_("type"), max_length=20, choices=PARTY_TYPE_CHOICES)
+    entity_id = models.PositiveBigIntegerField(_("record number"))
+    role = models.CharField(_("role in the case"), max_length=20, choices=Role.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "pk"]
+        verbose_name = _("party to a case")
+        verbose_name_plural = _("parties to cases")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "entity_type", "entity_id", "role"], name="case_party_once"
+            )
+        ]
+        indexes = [models.Index(fields=["entity_type", "entity_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.entity_type}:{self.entity_id} ({self.get_role_display()})"

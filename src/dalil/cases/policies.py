@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
 
-from .models import Case, CaseMember, Offence
+from .models import Case, CaseMember, CaseParty, Offence
 
 CASE_VIEW = register_permission("cases.case.view", _("See the cases of a unit"))
 CASE_CREATE = register_permission("cases.case.create", _("Open cases in a unit"))
@@ -46,6 +46,18 @@ register_policy(
 register_policy(
     Policy(
         Offence,
+        {
+            "view": [
+                UnitGrant(CASE_VIEW, "case__unit__path"),
+                Member("case__members__user", label=_("a member of the case")),
+            ]
+        },
+        compartment_field="case__compartment",
+    )
+)
+register_policy(
+    Policy(
+        CaseParty,
         {
             "view": [
                 UnitGrant(CASE_VIEW, "case__unit__path"),

@@ -1,13 +1,69 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 from dalil import access
+from dalil.accounts.models import Unit
 
-from .models import Case
+from .models import PARTY_TYPE_CHOICES, Case, CaseParty
 
 
 def case_list(actor: Any) -> QuerySet[Case]:
     return access.scope(actor, "view", Case.objects.select_related("unit", "lead", "compartment"))
+
+
+@dataclass
+class Party:
+    party: CaseParty
+    entity: Any  # None when the reader may not see the entity
+
+
+def case_parties(actor: Any, case: Case) -> list[Party]:
+    """The parties of a case, each with its entity when the reader may see it."""
+    from dalil.parties.models import ENTITY_MODELS
+
+    rows = list(case.parties.order_by("pk"))
+    wanted: dict[str, set[int]] = {}
+    for p in rows:
+        wanted.setdefault(p.entity_type, set()).add(p.entity_id)
+    found: dict[tuple[str, int], Any] = {}
+    for kind, pks in wanted.items():
+        qs = access.scope(actor, "view", ENTITY_MODELS[kind]._default_manager.filter(pk__in=pks))
+        for obj in qs:
+            found[(kind, obj.pk)] = obj
+    return [Party(p, found.get((p.entity_type, p.entity_id))) for p in rows]
+
+
+@dataclass
+class Appearances:
+    """Where one entity appears (IN-7): the cases the reader may see, with the role, and only a
+    count and the units to ask for the others. Compartmented cases the reader may not see are
+    left out altogether: even their existence is need-to-know."""
+
+    visible: list[CaseParty] = field(default_factory=list)
+    hidden_count: int = 0
+    hidden_units: list[Unit] = field(default_factory=list)
+
+
+def appearances(actor: Any, entity: Any) -> Appearances | None:
+    kind = getattr(entity, "TYPE", "")
+    if kind not in dict(PARTY_TYPE_CHOICES):
+        return None
+    rows = CaseParty.objects.filter(entity_type=kind, entity_id=entity.pk)
+    case_ids = set(rows.values_list("case_id", flat=True))
+    seen = set(
+        access.scope(actor, "view", Case.objects.filter(pk__in=case_ids)).values_list(
+            "pk", flat=True
+        )
+    )
+    visible = list(
+        rows.filter(case_id__in=seen)
+        .select_related("case", "case__unit")
+        .order_by("-case__opened_at", "pk")
+    )
+    hidden = Case.objects.filter(pk__in=case_ids - seen, compartment__isnull=True)
+    units = Unit.objects.filter(pk__in=hidden.values("unit_id")).order_by("path")
+    return Appearances(visible, hidden.count(), list(units))

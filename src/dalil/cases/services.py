@@ -23,7 +23,7 @@ from dalil.accounts.models import Governorate, Unit, User
 from dalil.audit.ledger import System
 from dalil.core.numbering import next_number
 
-from .models import Case, CaseMember, IccsCategory, Offence
+from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, IccsCategory, Offence
 from .policies import CASE_CREATE
 
 S = Case.Status
@@ -377,3 +377,72 @@ def offence_remove(*, actor: Any, offence: Offence) -> None:
         payload = {"offence": offence.pk, "iccs": offence.category.code}
         offence.delete()
         audit.record(actor=actor, action="cases.offence_removed", target=case, payload=payload)
+
+
+# --- Parties (IN-3) --------------------------------------------------------------------------------
+def _door(actor: Any, action: str, obj: Any) -> None:
+    if not isinstance(actor, System):  # the operator's CLI (demo data), never the web
+        access.require(actor, action, obj)
+
+
+def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str = "") -> CaseParty:
+    """Record that `entity` (a person, organisation, phone, vehicle or bank account the actor may
+    see) takes part in `case` (which the actor may manage) in `role`."""
+    _door(actor, "manage", case)
+    _door(actor, "view", entity)
+    _not_closed(case)
+    kind = getattr(entity, "TYPE", "")
+    if kind not in dict(PARTY_TYPE_CHOICES):
+        raise ValidationError(
+            {"entity": _("Choose a person, organisation, phone, vehicle or bank account.")}
+        )
+    if role not in CaseParty.Role.values:
+        raise ValidationError({"role": _("Choose the role in the case.")})
+    note = note.strip()
+    if CaseParty.objects.filter(
+        case=case, entity_type=kind, entity_id=entity.pk, role=role
+    ).exists():
+        raise ValidationError(
+            {"entity": _("This record already takes part in the case in this role.")}
+        )
+    with transaction.atomic():
+        party = CaseParty.objects.create(
+            case=case,
+            entity_type=kind,
+            entity_id=entity.pk,
+            role=role,
+            note=note,
+            added_by=actor if isinstance(actor, User) else None,
+        )
+        audit.record(
+            actor=actor,
+            action="cases.party_added",
+            target=case,
+            payload={
+                "case": case.number,
+                "party": party.pk,
+                "type": kind,
+                "id": entity.pk,
+                "role": role,
+                "note": note,
+            },
+        )
+    return party
+
+
+def case_party_remove(*, actor: Any, party: CaseParty) -> None:
+    case = party.case
+    # The rows of a case are the case manager's to keep, even one naming a record they may not
+    # open (recorded by another unit); the page shows it only by type and number.
+    _door(actor, "manage", case)
+    _not_closed(case)
+    with transaction.atomic():
+        payload = {
+            "case": case.number,
+            "party": party.pk,
+            "type": party.entity_type,
+            "id": party.entity_id,
+            "role": party.role,
+        }
+        party.delete()
+        audit.record(actor=actor, action="cases.party_removed", target=case, payload=payload)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<str:number>/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("<str:number>/offences/add/", views.offence_add, name="offence_add"),
     path("<str:number>/offences/<int:pk>/remove/", views.offence_remove, name="offence_remove"),
+    path("<str:number>/parties/add/", views.party_add, name="party_add"),
+    path("<str:number>/parties/<int:pk>/remove/", views.party_remove, name="party_remove"),
 ]

@@ -24,8 +24,8 @@ from dalil.ui.lists import render_list
 
 from . import selectors, services
 from .filters import CaseFilter
-from .forms import CaseCreateForm, CaseEditForm, MemberForm, OffenceForm, StepForm
-from .models import Case, CaseMember, Offence
+from .forms import CaseCreateForm, CaseEditForm, MemberForm, OffenceForm, PartyForm, StepForm
+from .models import Case, CaseMember, CaseParty, Offence
 from .policies import CASE_CREATE
 
 
@@ -119,6 +119,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "offences": case.offences.select_related("category", "governorate"),
             "member_form": MemberForm(users=_candidates(request.user, case)) if editable else None,
             "offence_form": OffenceForm() if editable else None,
+            "parties": selectors.case_parties(request.user, case),
+            "party_form": PartyForm(actor=request.user) if editable else None,
             "history": annotate(history(request.user, case)),
             "breadcrumbs": [(_("Cases"), reverse("cases:list")), (case.number, None)],
         },
@@ -273,4 +275,53 @@ def offence_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("The offence has been removed."))
+    return redirect(_detail(case))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def party_add(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case(request, number, "manage")
+    form = PartyForm(request.POST or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        from dalil.parties.services import entity_of
+
+        kind, pk = form.cleaned_data["entity"]
+        try:
+            # The choices were scoped, so this finds the record unless it has just gone away.
+            entity = entity_of(request.user, kind, pk)
+            services.case_party_add(
+                actor=request.user,
+                case=case,
+                entity=entity,
+                role=form.cleaned_data["role"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field="entity")
+        else:
+            messages.success(request, _("The person or entity has been added to the case."))
+            return redirect(_detail(case))
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": _("Add a person or entity to %(number)s") % {"number": case.number},
+            "cancel_url": _detail(case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def party_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    case = _case(request, number, "manage")
+    party = access.get_or_404(request.user, "view", CaseParty.objects.filter(case=case), pk=pk)
+    try:
+        services.case_party_remove(actor=request.user, party=party)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The person or entity has been removed from the case."))
     return redirect(_detail(case))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from dalil import access
+from dalil.cases.selectors import appearances
 from dalil.core.forms import apply_errors
 from dalil.ui.lists import render_list
 
@@ -133,6 +134,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vehicles": [x for x in links if x.other.TYPE == "vehicle"],
             "addresses": [x for x in links if x.other.TYPE == "address"],
             "links": links,
+            "appearances": appearances(request.user, person),
             "can_manage": access.can(request.user, "manage", person),
             "alias_form": AliasForm(),
             "history": selectors.history(request.user, person),
@@ -266,6 +268,7 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind_label": TYPE_LABELS[kind],
             "fields": fields,
             "links": selectors.linked(request.user, obj),
+            "appearances": appearances(request.user, obj),
             "can_manage": access.can(request.user, "manage", obj),
             "history": selectors.history(request.user, obj),
             "breadcrumbs": [

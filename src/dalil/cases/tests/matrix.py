@@ -48,6 +48,12 @@ def build(world: Any) -> None:
         "matrix.cases.mansour", unit="BGD-MANSOUR"
     )
     world.objects["cases.colleague"] = world.make_user("matrix.cases.colleague", unit="BGD-KARADA")
+    from dalil.audit.ledger import System
+    from dalil.parties import services as parties
+
+    world.objects["cases.person"] = parties.person_create(
+        actor=System("matrix"), unit=world.units["BGD-KARADA"], given_name_ar="شاهد"
+    )
 
 
 def _fresh(kind: str) -> Any:
@@ -98,6 +104,15 @@ def _offence_pk(w: Any, me: Any, case: Any) -> dict[str, Any]:
         case=case, category=IccsCategory.objects.get(code="0101"), stage="completed"
     )
     return {"pk": o.pk}
+
+
+def _party_pk(w: Any, me: Any, case: Any) -> dict[str, Any]:
+    from dalil.cases.models import CaseParty
+
+    p = CaseParty.objects.create(
+        case=case, entity_type="person", entity_id=w.objects["cases.person"].pk, role="witness"
+    )
+    return {"pk": p.pk}
 
 
 VIEW = {"own": VIEWERS, "other": NOBODY, "member": EVERYONE, "lead": EVERYONE}
@@ -154,6 +169,22 @@ MATRIX: list[dict[str, Any]] = [
         "route": "cases:offence_remove",
         "methods": ("POST",),
         "objects": _objects(_offence_pk),
+        "allowed": MANAGE,
+    },
+    {
+        "route": "cases:party_add",
+        "methods": ("GET", "POST"),
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {
+            "entity": f"person:{w.objects['cases.person'].pk}",
+            "role": "witness",
+        },
+    },
+    {
+        "route": "cases:party_remove",
+        "methods": ("POST",),
+        "objects": _objects(_party_pk),
         "allowed": MANAGE,
     },
     # The API.
