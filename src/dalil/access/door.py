@@ -8,6 +8,7 @@ page can never disagree. There is no superuser: a user with no matching rule see
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -117,13 +118,14 @@ def _unit_q(actor: Any, code: str, path_field: str) -> Q:
 
 
 # --- Rules ---------------------------------------------------------------------------------------
-class Rule:
+class Rule(abc.ABC):
+    @abc.abstractmethod
     def q(self, actor: Any) -> Q:
-        raise NotImplementedError
+        """The queryset filter of the objects this rule opens to `actor`."""
 
+    @abc.abstractmethod
     def reasons(self, actor: Any, obj: Model) -> list[str]:
         """Human explanations of how this rule opens `obj` (empty when it does not)."""
-        raise NotImplementedError
 
 
 @dataclass

@@ -41,7 +41,9 @@ def _statements(vendor: str, table: str) -> list[str]:
             f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION dalil_append_only()",
         ]
-    raise NotImplementedError(f"append-only triggers are not written for {vendor}")
+    raise RuntimeError(
+        f"Dalil supports SQLite and PostgreSQL; no append-only triggers for {vendor}"
+    )
 
 
 def _drop_statements(vendor: str, table: str) -> list[str]:

@@ -13,6 +13,7 @@ Apps register in a module called `searchables.py`, imported by the search app wh
 
 from __future__ import annotations
 
+import abc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,7 @@ class Query:
     words: tuple[str, ...]
 
 
-class Source:
+class Source(abc.ABC):
     """Something the global search can look in. Subclass for a direct source."""
 
     key: str = ""
@@ -49,16 +50,18 @@ class Source:
     read_action: str | None = None
 
     @property
+    @abc.abstractmethod
     def title(self) -> str | Promise:
-        raise NotImplementedError
+        """The group heading on the results page."""
 
+    @abc.abstractmethod
     def find(self, actor: Any, query: Query) -> QuerySet | None:
         """The matching records *within the actor's scope*, ordered, or None when this source does
         not apply to the actor or to this kind of query (then it is not shown and not recorded)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def hit(self, obj: Any) -> Hit:
-        raise NotImplementedError
+        """One result line for `obj`."""
 
 
 @dataclass
