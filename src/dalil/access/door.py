@@ -285,6 +285,24 @@ def require(actor: Any, action: str, obj: Model) -> None:
         raise Denied(actor, action, obj)
 
 
+def is_operator(actor: Any) -> bool:
+    """The operator's command line (`System("cli:…")`: demo data, bootstrap). Never the web or API."""
+    from dalil.audit.ledger import System
+
+    return isinstance(actor, System)
+
+
+def require_unless_operator(actor: Any, action: str, obj: Model) -> None:
+    """`require()` for services the operator's bootstrap also calls (ADR 0006)."""
+    if not is_operator(actor):
+        require(actor, action, obj)
+
+
+def holds_at(actor: Any, code: str, unit: Model) -> bool:
+    """Holds `code` at `unit` (directly or through an ancestor with subtree)."""
+    return units_with(actor, code).filter(pk=unit.pk).exists()
+
+
 def require_permission(actor: Any, code: str) -> None:
     """For pages and services that are not about one object (e.g. the ledger page)."""
     if not has_permission(actor, code):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dalil import access, audit, search
 from dalil.audit.ledger import System
+from dalil.core.records import apply_changes
 
 from .models import Governorate, LoginFailure, Unit, User
 
@@ -19,14 +20,7 @@ UNIT_FIELDS = ("kind", "name_ar", "name_ckb", "name_en", "governorate", "is_acti
 USER_FIELDS = ("full_name", "full_name_latin", "badge_number", "language", "is_active")
 
 
-def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
-    diff = {}
-    for name, value in fields.items():
-        old = getattr(obj, name)
-        if old != value:
-            diff[name] = [str(old), str(value)]
-            setattr(obj, name, value)
-    return diff
+_changes = apply_changes
 
 
 def unit_create(
@@ -44,8 +38,8 @@ def unit_create(
     if parent is None:
         if not isinstance(actor, System) or Unit.objects.exists():
             raise ValidationError(_("Every unit except the ministry needs a parent unit."))
-    elif not isinstance(actor, System):  # System: the operator's CLI bootstrap, never the web
-        access.require(actor, "add_unit", parent)
+    else:
+        access.require_unless_operator(actor, "add_unit", parent)
     if Unit.objects.filter(code__iexact=code).exists():
         raise ValidationError({"code": _("A unit with this code already exists.")})
     with transaction.atomic():
@@ -101,8 +95,7 @@ def user_create(
     badge_number: str = "",
     language: str = "ar",
 ) -> User:
-    if not isinstance(actor, System):
-        access.require(actor, "add_user", unit)
+    access.require_unless_operator(actor, "add_user", unit)
     username = username.lower()
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("This user name is taken.")})

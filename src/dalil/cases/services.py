@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy
 from dalil import access, audit, search
 from dalil.access.models import Clearance, Compartment
 from dalil.accounts.models import Governorate, Unit, User
-from dalil.audit.ledger import System
 from dalil.core.numbering import next_number
 
 from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, IccsCategory, Offence
@@ -159,7 +158,7 @@ def case_create(
     compartment: Compartment | None = None,
 ) -> Case:
     """Open a case in `unit` (the actor holds cases.case.create there), numbered per unit and year."""
-    if not isinstance(actor, System) and not units_for_create(actor).filter(pk=unit.pk).exists():
+    if not access.is_operator(actor) and not units_for_create(actor).filter(pk=unit.pk).exists():
         raise access.Denied(actor, CASE_CREATE, unit)
     title, summary = title.strip(), summary.strip()
     if not title:
@@ -167,7 +166,7 @@ def case_create(
     if not lead.is_active or lead.locked_at:
         raise ValidationError({"lead": _("The lead investigator must be an active user.")})
     if compartment is not None:
-        if not isinstance(actor, System) and not _cleared(actor, compartment):
+        if not access.is_operator(actor) and not _cleared(actor, compartment):
             raise ValidationError(
                 {"compartment": _("You do not hold the clearance for this compartment.")}
             )
@@ -380,9 +379,7 @@ def offence_remove(*, actor: Any, offence: Offence) -> None:
 
 
 # --- Parties (IN-3) --------------------------------------------------------------------------------
-def _door(actor: Any, action: str, obj: Any) -> None:
-    if not isinstance(actor, System):  # the operator's CLI (demo data), never the web
-        access.require(actor, action, obj)
+_door = access.require_unless_operator
 
 
 def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str = "") -> CaseParty:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from dalil import access, audit, search
 from dalil.accounts.models import Governorate, Unit
-from dalil.audit.ledger import System
+from dalil.core.records import apply_changes
 from dalil.core.text import fold, has_bidi_control
 
 from . import validators as v
@@ -72,15 +72,11 @@ class DuplicatePerson(ValidationError):
 # --- Checks ------------------------------------------------------------------------------------------
 def _require_unit(actor: Any, unit: Unit) -> None:
     """Recording an entity for `unit` needs the manage permission there."""
-    if isinstance(actor, System):  # the operator's CLI (demo data), never the web
-        return
-    if not access.units_with(actor, MANAGE).filter(pk=unit.pk).exists():
+    if not access.is_operator(actor) and not access.holds_at(actor, MANAGE, unit):
         raise access.Denied(actor, "manage", unit)
 
 
-def _require(actor: Any, action: str, obj: Any) -> None:
-    if not isinstance(actor, System):
-        access.require(actor, action, obj)
+_require = access.require_unless_operator
 
 
 def _text(value: Any) -> str:
@@ -202,7 +198,7 @@ def possible_duplicates(actor: Any, name_key: str, birth_year: int | None) -> li
     qs = Person.objects.filter(search_key=name_key)
     if birth_year:
         qs = qs.filter(Q(birth_year=birth_year) | Q(birth_year__isnull=True))
-    if not isinstance(actor, System):
+    if not access.is_operator(actor):
         qs = access.scope(actor, "view", qs)
     return list(qs.select_related("unit")[:20])
 
@@ -302,14 +298,7 @@ def document_add(
 
 
 # --- Every type --------------------------------------------------------------------------------------
-def _changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
-    diff = {}
-    for name, value in fields.items():
-        old = getattr(obj, name)
-        if old != value:
-            diff[name] = [str(old), str(value)]
-            setattr(obj, name, value)
-    return diff
+_changes = apply_changes
 
 
 def entity_create(*, actor: Any, entity_type: str, unit: Unit, **fields: Any) -> Entity:
@@ -381,7 +370,7 @@ def entity_of(actor: Any, kind: str, pk: Any, action: str = "view") -> Entity:
         pk = int(pk)
     except (TypeError, ValueError):
         raise ValidationError({"to_id": _("Enter the number of the record.")}) from None
-    if isinstance(actor, System):
+    if access.is_operator(actor):
         obj = model._default_manager.filter(pk=pk).first()
         if obj is None:
             raise ValidationError({"to_id": _("No such record.")})

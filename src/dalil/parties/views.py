@@ -298,11 +298,7 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 credibility=d["credibility"],
                 note=d["note"],
             )
-        except access.Denied:
-            form.add_error(
-                "to_id", _("No record of this type has this number, or you may not see it.")
-            )
-        except Http404:
+        except Http404:  # includes access.Denied: missing and forbidden look alike
             form.add_error(
                 "to_id", _("No record of this type has this number, or you may not see it.")
             )

@@ -1,0 +1,16 @@
+"""Small helpers shared by services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def apply_changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Set `fields` on `obj`; return what changed as {field: [old, new]} for the ledger payload."""
+    diff = {}
+    for name, value in fields.items():
+        old = getattr(obj, name)
+        if old != value:
+            diff[name] = [str(old), str(value)]
+            setattr(obj, name, value)
+    return diff
