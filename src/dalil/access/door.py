@@ -183,9 +183,14 @@ class Member(Rule):
 
     user_field: str
     label: str | Promise = "member"
+    # Conditions on the same membership row, e.g. {"members__role__in": [...]}: in one Q they
+    # join the same related row as `user_field`, so "a member *in this role*" is one condition.
+    where: dict[str, Any] = field(default_factory=dict)
 
     def q(self, actor: Any) -> Q:
-        return Q(**{self.user_field: actor.pk}) if _is_user(actor) else Q(pk__in=[])
+        if not _is_user(actor):
+            return Q(pk__in=[])
+        return Q(**{self.user_field: actor.pk, **self.where})
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
         qs = type(obj)._default_manager.filter(pk=obj.pk).filter(self.q(actor))

@@ -25,6 +25,18 @@ register_policy(
                 Member("lead", label=_("the lead investigator")),
                 UnitGrant(CASE_MANAGE, "unit__path"),
             ],
+            # Day-to-day work on the file (offences, parties, tasks, journal, documents,
+            # detainees): the lead, the case's investigators, and those who manage the unit's
+            # cases. Analysts and observers read; staffing and the workflow stay with "manage".
+            "work": [
+                Member("lead", label=_("the lead investigator")),
+                Member(
+                    "members__user",
+                    label=_("an investigator of the case"),
+                    where={"members__role__in": ["lead", "investigator"]},
+                ),
+                UnitGrant(CASE_MANAGE, "unit__path"),
+            ],
         },
         compartment_field="compartment",
         break_glass=("view",),

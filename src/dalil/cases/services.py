@@ -329,7 +329,7 @@ def offence_add(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> Offence:
-    access.require(actor, "manage", case)
+    access.require(actor, "work", case)
     _not_closed(case)
     category = IccsCategory.objects.filter(code=(code or "").strip()).first()
     if category is None:
@@ -370,7 +370,7 @@ def offence_add(
 
 def offence_remove(*, actor: Any, offence: Offence) -> None:
     case = offence.case
-    access.require(actor, "manage", case)
+    access.require(actor, "work", case)
     _not_closed(case)
     with transaction.atomic():
         payload = {"offence": offence.pk, "iccs": offence.category.code}
@@ -384,8 +384,8 @@ _door = access.require_unless_operator
 
 def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str = "") -> CaseParty:
     """Record that `entity` (a person, organisation, phone, vehicle or bank account the actor may
-    see) takes part in `case` (which the actor may manage) in `role`."""
-    _door(actor, "manage", case)
+    see) takes part in `case` (which the actor works on) in `role`."""
+    _door(actor, "work", case)
     _door(actor, "view", entity)
     _not_closed(case)
     kind = getattr(entity, "TYPE", "")
@@ -431,7 +431,7 @@ def case_party_remove(*, actor: Any, party: CaseParty) -> None:
     case = party.case
     # The rows of a case are the case manager's to keep, even one naming a record they may not
     # open (recorded by another unit); the page shows it only by type and number.
-    _door(actor, "manage", case)
+    _door(actor, "work", case)
     _not_closed(case)
     with transaction.atomic():
         payload = {

@@ -22,7 +22,7 @@ from dalil.audit.selectors import annotate
 from dalil.core.forms import apply_errors
 from dalil.ui.lists import render_list
 
-from . import selectors, services
+from . import contrib, selectors, services
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, MemberForm, OffenceForm, PartyForm, StepForm
 from .models import Case, CaseMember, CaseParty, Offence
@@ -107,6 +107,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number)
     can_manage = access.can(request.user, "manage", case)
     editable = can_manage and case.status != Case.Status.CLOSED
+    workable = case.status != Case.Status.CLOSED and access.can(request.user, "work", case)
     return render(
         request,
         "cases/case_detail.html",
@@ -118,9 +119,11 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "members": case.members.select_related("user", "user__unit"),
             "offences": case.offences.select_related("category", "governorate"),
             "member_form": MemberForm(users=_candidates(request.user, case)) if editable else None,
-            "offence_form": OffenceForm() if editable else None,
+            "workable": workable,
+            "offence_form": OffenceForm() if workable else None,
             "parties": selectors.case_parties(request.user, case),
-            "party_form": PartyForm(actor=request.user) if editable else None,
+            "party_form": PartyForm(actor=request.user) if workable else None,
+            "panels": contrib.panels_for(request, case),
             "history": annotate(history(request.user, case)),
             "breadcrumbs": [(_("Cases"), reverse("cases:list")), (case.number, None)],
         },
@@ -241,7 +244,7 @@ def member_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def offence_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = _case(request, number, "work")
     form = OffenceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -267,7 +270,7 @@ def offence_add(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def offence_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = _case(request, number, "work")
     offence = access.get_or_404(request.user, "view", Offence.objects.filter(case=case), pk=pk)
     try:
         services.offence_remove(actor=request.user, offence=offence)
@@ -281,7 +284,7 @@ def offence_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = _case(request, number, "work")
     form = PartyForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         from dalil.parties.services import entity_of
@@ -316,7 +319,7 @@ def party_add(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def party_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = _case(request, number, "work")
     party = access.get_or_404(request.user, "view", CaseParty.objects.filter(case=case), pk=pk)
     try:
         services.case_party_remove(actor=request.user, party=party)

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "dalil.search",
     "dalil.reports",
     "dalil.cases",
+    "dalil.casework",
+    "dalil.judicial",
+    "dalil.detention",
     "dalil.api",
     "dalil.ui",
 ]

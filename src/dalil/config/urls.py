@@ -12,5 +12,8 @@ urlpatterns = [
     path("search/", include("dalil.search.urls")),
     path("documents/", include("dalil.reports.urls")),
     path("cases/", include("dalil.cases.urls")),
+    path("cases/<str:number>/", include("dalil.casework.urls")),
+    path("judicial/", include("dalil.judicial.urls")),
+    path("detention/", include("dalil.detention.urls")),
     path("api/", include("dalil.api.urls")),
 ]

@@ -1,3 +1,6 @@
+import importlib
+
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -10,12 +13,17 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         created = demo.load()
-        from dalil.parties import demo as parties_demo
-
-        parties_demo.load()
-        from dalil.cases import demo as cases_demo
-
-        cases_demo.load()
+        # Then every other app's `demo.load()`, in INSTALLED_APPS order (parties before cases,
+        # cases before what hangs on them).
+        for config in apps.get_app_configs():
+            if config.name.startswith("dalil.") and config.name != "dalil.accounts":
+                try:
+                    module = importlib.import_module(f"{config.name}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{config.name}.demo":
+                        raise
+                    continue
+                module.load()
         from dalil.audit.ledger import System, source
         from dalil.search.services import reindex_if_incomplete
 
