@@ -101,6 +101,13 @@ def clean_file_name(raw: Any) -> str:
 def file_store(*, actor: Any, unit: Any, upload: Any, description: str = "") -> StoredFile:
     """Store an uploaded file for `unit` (Django UploadedFile or anything with .chunks()/.name)."""
     access.require(actor, "upload_file", unit)
+    return store_upload(actor=actor, unit=unit, upload=upload, description=description)
+
+
+def store_upload(*, actor: Any, unit: Any, upload: Any, description: str = "") -> StoredFile:
+    """Store a file that belongs to a record (a case document, an intake photo): the caller's
+    service has checked the door on that record, and records its own ledger entry beside this
+    one. Runs inside the caller's transaction when there is one."""
     name = clean_file_name(getattr(upload, "name", ""))
     sha, size = store_stream(upload.chunks(CHUNK))
     content_type = str(getattr(upload, "content_type", "") or "application/octet-stream")[:100]
@@ -134,6 +141,12 @@ def hash_file(path: Path) -> str:
 def open_verified(*, actor: Any, stored: StoredFile) -> BinaryIO:
     """Re-hash before handing out; a mismatch raises an alarm on the ledger instead."""
     access.require(actor, "view", stored)
+    return read_verified(actor=actor, stored=stored)
+
+
+def read_verified(*, actor: Any, stored: StoredFile) -> BinaryIO:
+    """`open_verified` for a file reached through a record the caller has checked (a case
+    document through its case): re-hash, ledger the download, open."""
     path = blob_path(stored.blob_id)
     actual = hash_file(path) if path.exists() else "missing"
     if actual != stored.blob_id:
