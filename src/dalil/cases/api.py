@@ -1,4 +1,5 @@
-"""REST API for cases (/api/v1/cases/): list, detail, create, and one workflow step."""
+"""REST API for cases (/api/v1/cases/): list, detail, create, one workflow step, offences and the
+persons and entities taking part."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from rest_framework.response import Response
 
 from dalil import access
 from dalil.access.models import Compartment
-from dalil.accounts.models import Unit, User
+from dalil.accounts.models import Governorate, Unit, User
 from dalil.api.views import IDENTIFIER, ApiMixin
 
 from . import selectors, services
-from .models import Case, Offence
+from .models import PARTY_TYPE_CHOICES, Case, CaseParty, Offence
 
 
 class CaseConflict(exceptions.APIException):
@@ -66,6 +67,38 @@ class CaseSerializer(serializers.ModelSerializer):
             "updated_at",
             "offences",
         ]
+
+
+class OffenceCreateSerializer(serializers.Serializer):
+    iccs = serializers.CharField(max_length=6)
+    stage = serializers.ChoiceField(choices=Offence.Stage.choices)
+    article = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    committed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    governorate = serializers.CharField(
+        max_length=10, required=False, allow_null=True, default=None
+    )
+    latitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, required=False, allow_null=True, default=None
+    )
+    longitude = serializers.DecimalField(
+        max_digits=8, decimal_places=5, required=False, allow_null=True, default=None
+    )
+
+
+class PartySerializer(serializers.ModelSerializer):
+    type = serializers.CharField(source="entity_type")
+    id = serializers.IntegerField(source="entity_id")
+
+    class Meta:
+        model = CaseParty
+        fields = ["type", "id", "role", "note", "added_at"]
+
+
+class PartyCreateSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=PARTY_TYPE_CHOICES)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    role = serializers.ChoiceField(choices=CaseParty.Role.choices)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -154,3 +187,53 @@ class CaseViewSet(
         except services.Conflict as exc:
             raise CaseConflict(str(exc)) from exc
         return Response(CaseSerializer(case).data)
+
+    @extend_schema(
+        request=OffenceCreateSerializer,
+        responses={201: OffenceSerializer},
+        summary="Code an offence on the case (ICCS)",
+    )
+    @action(detail=True, methods=["post"])
+    def offences(self, request: Request, number: str) -> Response:
+        case = access.get_or_404(request.user, "work", Case, number=number)
+        data = OffenceCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        governorate = None
+        if code := v.pop("governorate"):
+            governorate = Governorate.objects.filter(code=code).first()
+            if governorate is None:
+                raise exceptions.ValidationError(
+                    {"governorate": [_("No governorate has this code.")]}
+                )
+        offence = services.offence_add(
+            actor=request.user, case=case, code=v.pop("iccs"), governorate=governorate, **v
+        )
+        return Response(OffenceSerializer(offence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        methods=["GET"], responses=PartySerializer(many=True), summary="Who takes part in the case"
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=PartyCreateSerializer,
+        responses={201: PartySerializer},
+        summary="Add a person or entity to the case in a role",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def parties(self, request: Request, number: str) -> Response:
+        if request.method == "GET":
+            case = self.get_object()
+            rows = [p.party for p in selectors.case_parties(request.user, case)]
+            return Response(PartySerializer(rows, many=True).data)
+        case = access.get_or_404(request.user, "work", Case, number=number)
+        data = PartyCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        from dalil.parties.services import entity_of
+
+        entity = entity_of(request.user, v["type"], v["id"])
+        party = services.case_party_add(
+            actor=request.user, case=case, entity=entity, role=v["role"], note=v["note"]
+        )
+        return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)

@@ -14,6 +14,8 @@ from dalil.accounts.models import Governorate, Unit, User
 from . import services
 from .models import Case
 
+ACTOR = audit.ledger.System("cli:demo")
+
 # (unit, lead, title, summary, steps, offences: (iccs, stage, article, date, governorate, lat, lon))
 CASES: list[tuple[str, str, str, str, list[str], list[tuple[Any, ...]]]] = [
     (
@@ -109,6 +111,49 @@ CASES: list[tuple[str, str, str, str, list[str], list[tuple[Any, ...]]]] = [
 ]
 
 
+# case title -> (entity type, key, role, note): the key is a person's Arabic given and family
+# names, a phone as dialled, or a vehicle plate (invented records of dalil.parties.demo).
+PARTIES: dict[str, list[tuple[str, str, str, str]]] = {
+    CASES[0][2]: [
+        ("person", "عقيل الحلفي", "suspect", "مستلم الحاوية"),
+        ("person", "سجاد المالكي", "suspect", "سائق الشاحنة"),
+        ("person", "رقية البطاط", "witness", "موظفة التخليص الكمركي"),
+        ("vehicle", "البصرة ج 77315", "other", "استُخدمت في نقل الشحنة"),
+    ],
+    CASES[1][2]: [
+        ("person", "أحمد الساعدي", "suspect", "شوهد قرب المحل ليلة الحادث"),
+        ("person", "مصطفى العبيدي", "victim", "صاحب المحل"),
+        ("person", "زينب الخفاجي", "witness", "جارة المحل"),
+        ("phone", "07701234561", "other", "هاتف المشتبه به"),
+        ("vehicle", "بغداد أ 41837", "other", "سيارة شوهدت قرب المحل"),
+    ],
+    CASES[2][2]: [
+        ("person", "محمد الزبيدي", "suspect", "موظف التسجيل العقاري"),
+        ("person", "فاطمة الراوي", "complainant", "صاحبة المعاملة"),
+    ],
+}
+
+
+def _entity(kind: str, key: str) -> Any:
+    from dalil.parties.models import Person, Phone, Vehicle
+    from dalil.parties.validators import clean_phone
+
+    if kind == "person":
+        given, family = key.split(" ", 1)
+        return Person.objects.filter(given_name_ar=given, family_name_ar=family).first()
+    if kind == "phone":
+        return Phone.objects.filter(number=clean_phone(key)[0]).first()
+    return Vehicle.objects.filter(plate=key).first()
+
+
+def _add_parties(case: Case, lead: Any) -> None:
+    for kind, key, role, note in PARTIES.get(case.title, []):
+        entity = _entity(kind, key)
+        if entity is None or case.parties.filter(entity_type=kind, entity_id=entity.pk).exists():
+            continue
+        services.case_party_add(actor=ACTOR, case=case, entity=entity, role=role, note=note)
+
+
 def load() -> int:
     """Open the demonstration cases that do not exist yet; returns how many were opened."""
     created = 0
@@ -116,7 +161,11 @@ def load() -> int:
         for unit_code, lead_name, title, summary, steps, offences in CASES:
             unit = Unit.objects.filter(code=unit_code).first()
             lead = User.objects.filter(username=lead_name).first()
-            if unit is None or lead is None or Case.objects.filter(unit=unit, title=title).exists():
+            if unit is None or lead is None:
+                continue
+            existing = Case.objects.filter(unit=unit, title=title).first()
+            if existing is not None:
+                _add_parties(existing, lead)
                 continue
             case = services.case_create(
                 actor=lead, unit=unit, title=title, summary=summary, lead=lead
@@ -133,6 +182,7 @@ def load() -> int:
                     latitude=lat,
                     longitude=lon,
                 )
+            _add_parties(case, lead)
             for step in steps:
                 services.case_transition(actor=lead, case=case, step=step, version=case.version)
             created += 1

@@ -21,11 +21,29 @@ class Party:
     entity: Any  # None when the reader may not see the entity
 
 
+INFORMANTS = "informants"  # the compartment that opens confidential sources
+
+
+def sees_informants(actor: Any) -> bool:
+    return INFORMANTS in access.door.grants_of(actor).compartments
+
+
+def _parties_seen(actor: Any, qs: QuerySet[CaseParty]) -> QuerySet[CaseParty]:
+    """A confidential source's part in a case is shown only to those cleared for informants."""
+    return qs if sees_informants(actor) else qs.exclude(role=CaseParty.Role.INFORMANT)
+
+
+def hidden_informants(actor: Any, case: Case) -> int:
+    return (
+        0 if sees_informants(actor) else case.parties.filter(role=CaseParty.Role.INFORMANT).count()
+    )
+
+
 def case_parties(actor: Any, case: Case) -> list[Party]:
     """The parties of a case, each with its entity when the reader may see it."""
     from dalil.parties.models import ENTITY_MODELS
 
-    rows = list(case.parties.order_by("pk"))
+    rows = list(_parties_seen(actor, case.parties.order_by("pk")))
     wanted: dict[str, set[int]] = {}
     for p in rows:
         wanted.setdefault(p.entity_type, set()).add(p.entity_id)
@@ -59,11 +77,9 @@ def appearances(actor: Any, entity: Any) -> Appearances | None:
             "pk", flat=True
         )
     )
-    visible = list(
-        rows.filter(case_id__in=seen)
-        .select_related("case", "case__unit")
-        .order_by("-case__opened_at", "pk")
-    )
+    shown = _parties_seen(actor, rows.filter(case_id__in=seen))
+    seen = set(shown.values_list("case_id", flat=True))
+    visible = list(shown.select_related("case", "case__unit").order_by("-case__opened_at", "pk"))
     hidden = Case.objects.filter(pk__in=case_ids - seen, compartment__isnull=True)
     units = Unit.objects.filter(pk__in=hidden.values("unit_id")).order_by("path")
     return Appearances(visible, hidden.count(), list(units))

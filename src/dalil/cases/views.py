@@ -122,6 +122,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "workable": workable,
             "offence_form": OffenceForm() if workable else None,
             "parties": selectors.case_parties(request.user, case),
+            "informants_hidden": selectors.hidden_informants(request.user, case),
             "party_form": PartyForm(actor=request.user) if workable else None,
             "panels": contrib.panels_for(request, case),
             "history": annotate(history(request.user, case)),

@@ -212,3 +212,26 @@ MATRIX: list[dict[str, Any]] = [
         "data": lambda w, me: {"step": "start", "version": 1},
     },
 ]
+MATRIX += [
+    {
+        "route": "api:case-offences",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": lambda w, me: {"iccs": "0101", "stage": "completed"},
+    },
+    {
+        "route": "api:case-parties",
+        "methods": ("GET", "POST"),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": VIEW,
+        "allowed_for": {"POST": MANAGE},
+        "data": lambda w, me: {
+            "type": "person",
+            "id": w.objects["cases.person"].pk,
+            "role": "witness",
+        },
+    },
+]

@@ -216,3 +216,76 @@ def test_a_phone_page_shows_the_cases_of_the_phone(tree, case, lead, mansour_cas
     html = client_for(lead).get(phone.get_absolute_url()).content.decode()
     assert case.number in html and mansour_case.number not in html
     assert str(tree["BGD-MANSOUR"]) in _hidden_block(html)
+
+
+# --- Who may work on a case; entities seen through cases -------------------------------------------
+def test_an_investigator_member_works_on_the_file_but_an_observer_only_reads(
+    case, lead, person, make_user
+):
+    worker = make_user("worker", role="investigator", at="BGD-MANSOUR")
+    observer = make_user("observer", role="investigator", at="BGD-MANSOUR")
+    services.member_add(actor=lead, case=case, user=worker, role="investigator")
+    services.member_add(actor=lead, case=case, user=observer, role="observer")
+    assert access.can(worker, "work", case) and not access.can(worker, "manage", case)
+    services.offence_add(actor=worker, case=case, code="0101", stage="completed")
+    assert access.can(observer, "view", case) and not access.can(observer, "work", case)
+    with pytest.raises(access.Denied):
+        services.offence_add(actor=observer, case=case, code="0101", stage="attempted")
+    assert case.offences.count() == 1 and _entries("cases.offence_added") == 1
+
+
+def test_an_entity_of_another_unit_opens_once_it_takes_part_in_a_case_the_reader_sees(
+    tree, case, lead, client_for
+):
+    foreign = parties.person_create(actor=SYSTEM, unit=tree["BGD-MANSOUR"], given_name_ar="وافد")
+    assert client_for(lead).get(foreign.get_absolute_url()).status_code == 404
+    services.case_party_add(actor=SYSTEM, case=case, entity=foreign, role="suspect")
+    assert client_for(lead).get(foreign.get_absolute_url()).status_code == 200
+    assert any(case.number in r for r in access.explain(lead, "view", foreign))
+
+
+def test_an_informant_is_never_opened_or_shown_through_a_case(tree, case, lead, client_for):
+    source = parties.person_create(actor=SYSTEM, unit=tree["BGD-MANSOUR"], given_name_ar="مصدر")
+    services.case_party_add(actor=SYSTEM, case=case, entity=source, role="informant")
+    assert client_for(lead).get(source.get_absolute_url()).status_code == 404
+    html = client_for(lead).get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert "مصدر" not in html and selectors.case_parties(lead, case) == []
+    assert selectors.hidden_informants(lead, case) == 1
+    cleared = Compartment.objects.get_or_create(code="informants", defaults={"name_ar": "م"})[0]
+    Clearance.objects.create(user=lead, compartment=cleared)
+    access.forget(lead)
+    assert [p.party.role for p in selectors.case_parties(lead, case)] == ["informant"]
+
+
+def test_the_api_codes_an_offence_and_adds_a_party_and_refuses_bad_input(
+    case, lead, person, client_for
+):
+    client = client_for(lead)
+    url = f"/api/v1/cases/{case.number}/"
+    made = client.post(
+        url + "offences/",
+        {"iccs": "060111", "stage": "completed", "governorate": "IQ-BA"},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["iccs"] == "060111" and made.json()["governorate"] == "IQ-BA"
+    bad = client.post(
+        url + "offences/", {"iccs": "999999", "stage": "completed"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "ICCS" in bad.content.decode()
+    assert case.offences.count() == 1
+
+    added = client.post(
+        url + "parties/",
+        {"type": "person", "id": person.pk, "role": "suspect"},
+        content_type="application/json",
+    )
+    assert added.status_code == 201, added.content
+    assert client.get(url + "parties/").json()[0] == {**added.json()}
+    twice = client.post(
+        url + "parties/",
+        {"type": "person", "id": person.pk, "role": "suspect"},
+        content_type="application/json",
+    )
+    assert twice.status_code == 400 and CaseParty.objects.count() == 1
+    assert _entries("cases.party_added") == 1 and _entries("cases.offence_added") == 1
