@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.access.models import Compartment
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.parties.picker import EntityField
 
 from .models import PARTY_TYPE_CHOICES, CaseMember, CaseParty, IccsCategory, Offence
 
@@ -115,35 +116,11 @@ class OffenceForm(BootstrapForm):
     )
 
 
-PICK_LIMIT = 300  # per type: the select stays usable; a larger register needs a search box
-
-
-def party_choices(actor: Any) -> list[tuple[Any, Any]]:
-    """The entities the actor may see, grouped by type, as "type:number" choices."""
-    from dalil import access
-    from dalil.parties.models import ENTITY_MODELS
-
-    groups: list[tuple[Any, Any]] = [("", "---------")]
-    for kind, label in PARTY_TYPE_CHOICES:
-        qs = access.scope(actor, "view", ENTITY_MODELS[kind]._default_manager.all())
-        items = [(f"{kind}:{obj.pk}", f"{obj} ({kind} {obj.pk})") for obj in qs[:PICK_LIMIT]]
-        if items:
-            groups.append((label, items))
-    return groups
-
-
 class PartyForm(BootstrapForm):
-    entity = forms.ChoiceField(
-        label=_("Person or entity"),
-        help_text=_("Only the records you may see are listed."),
-    )
+    entity = EntityField(label=_("Person or entity"), kinds=[k for k, _l in PARTY_TYPE_CHOICES])
     role = forms.ChoiceField(label=_("Role in the case"), choices=CaseParty.Role.choices)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = party_choices(actor)  # type: ignore[attr-defined]
-
-    def clean_entity(self) -> tuple[str, int]:
-        kind, _sep, pk = self.cleaned_data["entity"].partition(":")
-        return kind, int(pk)
+        self.fields["entity"].bind(actor)  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -292,7 +292,6 @@ def party_add(request: HttpRequest, number: str) -> HttpResponse:
 
         kind, pk = form.cleaned_data["entity"]
         try:
-            # The choices were scoped, so this finds the record unless it has just gone away.
             entity = entity_of(request.user, kind, pk)
             services.case_party_add(
                 actor=request.user,
@@ -301,6 +300,8 @@ def party_add(request: HttpRequest, number: str) -> HttpResponse:
                 role=form.cleaned_data["role"],
                 note=form.cleaned_data["note"],
             )
+        except Http404:  # includes access.Denied: missing and forbidden look alike
+            form.add_error("entity", _("No such record, or you may not see it."))
         except ValidationError as exc:
             apply_errors(form, exc, default_field="entity")
         else:

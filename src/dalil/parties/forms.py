@@ -12,6 +12,7 @@ from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import Governorate, Unit
 
 from .models import ENTITY_TYPE_CHOICES, IdentityDocument, Link, Organisation, Person
+from .picker import EntityField
 
 LTR = {"dir": "ltr"}
 
@@ -186,11 +187,14 @@ ENTITY_FORMS: dict[str, type[forms.Form]] = {
 
 class LinkForm(BootstrapMixin, forms.Form):
     link_type = forms.ChoiceField(label=_("Link"), choices=Link.Type.choices)
-    to_type = forms.ChoiceField(label=_("To (type)"), choices=ENTITY_TYPE_CHOICES)
-    to_id = forms.IntegerField(label=_("To (record number)"), min_value=1)
+    target = EntityField(label=_("To"), kinds=[k for k, _l in ENTITY_TYPE_CHOICES])
     source = forms.CharField(label=_("Source"), max_length=300)
     reliability = forms.ChoiceField(label=_("Source reliability"), choices=Link.Reliability.choices)
     credibility = forms.ChoiceField(
         label=_("Information credibility"), choices=Link.Credibility.choices
     )
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].bind(actor)  # type: ignore[attr-defined]

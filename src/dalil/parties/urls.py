@@ -5,6 +5,7 @@ from . import views
 app_name = "parties"
 urlpatterns = [
     path("", views.entity_list, name="list"),
+    path("pick/", views.entity_pick, name="pick"),
     path("persons/new/", views.person_create, name="person_create"),
     path("persons/<int:pk>/", views.person_detail, name="person_detail"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -17,7 +17,7 @@ from dalil.cases.selectors import appearances
 from dalil.core.forms import apply_errors
 from dalil.ui.lists import render_list
 
-from . import selectors, services
+from . import picker, selectors, services
 from .filters import EntityFilter
 from .forms import ENTITY_FORMS, AliasForm, DocumentForm, LinkForm, PersonEditForm, PersonForm
 from .models import ENTITY_MODELS, ENTITY_TYPE_CHOICES, Entity, Person
@@ -283,11 +283,11 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     source = access.get_or_404(request.user, "manage", _kind(kind), pk=pk)
-    form = LinkForm(request.POST or None, initial=request.GET.dict() if request.GET else None)
+    form = LinkForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            target = services.entity_of(request.user, d["to_type"], d["to_id"])
+            target = services.entity_of(request.user, *d["target"])
             services.link_create(
                 actor=request.user,
                 source_entity=source,
@@ -299,9 +299,7 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 note=d["note"],
             )
         except Http404:  # includes access.Denied: missing and forbidden look alike
-            form.add_error(
-                "to_id", _("No record of this type has this number, or you may not see it.")
-            )
+            form.add_error("target", _("No such record, or you may not see it."))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -318,5 +316,24 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 "can pass on doubtful information."
             ),
             "cancel_url": source.get_absolute_url(),
+        },
+    )
+
+
+@login_required
+def entity_pick(request: HttpRequest) -> HttpResponse:
+    """Matches for the search-as-you-type picker (`picker.EntityField`), as radio buttons."""
+    field = request.GET.get("field", "")
+    if not field.isidentifier():
+        field = "entity"
+    kinds = [k for k in request.GET.get("kinds", "").split(",") if k in ENTITY_MODELS]
+    text = request.GET.get("q", "")[:100]
+    return render(
+        request,
+        "parties/_pick_results.html",
+        {
+            "results": picker.find(request.user, text, kinds or list(ENTITY_MODELS)),
+            "field": field,
+            "searched": len(text.strip()) >= 2,
         },
     )

@@ -112,8 +112,10 @@ def test_a_closed_case_refuses_parties_in_both_directions(case, lead, person):
 # --- Pages --------------------------------------------------------------------------------------------
 def test_the_case_page_lists_parties_and_adds_one_through_the_form(case, lead, person, client_for):
     client = client_for(lead)
-    page = client.get(reverse("cases:detail", args=[case.number]))
-    assert f'value="person:{person.pk}"' in page.content.decode()
+    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
+    assert reverse("parties:pick") in page  # the search-as-you-type picker
+    picked = client.get(reverse("parties:pick"), {"q": "كريم", "field": "entity"})
+    assert f'name="entity" value="person:{person.pk}"' in picked.content.decode()
     response = client.post(
         reverse("cases:party_add", args=[case.number]),
         {"entity": f"person:{person.pk}", "role": "suspect", "note": ""},
@@ -130,8 +132,8 @@ def test_the_form_does_not_offer_or_accept_an_entity_the_user_may_not_see(
 ):
     foreign = parties.person_create(actor=SYSTEM, unit=tree["BGD-MANSOUR"], given_name_ar="مجهول")
     client = client_for(lead)
-    page = client.get(reverse("cases:detail", args=[case.number])).content.decode()
-    assert f"person:{foreign.pk}" not in page
+    picked = client.get(reverse("parties:pick"), {"q": "مجهول"}).content.decode()
+    assert f"person:{foreign.pk}" not in picked
     response = client.post(
         reverse("cases:party_add", args=[case.number]),
         {"entity": f"person:{foreign.pk}", "role": "suspect"},

@@ -106,6 +106,7 @@ MATRIX: list[dict[str, Any]] = [
         "objects": PHONE,
         "allowed": {"own": MANAGERS, "other": NOBODY},
     },
+    {"route": "parties:pick", "methods": ("GET",), "allowed": EVERYONE},
     {
         "route": "parties:link_create",
         "methods": ("GET", "POST"),

@@ -160,8 +160,7 @@ def test_a_link_shows_on_both_pages_with_its_grading(
         f"/parties/person/{people['own'].pk}/links/new/",
         {
             "link_type": "uses_phone",
-            "to_type": "phone",
-            "to_id": phone.pk,
+            "target": f"phone:{phone.pk}",
             "source": "سجل المشترك",
             "reliability": "B",
             "credibility": "2",
@@ -180,17 +179,14 @@ def test_a_link_to_a_record_out_of_scope_is_refused_as_if_it_did_not_exist(
         f"/parties/person/{people['own'].pk}/links/new/",
         {
             "link_type": "associate",
-            "to_type": "person",
-            "to_id": people["other"].pk,
+            "target": f"person:{people['other'].pk}",
             "source": "مصدر",
             "reliability": "C",
             "credibility": "3",
         },
     )
     assert page.status_code == 200
-    assert (
-        _("No record of this type has this number, or you may not see it.") in page.content.decode()
-    )
+    assert _("No such record, or you may not see it.") in page.content.decode()
 
 
 def test_the_demo_loads_persons_with_links_and_is_idempotent(tree: Any, make_user: Any) -> None:
@@ -201,3 +197,28 @@ def test_the_demo_loads_persons_with_links_and_is_idempotent(tree: Any, make_use
     assert Link.objects.count() > 10
     assert demo.load()["persons"] == 0
     assert json.loads(Entry.objects.filter(action="parties.person_created").first().payload)["unit"]
+
+
+def test_the_picker_finds_across_scripts_and_only_what_the_user_may_see(
+    investigator: Any, client_for: Any, people: dict[str, Person]
+) -> None:
+    client = client_for(investigator)
+    own, other = people["own"], people["other"]
+    found = client.get("/parties/pick/", {"q": own.given_name_ar, "kinds": "person", "field": "x"})
+    html = found.content.decode()
+    assert f'name="x" value="person:{own.pk}"' in html
+    assert f"person:{other.pk}" not in html
+    hidden = client.get("/parties/pick/", {"q": other.given_name_ar, "kinds": "person"})
+    assert f"person:{other.pk}" not in hidden.content.decode()
+    assert (
+        _(
+            "No record you may see matches. Check the spelling, or record the person or entity "
+            "first."
+        )
+        in hidden.content.decode()
+    )
+    latin = client.get("/parties/pick/", {"q": "Ahmed", "kinds": "person"}).content.decode()
+    assert f"person:{own.pk}" in latin
+    # One letter is not a search; a field name that is not an identifier falls back.
+    short = client.get("/parties/pick/", {"q": "a", "field": '"><b>'}).content.decode()
+    assert "radio" not in short and "<b>" not in short
