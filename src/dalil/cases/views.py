@@ -118,12 +118,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "editable": editable,
             "members": case.members.select_related("user", "user__unit"),
             "offences": case.offences.select_related("category", "governorate"),
-            "member_form": MemberForm(users=_candidates(request.user, case)) if editable else None,
+            # Three forms on one page: distinct ids keep labels and the error summary's links apart.
+            "member_form": MemberForm(users=_candidates(request.user, case), auto_id="member_%s")
+            if editable
+            else None,
             "workable": workable,
-            "offence_form": OffenceForm() if workable else None,
+            "offence_form": OffenceForm(auto_id="offence_%s") if workable else None,
             "parties": selectors.case_parties(request.user, case),
             "informants_hidden": selectors.hidden_informants(request.user, case),
-            "party_form": PartyForm(actor=request.user) if workable else None,
+            "party_form": PartyForm(actor=request.user, auto_id="party_%s") if workable else None,
             "panels": contrib.panels_for(request, case),
             "history": annotate(history(request.user, case)),
             "breadcrumbs": [(_("Cases"), reverse("cases:list")), (case.number, None)],

