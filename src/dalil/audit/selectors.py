@@ -1,17 +1,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from dalil import access
 
 from . import registry
 from .models import Entry
 
-# Entries about compartmented records are hidden from auditors without the clearance.
+# Entries about compartmented records are hidden from auditors without the clearance: a whole
+# record type (`COMPARTMENT_PREFIXES`, e.g. integrity referrals), or the rows of a type that sit
+# in a compartment one by one (`hide_targets`, e.g. a case in an operation's compartment).
 COMPARTMENT_PREFIXES: dict[str, str] = {}  # target_type prefix -> compartment code
+HiddenRows = Callable[[frozenset[str]], QuerySet]  # compartments held -> the records to hide
+_HIDDEN_ROWS: dict[str, HiddenRows] = {}
+
+
+def hide_targets(target_type: str, rows: HiddenRows) -> None:
+    """Hide the entries about `rows(held)` (records of `target_type`) from auditors who do not
+    hold their compartment."""
+    _HIDDEN_ROWS[target_type] = rows
+
+
+def _hidden(qs: QuerySet[Entry], held: frozenset[str]) -> QuerySet[Entry]:
+    for prefix, compartment in COMPARTMENT_PREFIXES.items():
+        if compartment not in held:
+            qs = qs.exclude(target_type__startswith=prefix)
+    for target_type, rows in _HIDDEN_ROWS.items():
+        ids = rows(held).values(key=Cast("pk", CharField()))
+        qs = qs.exclude(target_type=target_type, target_id__in=ids)
+    return qs
 
 
 def _annotate(entries: list[Entry]) -> list[Entry]:
@@ -38,10 +60,7 @@ def entry_list(
     """The ledger, for those who hold `audit.ledger.view`, filtered."""
     access.require_permission(actor, "audit.ledger.view")
     qs = Entry.objects.order_by("-seq")
-    held = access.door.grants_of(actor).compartments
-    for prefix, compartment in COMPARTMENT_PREFIXES.items():
-        if compartment not in held:
-            qs = qs.exclude(target_type__startswith=prefix)
+    qs = _hidden(qs, frozenset(access.door.grants_of(actor).compartments))
     if actor_name:
         qs = qs.filter(actor__icontains=actor_name)
     if action:

@@ -4,6 +4,7 @@ opens it; break-glass opens `view` only."""
 from django.utils.translation import gettext_lazy as _
 
 from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
+from dalil.audit import selectors as audit_selectors
 
 from .models import Case, CaseMember, CaseParty, Offence
 
@@ -78,4 +79,11 @@ register_policy(
         },
         compartment_field="case__compartment",
     )
+)
+
+
+# The ledger viewer hides entries about a compartmented case from auditors without the clearance.
+audit_selectors.hide_targets(
+    "cases.case",
+    lambda held: Case.objects.filter(compartment__isnull=False).exclude(compartment__code__in=held),
 )

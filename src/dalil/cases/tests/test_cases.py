@@ -385,3 +385,26 @@ def test_the_demo_loads_cases_once(make_user, tree):
     # Without the demo units and users nothing is opened (and nothing breaks).
     assert demo.load() == 0
     assert not Case.objects.exists()
+
+
+def test_the_ledger_viewer_hides_a_compartmented_case_from_an_auditor_without_clearance(
+    tree, make_user
+):
+    from dalil.audit.selectors import entry_list
+
+    op = Compartment.objects.create(code="OP-NAHR", name_ar="عملية النهر")
+    boss = make_user("lead.op", unit="BGD-KARADA", role="investigator")
+    Clearance.objects.create(user=boss, compartment=op)
+    secret = services.case_create(
+        actor=boss, unit=tree["BGD-KARADA"], title="سري", lead=boss, compartment=op
+    )
+    plain = services.case_create(actor=boss, unit=tree["BGD-KARADA"], title="عادي", lead=boss)
+    auditor = make_user("auditor.x", unit="MOI", role="auditor")
+
+    def seen(user):
+        return set(entry_list(user, target_type="cases.case").values_list("target_id", flat=True))
+
+    assert seen(auditor) == {str(plain.pk)}
+    Clearance.objects.create(user=auditor, compartment=op)
+    access.forget(auditor)
+    assert seen(auditor) == {str(plain.pk), str(secret.pk)}
