@@ -494,3 +494,53 @@ def test_a_broken_ledger_fails_the_verification_job_with_the_first_bad_entry(mak
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED and job.error_params == {"seq": 2}
     assert any("entry 2" in t for t in job.lines.values_list("text", flat=True))
+
+
+# --- A worker that died ------------------------------------------------------------------------
+def _running(user: Any, worker: str, minutes_ago: float = 0) -> Job:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    job = services.enqueue(actor=user, kind="jobs.demo", n=3)
+    when = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.RUNNING, worker=worker, updated_at=when)
+    return job
+
+
+def test_a_job_whose_worker_died_is_failed_once_with_a_message_and_a_ledger_entry(make_user):
+    import socket
+    import subprocess
+    import sys
+
+    user = make_user("karim")
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    host = socket.gethostname()
+    dead = _running(user, f"{host}:{int(gone.stdout)}")
+    alive = _running(user, f"{host}:1")  # pid 1 is always there
+    elsewhere = _running(user, "other-host:4242", minutes_ago=5)
+    silent = _running(user, "other-host:4243", minutes_ago=61)
+
+    assert runner.fail_abandoned() == 2
+    status = dict(Job.objects.values_list("pk", "status"))
+    assert status[dead.pk] == status[silent.pk] == Job.Status.FAILED
+    assert status[alive.pk] == status[elsewhere.pk] == Job.Status.RUNNING
+    failed = Job.objects.get(pk=dead.pk)
+    assert failed.error == runner.ABANDONED_ERROR and failed.finished_at is not None
+    with translation.override("ar"):
+        assert failed.error_message == gettext(runner.ABANDONED_ERROR)
+    entries = Entry.objects.filter(action="jobs.job_abandoned")
+    assert sorted(int(e.target_id) for e in entries) == sorted([dead.pk, silent.pk])
+    assert runner.fail_abandoned() == 0  # nothing twice
+
+
+def test_the_worker_claims_a_job_under_its_own_host_and_pid(make_user):
+    user = make_user("karim")
+    job = services.enqueue(actor=user, kind="jobs.demo", n=1, pause=0)
+    run_queued()
+    assert Job.objects.get(pk=job.pk).worker == runner.worker_id()

@@ -164,6 +164,8 @@ DALIL_IDLE_TIMEOUT_SECONDS = 30 * 60
 DALIL_ABSOLUTE_SESSION_SECONDS = 12 * 60 * 60
 DALIL_BREAK_GLASS_MAX_SECONDS = 4 * 60 * 60
 DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
+# A running job that has reported nothing for this long is taken as abandoned by its worker.
+DALIL_JOB_STALE_MINUTES = int(os.environ.get("DALIL_JOB_STALE_MINUTES", "60"))
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))
 DALIL_KEYS_DIR = Path(os.environ.get("DALIL_KEYS_DIR", DATA_DIR / "keys"))

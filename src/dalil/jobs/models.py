@@ -51,6 +51,9 @@ class Job(models.Model):
         verbose_name=_("retry of"),
     )
     task_id = models.CharField(max_length=64, blank=True)
+    # "host:pid" of the worker process that claimed the job: lets the worker's supervisor tell a
+    # job whose process died (killed, power cut) from one that is still working.
+    worker = models.CharField(max_length=120, blank=True)
     log_lines = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

@@ -10,11 +10,15 @@ done. Inside `job.atomic()` progress and log lines are kept back and written aft
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
+import os
+import socket
 import traceback
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -54,6 +58,10 @@ class JobFailed(Exception):
 
 class WriteOutsideAtomic(RuntimeError):
     pass
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:120]
 
 
 def system_actor(job: Job) -> System:
@@ -173,7 +181,7 @@ def run(job_id: int) -> str | None:
     now = timezone.now()
     with transaction.atomic():
         claimed = Job.objects.filter(pk=job_id, status=Job.Status.QUEUED).update(
-            status=Job.Status.RUNNING, started_at=now, updated_at=now
+            status=Job.Status.RUNNING, started_at=now, updated_at=now, worker=worker_id()
         )
     if not claimed:
         return None
@@ -227,3 +235,55 @@ def run(job_id: int) -> str | None:
 
 def _done(job: Job) -> int:
     return Job.objects.filter(pk=job.pk).values_list("done", flat=True).first() or 0
+
+
+# --- Jobs whose worker died -----------------------------------------------------------------------
+ABANDONED_ERROR = gettext_noop(
+    "The worker stopped while this job was running (it was killed or the server restarted). "
+    "Nothing the job had not finished was kept: start it again with Retry."
+)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _abandoned(job: Job, stale_before: dt.datetime, host: str) -> bool:
+    worker_host, _sep, pid = job.worker.rpartition(":")
+    if worker_host == host and pid.isdigit() and not _process_alive(int(pid)):
+        return True  # its process is gone from this machine
+    return job.updated_at < stale_before  # another machine's, or silent for too long
+
+
+def fail_abandoned(stale_after: dt.timedelta | None = None) -> int:
+    """Mark as failed the running jobs whose worker process is gone (on this machine) or that
+    have reported nothing for `stale_after` (DALIL_JOB_STALE_MINUTES, 60 by default). A job's
+    own work is inside `job.atomic()`, so a dead worker left nothing half-written; the owner
+    can retry. One ledger entry per job."""
+    if stale_after is None:
+        stale_after = dt.timedelta(minutes=settings.DALIL_JOB_STALE_MINUTES)
+    stale_before = timezone.now() - stale_after
+    host = socket.gethostname()
+    failed = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING).exclude(worker=worker_id()):
+        if not _abandoned(job, stale_before, host):
+            continue
+        with transaction.atomic():
+            taken = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING).update(
+                status=Job.Status.FAILED, finished_at=timezone.now(), error=ABANDONED_ERROR
+            )
+            if taken:
+                audit.record(
+                    actor=System("system:worker"),
+                    action="jobs.job_abandoned",
+                    target=job,
+                    payload={"worker": job.worker, "last_report": job.updated_at.isoformat()},
+                )
+                failed += 1
+    return failed
