@@ -137,7 +137,7 @@ def test_ledger_extract_prints_arabic_names_number_every_hash_and_page_count(
     assert len(entries) == 15
     head_before = Entry.objects.order_by("-seq").first()
 
-    response = client_for(commander).get(extract_url(station), HTTP_ACCEPT_LANGUAGE="ar")
+    response = client_for(commander).post(extract_url(station), HTTP_ACCEPT_LANGUAGE="ar")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -190,7 +190,7 @@ def test_issuing_writes_one_ledger_entry_with_the_number_and_the_pdf_hash(
     station, commander, client_for
 ):
     before = Entry.objects.order_by("-seq").first().seq
-    response = client_for(commander).get(extract_url(station))
+    response = client_for(commander).post(extract_url(station))
     assert response.status_code == 200
     new = list(Entry.objects.filter(seq__gt=before).exclude(action="accounts.signed_in"))
     assert [e.action for e in new] == ["reports.document_issued"]
@@ -205,7 +205,7 @@ def test_issuing_writes_one_ledger_entry_with_the_number_and_the_pdf_hash(
         commander.pk,
     )
     # The next extract gets the next number, and lists the first issue among the record's entries.
-    second = client_for(commander).get(extract_url(station))
+    second = client_for(commander).post(extract_url(station))
     assert second["Content-Disposition"].endswith(f'-{this_year()}-000002.pdf"')
     assert Counter.objects.get(scope="DOC-BGD-POL", year=this_year()).value == 2
 
@@ -271,7 +271,7 @@ def test_an_out_of_scope_record_is_not_found_and_consumes_no_number(tree, make_u
     mansour = tree["BGD-MANSOUR"]
     before = Entry.objects.order_by("-seq").first().seq
     client = client_for(officer)
-    response = client.get(extract_url(mansour))
+    response = client.post(extract_url(mansour))
     assert response.status_code == 404
     assert not Counter.objects.exists()
     new = list(
@@ -281,7 +281,7 @@ def test_an_out_of_scope_record_is_not_found_and_consumes_no_number(tree, make_u
     )
     assert new == ["access.denied"]
     # In scope, the same officer gets the first number of the year: nothing was used up.
-    ok = client.get(extract_url(tree["BGD-KARADA"]))
+    ok = client.post(extract_url(tree["BGD-KARADA"]))
     assert ok.status_code == 200
     assert ok["Content-Disposition"].endswith(f'DOC-BGD-KARADA-{this_year()}-000001.pdf"')
 
@@ -296,8 +296,11 @@ def test_an_out_of_scope_record_is_not_found_and_consumes_no_number(tree, make_u
     ],
 )
 def test_unknown_models_unpoliced_models_and_bad_keys_are_not_found(kwargs, commander, client_for):
-    response = client_for(commander).get(reverse("reports:ledger_extract", kwargs=kwargs))
-    assert response.status_code == 404
+    for method in ("get", "post"):
+        response = getattr(client_for(commander), method)(
+            reverse("reports:ledger_extract", kwargs=kwargs)
+        )
+        assert response.status_code == 404
     assert not Counter.objects.exists()
     assert not Entry.objects.filter(action="reports.document_issued").exists()
 
@@ -310,7 +313,7 @@ def test_a_user_record_has_a_ledger_extract_too(make_user, client_for, tmp_path)
         at="BGD-KARADA",
         full_name="علي حسين الموسوي",
     )
-    response = client_for(officer).get(extract_url(officer))
+    response = client_for(officer).post(extract_url(officer))
     assert response.status_code == 200
     assert "علي حسين الموسوي" in pdf_text(response.content, tmp_path)
 
@@ -391,5 +394,10 @@ def test_the_history_panel_links_to_the_ledger_extract(tree, make_user, client_f
     page = client_for(cmd).get(reverse("admin:unit_detail", args=["BGD-KARADA"]))
     assert page.status_code == 200
     link = extract_url(tree["BGD-KARADA"])
-    assert f'href="{link}"' in page.content.decode()
-    assert client_for(cmd).get(link).status_code == 200
+    assert f'href="{link}?back=' in page.content.decode()
+    # Following the link only asks; nothing is numbered or ledgered until the POST.
+    confirm = client_for(cmd).get(link)
+    assert confirm.status_code == 200 and b"%PDF" not in confirm.content
+    assert not Entry.objects.filter(action="reports.document_issued").exists()
+    assert client_for(cmd).post(link).content.startswith(b"%PDF")
+    assert Entry.objects.filter(action="reports.document_issued").count() == 1

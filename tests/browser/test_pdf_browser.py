@@ -29,8 +29,10 @@ def test_administrator_downloads_the_ledger_extract_pdf_with_correct_arabic(
     page.wait_for_load_state()
 
     page.goto("/admin/units/BGD-KARADA/")
+    page.click("a[href*='/documents/ledger-extract/']")
+    page.wait_for_url("**/documents/ledger-extract/**")
     with page.expect_download() as info:
-        page.click("a[href*='/documents/ledger-extract/']")
+        page.click("main button[type=submit]")
     download = info.value
     target = tmp_path / "extract.pdf"
     download.save_as(target)

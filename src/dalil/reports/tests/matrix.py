@@ -29,7 +29,7 @@ def _self(w: Any, me: Any) -> dict[str, Any]:
 MATRIX: list[dict[str, Any]] = [
     {
         "route": "reports:ledger_extract",
-        "methods": ("GET",),
+        "methods": ("GET", "POST"),
         "objects": {"own": _unit("BGD-KARADA"), "other": _unit("BGD-MANSOUR"), "self": _self},
         "allowed": {"own": UNIT_READERS, "other": MINISTRY_READERS, "self": EVERYONE},
     },
