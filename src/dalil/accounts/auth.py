@@ -6,7 +6,9 @@ step only remembers, in the session, which user is half-way (`PENDING_KEY`).
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -101,6 +103,14 @@ def confirmed_totp(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: 80 bits of its SHA-256, in base32 (django-otp's token
+    column holds 16 characters). The codes carry 80 random bits, so the stored digests cannot be
+    turned back into codes by trying them all; a database copy does not let anyone sign in."""
+    text = "".join(code.split()).lower()
+    return base64.b32encode(hashlib.sha256(text.encode()).digest()[:10]).decode().lower()
+
+
 def verify_second_factor(user: User, token: str) -> TOTPDevice | StaticDevice | None:
     """A six-digit TOTP code, or a single-use recovery code."""
     token = "".join(token.split())
@@ -108,7 +118,8 @@ def verify_second_factor(user: User, token: str) -> TOTPDevice | StaticDevice | 
     if device and token.isdigit() and len(token) == 6 and device.verify_token(token):
         return device
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
-    if static and static.verify_token(token.lower()):  # verify_token deletes the used code
+    # verify_token deletes the used code.
+    if static and static.verify_token(recovery_digest(token)):
         with transaction.atomic():
             audit.record(
                 actor=user,
@@ -163,14 +174,16 @@ def enrol_confirm(user: User, device: TOTPDevice, token: str) -> list[str] | Non
     token = "".join(token.split())
     if not (token.isdigit() and len(token) == 6 and device.verify_token(token)):
         return None
-    codes = [f"{secrets.token_hex(3)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODES)]
+    codes = [f"{secrets.token_hex(5)}-{secrets.token_hex(5)}" for _ in range(RECOVERY_CODES)]
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         StaticDevice.objects.filter(user=user).delete()
         static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-        StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+        StaticToken.objects.bulk_create(
+            [StaticToken(device=static, token=recovery_digest(c)) for c in codes]
+        )
         audit.record(actor=user, action="accounts.mfa_enrolled", target=user)
     return codes
 

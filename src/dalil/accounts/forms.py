@@ -42,7 +42,7 @@ class LoginForm(BootstrapMixin, forms.Form):
 class TokenForm(BootstrapMixin, forms.Form):
     token = forms.CharField(
         label=_("Code"),
-        max_length=20,
+        max_length=40,  # a recovery code is 21 characters; people add spaces
         help_text=_(
             "The six-digit code from your authenticator app, or one of your recovery codes."
         ),

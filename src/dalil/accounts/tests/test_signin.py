@@ -372,7 +372,12 @@ def test_first_sign_in_without_a_device_enrols_one_and_shows_ten_recovery_codes(
         assert code in confirmed.content.decode()
     device.refresh_from_db()
     assert device.confirmed
-    assert StaticDevice.objects.get(user=user, confirmed=True).token_set.count() == 10
+    stored = set(
+        StaticDevice.objects.get(user=user, confirmed=True).token_set.values_list(
+            "token", flat=True
+        )
+    )
+    assert len(stored) == 10 and not stored & set(codes)  # digests only, never the codes
     assert ledger("accounts.mfa_enrolled", user).filter(actor_id=user.pk).count() == 1
     assert ledger("accounts.signed_in", user).exists()
     assert is_signed_in(client)
