@@ -59,8 +59,14 @@ def role_create(
 def role_update(*, actor: Any, role: Role, permissions: set[str], **names: str) -> Role:
     door.require(actor, "manage", role)
     _check_codes(permissions)
+    before = set(role.permissions.values_list("code", flat=True))
+    # Separation of duties: nobody widens a role they hold (they would widen their own rights,
+    # which assignment_grant refuses too). Narrowing it, or renaming it, stays allowed.
+    if permissions - before and Assignment.objects.filter(user_id=actor.pk, role=role).exists():
+        raise ValidationError(
+            {"permissions": _("You hold this role: ask another administrator to widen it.")}
+        )
     with transaction.atomic():
-        before = set(role.permissions.values_list("code", flat=True))
         for key, value in names.items():
             if key not in {"name_ar", "name_en", "name_ckb", "description"}:
                 raise ValidationError(_("These fields cannot be changed: %(f)s") % {"f": key})

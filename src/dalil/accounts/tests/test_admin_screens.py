@@ -336,3 +336,35 @@ def test_record_history_hides_oversight_entries_from_non_auditors(make_user, cli
     )
     assert "access.break_glass_opened" not in [e.action for e in history(officer, officer)]
     assert "access.break_glass_opened" in [e.action for e in history(auditor, officer)]
+
+
+def test_an_administrator_cannot_widen_a_role_they_hold(admin_client, tree, make_user):
+    held = set(Role.objects.get(code="system_admin").permissions.values_list("code", flat=True))
+    role = Role.objects.get(code="system_admin")
+    data = {"name_ar": role.name_ar, "permissions": sorted(held | {"audit.ledger.view"})}
+    before = _counts()
+    response = _refused(
+        admin_client, reverse("admin:role_edit", args=["system_admin"]), data, "permissions"
+    )
+    _says(response, "You hold this role: ask another administrator to widen it.")
+    assert _counts() == before
+    assert admin_client.get(reverse("audit:ledger")).status_code == 404
+    # Someone who manages roles without holding this one may.
+    from dalil.access import services as access_services
+    from dalil.access.models import Assignment
+    from dalil.audit.ledger import System
+    from dalil.audit.models import Entry
+
+    steward_role = access_services.role_create(
+        actor=System("test"),
+        code="role_steward",
+        name_ar="مسؤول الأدوار",
+        permissions={"access.role.manage", "access.role.view"},
+    )
+    steward = make_user("steward", unit="MOI")
+    Assignment.objects.create(user=steward, role=steward_role, unit=tree["MOI"])
+    access_services.role_update(
+        actor=steward, role=role, permissions=held | {"audit.ledger.view"}, name_ar=role.name_ar
+    )
+    assert role.permissions.filter(code="audit.ledger.view").exists()
+    assert Entry.objects.filter(action="access.role_changed", actor_id=steward.pk).count() == 1
