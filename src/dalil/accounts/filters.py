@@ -8,7 +8,6 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.ui.lists import ListFilterSet, SortFilter
 
 from .models import Governorate, Unit, User
@@ -82,10 +81,7 @@ class UserFilter(ListFilterSet):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only units the reader may see are offered (a list of other units' names would leak them).
-        units = access.scope(actor, "view", Unit.objects.all())
-        self.filters["unit"].queryset = units  # type: ignore[attr-defined]
-        self.form.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.offer_units(actor)
 
     def search(self, qs: QuerySet[User], name: str, value: str) -> QuerySet[User]:
         value = value.strip()

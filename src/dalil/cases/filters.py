@@ -8,7 +8,6 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.accounts.models import Unit
 from dalil.ui.lists import ListFilterSet, SortFilter
 
@@ -46,10 +45,7 @@ class CaseFilter(ListFilterSet):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only units the reader may see are offered.
-        units = access.scope(actor, "view", Unit.objects.all())
-        self.filters["unit"].queryset = units  # type: ignore[attr-defined]
-        self.form.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.offer_units(actor)
 
     def search(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from dalil.accounts.models import User
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
 from dalil.core.forms import apply_errors
+from dalil.parties.picker import picked
+from dalil.ui.forms import form_page
 from dalil.ui.lists import render_list
 
 from . import contrib, selectors, services
@@ -80,25 +82,15 @@ def case_create(request: HttpRequest) -> HttpResponse:
         compartments=Compartment.objects.filter(code__in=held),
         initial={"lead": request.user.pk, "unit": getattr(request.user, "unit_id", None)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request, _("Case %(number)s has been opened.") % {"number": case.number}
-            )
-            return redirect(_detail(case))
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Open a case"),
-            "submit_label": _("Open the case"),
-            "cancel_url": reverse("cases:list"),
-        },
+        form,
+        lambda data: services.case_create(actor=request.user, **data),
+        title=_("Open a case"),
+        submit_label=_("Open the case"),
+        success=lambda case: _("Case %(number)s has been opened.") % {"number": case.number},
+        then=_detail,
+        cancel_url=reverse("cases:list"),
     )
 
 
@@ -211,23 +203,14 @@ def case_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number, "manage")
-    form = MemberForm(request.POST or None, users=_candidates(request.user, case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The member has been added."))
-            return redirect(_detail(case))
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Add a member to %(number)s") % {"number": case.number},
-            "cancel_url": _detail(case),
-        },
+        MemberForm(request.POST or None, users=_candidates(request.user, case)),
+        lambda data: services.member_add(actor=request.user, case=case, **data),
+        title=_("Add a member to %(number)s") % {"number": case.number},
+        success=_("The member has been added."),
+        then=_detail(case),
+        cancel_url=_detail(case),
     )
 
 
@@ -249,25 +232,20 @@ def member_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def offence_add(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number, "work")
-    form = OffenceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        category = data.pop("category")
-        try:
-            services.offence_add(actor=request.user, case=case, code=category.code, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The offence has been added."))
-            return redirect(_detail(case))
-    return render(
+
+    def save(data: dict[str, Any]) -> Offence:
+        data = dict(data)
+        code = data.pop("category").code
+        return services.offence_add(actor=request.user, case=case, code=code, **data)
+
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Add an offence to %(number)s") % {"number": case.number},
-            "cancel_url": _detail(case),
-        },
+        OffenceForm(request.POST or None),
+        save,
+        title=_("Add an offence to %(number)s") % {"number": case.number},
+        success=_("The offence has been added."),
+        then=_detail(case),
+        cancel_url=_detail(case),
     )
 
 
@@ -289,35 +267,22 @@ def offence_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def party_add(request: HttpRequest, number: str) -> HttpResponse:
     case = _case(request, number, "work")
-    form = PartyForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        from dalil.parties.services import entity_of
 
-        kind, pk = form.cleaned_data["entity"]
-        try:
-            entity = entity_of(request.user, kind, pk)
-            services.case_party_add(
-                actor=request.user,
-                case=case,
-                entity=entity,
-                role=form.cleaned_data["role"],
-                note=form.cleaned_data["note"],
-            )
-        except Http404:  # includes access.Denied: missing and forbidden look alike
-            form.add_error("entity", _("No such record, or you may not see it."))
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="entity")
-        else:
-            messages.success(request, _("The person or entity has been added to the case."))
-            return redirect(_detail(case))
-    return render(
+    def save(data: dict[str, Any]) -> CaseParty:
+        entity = picked(request.user, data["entity"], "entity")
+        return services.case_party_add(
+            actor=request.user, case=case, entity=entity, role=data["role"], note=data["note"]
+        )
+
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Add a person or entity to %(number)s") % {"number": case.number},
-            "cancel_url": _detail(case),
-        },
+        PartyForm(request.POST or None, actor=request.user),
+        save,
+        title=_("Add a person or entity to %(number)s") % {"number": case.number},
+        success=_("The person or entity has been added to the case."),
+        then=_detail(case),
+        cancel_url=_detail(case),
+        error_field="entity",
     )
 
 

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -122,3 +124,14 @@ class EntityField(forms.Field):
         if kind not in self.kinds or not pk.isdigit() or not 0 < int(pk) < 2**63:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return kind, int(pk)
+
+
+def picked(actor: Any, value: tuple[str, int], field: str) -> Any:
+    """The record an `EntityField` named, opened through the door; a missing or forbidden one is
+    the same refusal on the form (never a 404 page for a typo, never a hint that it exists)."""
+    from .services import entity_of
+
+    try:
+        return entity_of(actor, *value)
+    except Http404:  # includes access.Denied
+        raise ValidationError({field: _("No such record, or you may not see it.")}) from None

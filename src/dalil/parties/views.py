@@ -15,12 +15,14 @@ from django.views.decorators.http import require_http_methods
 from dalil import access
 from dalil.cases.selectors import appearances
 from dalil.core.forms import apply_errors
+from dalil.ui.forms import form_page
 from dalil.ui.lists import render_list
 
 from . import picker, selectors, services
 from .filters import EntityFilter
 from .forms import ENTITY_FORMS, AliasForm, DocumentForm, LinkForm, PersonEditForm, PersonForm
 from .models import ENTITY_MODELS, ENTITY_TYPE_CHOICES, Entity, Person
+from .picker import picked
 
 VIEW = "parties.entity.view"
 MANAGE = "parties.entity.manage"
@@ -143,35 +145,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _small_form(
-    request: HttpRequest, person: Person, form: Any, title: str, write: Any, done: str
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            write(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect("parties:person_detail", pk=person.pk)
-    return render(
-        request,
-        "ui/form_page.html",
-        {"form": form, "title": title, "cancel_url": person.get_absolute_url()},
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_or_404(request.user, "manage", Person, pk=pk)
-    return _small_form(
+    return form_page(
         request,
-        person,
         AliasForm(request.POST or None),
-        _("Add an alias to %(name)s") % {"name": person},
         lambda d: services.alias_add(actor=request.user, person=person, name=d["name"]),
-        _("The alias has been added."),
+        title=_("Add an alias to %(name)s") % {"name": person},
+        success=_("The alias has been added."),
+        then=person.get_absolute_url(),
+        cancel_url=person.get_absolute_url(),
     )
 
 
@@ -179,13 +164,14 @@ def alias_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_or_404(request.user, "manage", Person, pk=pk)
-    return _small_form(
+    return form_page(
         request,
-        person,
         DocumentForm(request.POST or None),
-        _("Add an identity document to %(name)s") % {"name": person},
         lambda d: services.document_add(actor=request.user, person=person, **d),
-        _("The document has been added."),
+        title=_("Add an identity document to %(name)s") % {"name": person},
+        success=_("The document has been added."),
+        then=person.get_absolute_url(),
+        cancel_url=person.get_absolute_url(),
     )
 
 
@@ -197,24 +183,14 @@ def entity_create(request: HttpRequest, kind: str) -> HttpResponse:
     _kind(kind)
     access.require_permission(request.user, MANAGE)
     form = ENTITY_FORMS[kind](request.POST or None, actor=request.user)  # type: ignore[call-arg]
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        unit = data.pop("unit")
-        try:
-            obj = services.entity_create(actor=request.user, entity_type=kind, unit=unit, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The record has been saved."))
-            return redirect(obj.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Record: %(type)s") % {"type": TYPE_LABELS[kind]},
-            "cancel_url": f"/parties/?type={kind}",
-        },
+        form,
+        lambda d: services.entity_create(actor=request.user, entity_type=kind, **d),
+        title=_("Record: %(type)s") % {"type": TYPE_LABELS[kind]},
+        success=_("The record has been saved."),
+        then=lambda obj: obj.get_absolute_url(),
+        cancel_url=f"/parties/?type={kind}",
     )
 
 
@@ -227,22 +203,14 @@ def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     initial = {f: getattr(obj, f) for f in services.FIELDS[kind]}
     form = ENTITY_FORMS[kind](request.POST or None, initial=initial, actor=request.user)  # type: ignore[call-arg]
     del form.fields["unit"]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entity_update(actor=request.user, obj=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The record has been saved."))
-            return redirect(obj.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Change %(record)s") % {"record": obj},
-            "cancel_url": obj.get_absolute_url(),
-        },
+        form,
+        lambda d: services.entity_update(actor=request.user, obj=obj, **d),
+        title=_("Change %(record)s") % {"record": obj},
+        success=_("The record has been saved."),
+        then=obj.get_absolute_url(),
+        cancel_url=obj.get_absolute_url(),
     )
 
 
@@ -283,40 +251,31 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     source = access.get_or_404(request.user, "manage", _kind(kind), pk=pk)
-    form = LinkForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            target = services.entity_of(request.user, *d["target"])
-            services.link_create(
-                actor=request.user,
-                source_entity=source,
-                link_type=d["link_type"],
-                target=target,
-                source=d["source"],
-                reliability=d["reliability"],
-                credibility=d["credibility"],
-                note=d["note"],
-            )
-        except Http404:  # includes access.Denied: missing and forbidden look alike
-            form.add_error("target", _("No such record, or you may not see it."))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The link has been recorded."))
-            return redirect(source.get_absolute_url())
-    return render(
+
+    def save(d: dict[str, Any]) -> Any:
+        return services.link_create(
+            actor=request.user,
+            source_entity=source,
+            link_type=d["link_type"],
+            target=picked(request.user, d["target"], "target"),
+            source=d["source"],
+            reliability=d["reliability"],
+            credibility=d["credibility"],
+            note=d["note"],
+        )
+
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Link %(record)s to another record") % {"record": source},
-            "intro": _(
-                "Grade the source (A–F) and the information (1–6) separately: a reliable source "
-                "can pass on doubtful information."
-            ),
-            "cancel_url": source.get_absolute_url(),
-        },
+        LinkForm(request.POST or None, actor=request.user),
+        save,
+        title=_("Link %(record)s to another record") % {"record": source},
+        intro=_(
+            "Grade the source (A–F) and the information (1–6) separately: a reliable source "
+            "can pass on doubtful information."
+        ),
+        success=_("The link has been recorded."),
+        then=source.get_absolute_url(),
+        cancel_url=source.get_absolute_url(),
     )
 
 

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
+from dalil.core.forms import apply_errors
 
 
 class PreferencesForm(BootstrapMixin, forms.Form):
@@ -24,3 +32,33 @@ class PreferencesForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-check-input"
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    success: str | Callable[[Any], str],
+    then: str | Callable[[Any], str],
+    cancel_url: str = "",
+    intro: str = "",
+    submit_label: str = "",
+    error_field: str | None = None,
+) -> HttpResponse:
+    """The one shape of a form page: on a valid POST, `save(cleaned_data)` (a service call) and
+    redirect to `then` with the `success` message (either may be a function of the result); a service's
+    ValidationError goes back on the form beside its field, and nothing was written."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            apply_errors(form, exc, default_field=error_field)
+        else:
+            messages.success(request, success(result) if callable(success) else success)
+            return redirect(then(result) if callable(then) else then)
+    context = {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
+    if submit_label:
+        context["submit_label"] = submit_label
+    return render(request, "ui/form_page.html", context)

@@ -67,6 +67,16 @@ class ListFilterSet(django_filters.FilterSet):
             )
             field.widget.attrs.setdefault("class", css)
 
+    def offer_units(self, actor: Any, name: str = "unit") -> None:
+        """Offer in the `name` filter only the units the reader may see: a list of other units'
+        names would leak them."""
+        from dalil import access
+        from dalil.accounts.models import Unit
+
+        units = access.scope(actor, "view", Unit.objects.all())
+        self.filters[name].queryset = units  # type: ignore[attr-defined]
+        self.form.fields[name].queryset = units  # type: ignore[attr-defined]
+
 
 def render_list(
     request: HttpRequest,
