@@ -30,6 +30,9 @@ class StoredFile(models.Model):
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     description = models.CharField(_("description"), max_length=500, blank=True)
+    # The kind of record the file belongs to ("casework.document"); empty for a file uploaded to
+    # the vault on its own. An attached file is reached only through its record (core.policies).
+    attached_to = models.CharField(_("belongs to"), max_length=60, blank=True, db_index=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

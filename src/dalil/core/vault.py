@@ -101,13 +101,18 @@ def clean_file_name(raw: Any) -> str:
 def file_store(*, actor: Any, unit: Any, upload: Any, description: str = "") -> StoredFile:
     """Store an uploaded file for `unit` (Django UploadedFile or anything with .chunks()/.name)."""
     access.require(actor, "upload_file", unit)
-    return store_upload(actor=actor, unit=unit, upload=upload, description=description)
+    return store_upload(
+        actor=actor, unit=unit, upload=upload, description=description, attached_to=""
+    )
 
 
-def store_upload(*, actor: Any, unit: Any, upload: Any, description: str = "") -> StoredFile:
-    """Store a file that belongs to a record (a case document, an intake photo): the caller's
-    service has checked the door on that record, and records its own ledger entry beside this
-    one. Runs inside the caller's transaction when there is one."""
+def store_upload(
+    *, actor: Any, unit: Any, upload: Any, description: str = "", attached_to: str = "record"
+) -> StoredFile:
+    """Store a file that belongs to a record (a case document, an intake photo; name its kind in
+    `attached_to`): the caller's service has checked the door on that record, and records its own
+    ledger entry beside this one. The file is then invisible in the vault's own pages and opened
+    only through its record. Runs inside the caller's transaction when there is one."""
     name = clean_file_name(getattr(upload, "name", ""))
     sha, size = store_stream(upload.chunks(CHUNK))
     content_type = str(getattr(upload, "content_type", "") or "application/octet-stream")[:100]
@@ -120,6 +125,7 @@ def store_upload(*, actor: Any, unit: Any, upload: Any, description: str = "") -
             original_name=name,
             content_type=content_type,
             description=description[:500],
+            attached_to=attached_to[:60],
         )
         audit.record(
             actor=actor,

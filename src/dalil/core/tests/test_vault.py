@@ -621,3 +621,24 @@ def test_vault_verify_names_a_deleted_blob_and_fails(investigator, tree):
     assert f"MISSING: {gone.blob_id}" in err
     [done] = _entries("core.vault_verified")
     assert _payload(done) == {"checked": 2, "bad": 0, "missing": 1}
+
+
+def test_a_file_attached_to_a_record_is_not_in_the_vault_pages(
+    investigator: Any, tree: Any, client_for: Any
+) -> None:
+    from dalil import access
+
+    loose = _store(investigator, tree["BGD-KARADA"], "loose.txt", b"loose")
+    attached = vault.store_upload(
+        actor=investigator,
+        unit=tree["BGD-KARADA"],
+        upload=SimpleUploadedFile("statement.txt", b"attached", "text/plain"),
+        attached_to="casework.document",
+    )
+    assert attached.attached_to == "casework.document" and loose.attached_to == ""
+    assert list(access.scope(investigator, "view", StoredFile.objects.all())) == [loose]
+    client = client_for(investigator)
+    listing = client.get("/vault/").content.decode()
+    assert "loose.txt" in listing and "statement.txt" not in listing
+    assert _download(client, attached).status_code == 404
+    assert _download(client, loose).status_code == 200
