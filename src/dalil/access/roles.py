@@ -95,7 +95,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "محقق الشؤون الداخلية",
         "لێکۆڵەری کاروباری ناوخۆ",
         "Internal-affairs investigator",
-        [*CORE_READ, *FILES],
+        [*CORE_READ, *FILES, "detention.referral.view"],
     ),
     "ia_commander": (
         "آمر الشؤون الداخلية",
@@ -106,6 +106,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             *FILES,
             "accounts.user.view",
             "access.clearance.manage",
+            "detention.referral.view",
         ],
     ),
     "training_manager": (

@@ -2,6 +2,9 @@ from django.urls import URLPattern, URLResolver, include, path
 from rest_framework.routers import SimpleRouter
 
 from dalil.cases import api as case_api
+from dalil.casework import api as casework_api
+from dalil.detention import api as detention_api
+from dalil.judicial import api as judicial_api
 from dalil.parties import api as parties_api
 
 from . import ui_views, views
@@ -15,6 +18,17 @@ router.register("tokens", views.TokenViewSet, basename="token")
 router.register("persons", parties_api.PersonViewSet, basename="person")
 router.register("phones", parties_api.PhoneViewSet, basename="phone")
 router.register("cases", case_api.CaseViewSet, basename="case")
+router.register("detainees", detention_api.DetaineeViewSet, basename="detainee")
+router.register(f"{casework_api.CASE_PREFIX}/tasks", casework_api.TaskViewSet, basename="case-task")
+router.register(
+    f"{casework_api.CASE_PREFIX}/journal", casework_api.JournalViewSet, basename="case-journal"
+)
+router.register(
+    "judicial-requests", judicial_api.JudicialRequestViewSet, basename="judicial-request"
+)
+router.register(
+    "judicial-decisions", judicial_api.JudicialDecisionViewSet, basename="judicial-decision"
+)
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -1,9 +1,15 @@
 """Who may see and manage a case (IN-1). A compartmented case also needs the clearance, whatever
 opens it; break-glass opens `view` only."""
 
+from typing import Any
+
+from django.db.models import Model, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
 from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
+from dalil.access.door import Rule
 from dalil.audit import selectors as audit_selectors
 
 from .models import Case, CaseMember, CaseParty, Offence
@@ -87,3 +93,48 @@ audit_selectors.hide_targets(
     "cases.case",
     lambda held: Case.objects.filter(compartment__isnull=False).exclude(compartment__code__in=held),
 )
+
+
+class CaseBreakGlass(Rule):
+    """Open the rows of a case the reader has opened by break-glass (until the grant expires):
+    break-glass on a case opens the file, not only its cover page."""
+
+    def __init__(self, case_field: str) -> None:
+        self.case_field = case_field
+
+    def _active(self, actor: Any) -> Any:
+        from dalil.access.models import BreakGlass
+
+        return BreakGlass.objects.filter(
+            user_id=actor.pk, target_type="cases.case", expires_at__gt=timezone.now()
+        )
+
+    def q(self, actor: Any) -> Q:
+        if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+            return Q(pk__in=[])
+        ids = [int(t) for t in self._active(actor).values_list("target_id", flat=True)]
+        return Q(**{f"{self.case_field}__in": ids})
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        qs = type(obj)._default_manager.filter(pk=obj.pk).filter(self.q(actor))
+        return [_gettext("break-glass access to the case")] if qs.exists() else []
+
+
+def through_case(model: type[Model], prefix: str = "case__") -> Policy:
+    """The policy of a record that hangs on a case (a task, a request to the judge, a detainee):
+    whoever may see the case sees it — unit grant, membership, break-glass on the case — and a
+    compartmented case's records need its clearance. Writes are the case's "work" action,
+    checked by the services on the case itself."""
+    return register_policy(
+        Policy(
+            model,
+            {
+                "view": [
+                    UnitGrant(CASE_VIEW, f"{prefix}unit__path"),
+                    Member(f"{prefix}members__user", label=_("a member of the case")),
+                    CaseBreakGlass(prefix.removesuffix("__")),
+                ]
+            },
+            compartment_field=f"{prefix}compartment",
+        )
+    )

@@ -166,6 +166,11 @@ DALIL_BREAK_GLASS_MAX_SECONDS = 4 * 60 * 60
 DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
 # A running job that has reported nothing for this long is taken as abandoned by its worker.
 DALIL_JOB_STALE_MINUTES = int(os.environ.get("DALIL_JOB_STALE_MINUTES", "60"))
+# Detainee register (IN-6): how long before a legal limit the alerts go out, how often the worker
+# looks, and the largest intake photo.
+DALIL_DETENTION_ALERT_HOURS = float(os.environ.get("DALIL_DETENTION_ALERT_HOURS", "48"))
+DALIL_DETENTION_ALERT_EVERY_SECONDS = 600
+DALIL_DETENTION_PHOTO_MAX_BYTES = 10 * 1024**2
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))
 DALIL_KEYS_DIR = Path(os.environ.get("DALIL_KEYS_DIR", DATA_DIR / "keys"))
@@ -280,6 +285,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CaseStatusEnum": "dalil.cases.models.Case.Status",
         "TokenStatusEnum": ["active", "expired", "revoked"],
+        "UnitKindEnum": "dalil.accounts.models.Unit.Kind",
+        "JudicialRequestKindEnum": "dalil.judicial.models.JudicialRequest.Kind",
+        "JudicialDeadlineKindEnum": "dalil.judicial.models.Deadline.Kind",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

@@ -13,6 +13,7 @@ urlpatterns = [
     path("documents/", include("dalil.reports.urls")),
     path("cases/", include("dalil.cases.urls")),
     path("cases/<str:number>/", include("dalil.casework.urls")),
+    path("my/", include("dalil.casework.mine_urls")),
     path("judicial/", include("dalil.judicial.urls")),
     path("detention/", include("dalil.detention.urls")),
     path("api/", include("dalil.api.urls")),

@@ -1,8 +1,46 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Legal records never changed once written (migration 0003).
+APPEND_ONLY = [
+    "detention_detentionorder",
+    "detention_transfer",
+    "detention_intakeinjury",
+    "detention_statement",
+    "detention_integrityreferral",
+    "detention_integrityreferral_injuries",
+]
+
 
 class DetentionConfig(AppConfig):
     name = "dalil.detention"
     label = "detention"
     verbose_name = _("Detainee register")
+
+    def ready(self) -> None:
+        from dalil.audit import triggers
+        from dalil.cases import contrib
+        from dalil.ui import nav
+
+        from . import case_contrib, events, jobs, policies, selectors  # noqa: F401
+
+        nav.register("detention:list", _("Detainee register"), "cases.case.view", order=25)
+        nav.register(
+            "detention:alerts",
+            _("My detention alerts"),
+            "cases.case.view",
+            order=26,
+            count=selectors.unread_alert_count,
+        )
+        nav.register(
+            "detention:referral_list",
+            _("Integrity referrals"),
+            policies.REFERRAL_VIEW,
+            order=27,
+        )
+        contrib.register_panel(case_contrib.case_panel)
+        contrib.register_timeline("detention", case_contrib.timeline)
+        contrib.register_dossier("detention.detainees", case_contrib.dossier_detainees)
+        contrib.register_dossier("detention.statements", case_contrib.dossier_statements)
+        for table in APPEND_ONLY:
+            triggers.register_table(table)

@@ -478,6 +478,13 @@ def _breached_message(kind: Kind) -> str:
     }[kind]
 
 
+def message(level: Level, kind: Kind, at: datetime) -> str:
+    """The translated words of an alert, in the active language (the register stores only the
+    level, the kind and the instant, and words them for each reader)."""
+    text = _breached_message(kind) if level == Level.BREACHED else _due_soon_message(kind)
+    return text % {"at": shown(at)}
+
+
 def alerts(
     deadlines: Deadlines, now: datetime, lead_time: timedelta = DEFAULT_LEAD_TIME
 ) -> list[Alert]:
@@ -486,11 +493,11 @@ def alerts(
     if lead_time < timedelta(0):
         raise ValueError("lead_time cannot be negative")
     found = [
-        Alert(Level.BREACHED, b.kind, b.at, _breached_message(b.kind) % {"at": shown(b.at)})
+        Alert(Level.BREACHED, b.kind, b.at, message(Level.BREACHED, b.kind, b.at))
         for b in deadlines.breaches
     ]
     found += [
-        Alert(Level.DUE_SOON, d.kind, d.at, _due_soon_message(d.kind) % {"at": shown(d.at)})
+        Alert(Level.DUE_SOON, d.kind, d.at, message(Level.DUE_SOON, d.kind, d.at))
         for d in deadlines.pending
         if now < d.at <= now + lead_time
     ]

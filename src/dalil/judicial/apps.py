@@ -1,8 +1,25 @@
+"""The investigative judge (PRODUCT.md IN-5): requests, decisions, deadlines, referral dossier."""
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# The judge's decisions are append-only in the database (migration 0002).
+APPEND_ONLY = "judicial_decision"
 
 
 class JudicialConfig(AppConfig):
     name = "dalil.judicial"
     label = "judicial"
     verbose_name = _("Investigative judge")
+
+    def ready(self) -> None:
+        from dalil.audit import triggers
+        from dalil.ui import nav
+
+        nav.register("judicial:requests", _("Requests to the judge"), "cases.case.view", order=24)
+        nav.register("judicial:deadlines", _("Judicial deadlines"), "cases.case.view", order=25)
+        from . import case_page, dossier, events, policies  # noqa: F401
+
+        case_page.register()
+        dossier.register()
+        triggers.register_table(APPEND_ONLY)

@@ -6,6 +6,7 @@ preferences, password, API tokens). `set_menu()` moves an entry another app regi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,17 +25,24 @@ class NavItem:
     permissions: tuple[str, ...]  # any of them shows the entry; empty: every signed-in user
     order: int = 100
     menu: str = "main"
+    # How many things wait for this user there (unread alerts, overdue tasks); shown as a badge.
+    count: Callable[[Any], int] | None = None
 
 
 _ITEMS: list[NavItem] = []
 
 
 def register(
-    url_name: str, label: str | Promise, *permissions: str, order: int = 100, menu: str = "main"
+    url_name: str,
+    label: str | Promise,
+    *permissions: str,
+    order: int = 100,
+    menu: str = "main",
+    count: Callable[[Any], int] | None = None,
 ) -> None:
     if menu not in MENUS:
         raise ValueError(f"unknown menu {menu!r}")
-    _ITEMS.append(NavItem(url_name, label, tuple(permissions), order, menu))
+    _ITEMS.append(NavItem(url_name, label, tuple(permissions), order, menu, count))
 
 
 def set_menu(url_name: str, menu: str) -> None:
@@ -56,5 +64,6 @@ def items_for(user: Any, menu: str = "main") -> list[dict[str, Any]]:
                 url = reverse(item.url_name)
             except NoReverseMatch:  # an app registered an entry for a route it no longer has
                 continue
-            out.append({"url": url, "label": item.label, "name": item.url_name})
+            count = item.count(user) if item.count else 0
+            out.append({"url": url, "label": item.label, "name": item.url_name, "count": count})
     return out

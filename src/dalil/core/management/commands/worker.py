@@ -6,10 +6,15 @@ from django.db import close_old_connections
 
 from dalil.audit.integrity import checkpoint_if_due
 from dalil.audit.ledger import source
+from dalil.detention.jobs import raise_if_due as detention_alerts_if_due
+from dalil.jobs.runner import fail_abandoned
 
 
 class Command(BaseCommand):
-    help = "Background worker: signs ledger checkpoints at least every 15 minutes."
+    help = (
+        "Background worker: signs ledger checkpoints at least every 15 minutes and raises the "
+        "detainee register's alerts every 10 minutes; fails the jobs whose worker died."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--interval", type=float, default=30.0, help="seconds between checks")
@@ -24,6 +29,14 @@ class Command(BaseCommand):
                 cp = checkpoint_if_due()
             if cp:
                 self.stdout.write(f"checkpoint signed at entry {cp.seq}")
+            with source("system:worker"):
+                raised = detention_alerts_if_due()
+            if raised:
+                self.stdout.write(f"{raised} detention alerts raised")
+            with source("system:worker"):
+                abandoned = fail_abandoned()
+            if abandoned:
+                self.stdout.write(f"{abandoned} abandoned jobs marked failed")
             if options["once"]:
                 return
             stop.wait(float(options["interval"]))  # type: ignore[arg-type]

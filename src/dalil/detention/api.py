@@ -1,0 +1,202 @@
+"""REST API of the detainee register (/api/v1/detainees/): list and detail with the legal clock,
+and recording a detention order (the same service as the page: a refusal is a 400 problem that
+says why, and nothing is written)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from dalil import access
+from dalil.api.serializers import StrictInput
+from dalil.api.views import ApiMixin
+
+from . import clock, selectors, services
+from .models import Detainee, DetentionOrder
+
+
+class DetentionDeadlineSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="registration, first_order, order_expiry, …")
+    at = serializers.DateTimeField()
+
+
+class DetentionClockSerializer(serializers.Serializer):
+    nearest = DetentionDeadlineSerializer(allow_null=True)
+    pending = DetentionDeadlineSerializer(many=True)
+    breaches = DetentionDeadlineSerializer(many=True)
+    registration_due_at = serializers.DateTimeField()
+    registered_late = serializers.BooleanField()
+    order_expires_at = serializers.DateTimeField(allow_null=True)
+    six_months_at = serializers.DateTimeField()
+    six_months_permitted_until = serializers.DateTimeField()
+    quarter_cap_at = serializers.DateTimeField(allow_null=True)
+
+
+class DetentionOrderSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(
+        read_only=True, help_text="detention (the first order) or extension"
+    )
+
+    class Meta:
+        model = DetentionOrder
+        fields = [
+            "id",
+            "kind",
+            "order_number",
+            "starts_at",
+            "days",
+            "ends_at",
+            "judge_name",
+            "court",
+            "issued_on",
+            "court_permission",
+            "recorded_at",
+        ]
+
+
+class DetaineeSerializer(serializers.ModelSerializer):
+    case = serializers.CharField(source="case.number", read_only=True)
+    person = serializers.IntegerField(source="person_id", read_only=True)
+    person_name = serializers.SerializerMethodField(
+        help_text="The person's name, when the caller may see the person record (else null)"
+    )
+    arresting_unit = serializers.CharField(source="arresting_unit.code", read_only=True)
+    arrest_governorate = serializers.CharField(
+        source="arrest_governorate.code", default=None, read_only=True
+    )
+    place_unit = serializers.CharField(source="place_unit.code", default=None, read_only=True)
+    offence = serializers.CharField(source="offence.category.code", default=None, read_only=True)
+    orders = DetentionOrderSerializer(many=True, read_only=True)
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Detainee
+        fields = [
+            "id",
+            "number",
+            "case",
+            "person",
+            "person_name",
+            "arrested_at",
+            "arrest_place",
+            "arrest_governorate",
+            "arresting_unit",
+            "registered_at",
+            "registered_late",
+            "offence",
+            "penalty",
+            "penalty_years",
+            "place_of_detention",
+            "place_unit",
+            "released_at",
+            "release_basis",
+            "next_deadline_at",
+            "breached",
+            "orders",
+            "deadlines",
+        ]
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_person_name(self, obj: Detainee) -> str | None:
+        visible = self.context.get("visible_persons", set())
+        return obj.person.name_ar if obj.person_id in visible else None
+
+    @extend_schema_field(DetentionClockSerializer)
+    def get_deadlines(self, obj: Detainee) -> dict[str, Any]:
+        now = self.context.get("now") or timezone.now()
+        state = selectors.clock_of(obj, now, sorted(obj.orders.all(), key=lambda o: o.starts_at))
+        return dict(DetentionClockSerializer(_clock_data(state)).data)
+
+
+def _deadline(d: clock.Deadline | None) -> dict[str, Any] | None:
+    return None if d is None else {"kind": d.kind.value, "at": d.at}
+
+
+def _clock_data(state: clock.Deadlines) -> dict[str, Any]:
+    return {
+        "nearest": _deadline(state.nearest),
+        "pending": [_deadline(d) for d in state.pending],
+        "breaches": [_deadline(d) for d in state.breaches],
+        "registration_due_at": state.registration_due_at,
+        "registered_late": state.registered_late,
+        "order_expires_at": state.order_expires_at,
+        "six_months_at": state.six_months_at,
+        "six_months_permitted_until": state.six_months_permitted_until,
+        "quarter_cap_at": state.quarter_cap_at,
+    }
+
+
+class DetentionOrderCreateSerializer(StrictInput):
+    starts_at = serializers.DateTimeField(
+        help_text="With its offset; a time without one is Baghdad time"
+    )
+    days = serializers.IntegerField(min_value=1, max_value=365, help_text="At most 15")
+    order_number = serializers.CharField(max_length=80)
+    judge_name = serializers.CharField(max_length=200)
+    court = serializers.CharField(max_length=200)
+    issued_on = serializers.DateField()
+    court_permission = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="The criminal court permitted detention beyond six months",
+    )
+
+
+class DetaineeViewSet(
+    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Detainees of the cases the caller may see, the nearest deadline first."""
+
+    serializer_class = DetaineeSerializer
+    filterset_class = None
+    lookup_value_regex = r"[0-9]+"
+
+    def get_queryset(self) -> QuerySet[Detainee]:
+        return selectors.detainee_list(self.request.user)
+
+    def get_object(self) -> Detainee:
+        qs = Detainee.objects.select_related(
+            "case", "person", "arresting_unit", "arrest_governorate", "place_unit"
+        ).prefetch_related("orders")
+        return access.get_or_404(self.request.user, "view", qs, pk=self.kwargs["pk"])
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        context["now"] = timezone.now()
+        return context
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = list(page) if page is not None else list(self.get_queryset())
+        context = self.get_serializer_context()
+        context["visible_persons"] = selectors.visible_person_ids(request.user, rows)
+        data = DetaineeSerializer(rows, many=True, context=context).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        detainee = self.get_object()
+        context = self.get_serializer_context()
+        context["visible_persons"] = selectors.visible_person_ids(request.user, [detainee])
+        return Response(DetaineeSerializer(detainee, context=context).data)
+
+    @extend_schema(
+        request=DetentionOrderCreateSerializer,
+        responses={201: DetentionOrderSerializer},
+        summary="Record a detention order or extension",
+    )
+    @action(detail=True, methods=["post"])
+    def orders(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = DetentionOrderCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_record(actor=request.user, detainee=detainee, **data.validated_data)
+        return Response(DetentionOrderSerializer(order).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,14 @@
+from django.utils.translation import gettext_lazy as _
+
+from dalil.audit.registry import register
+
+register("detention.arrest_recorded", _("Arrest recorded in the detainee register"))
+register("detention.order_recorded", _("Detention order recorded"))
+register("detention.transferred", _("Detainee transferred"))
+register("detention.released", _("Detainee released"))
+register("detention.injury_recorded", _("Intake injury record made"))
+register("detention.statement_recorded", _("Statement of a detainee recorded"))
+register("detention.referral_created", _("Integrity referral made to internal affairs"))
+register("detention.referral_opened", _("Integrity referral opened"), sensitive_read=True)
+register("detention.alert_raised", _("Detention alert raised"))
+register("detention.alert_read", _("Detention alert marked as read"))

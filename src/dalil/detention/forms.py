@@ -1,0 +1,188 @@
+"""Forms of the detainee register. Times are typed in Baghdad time (the settings' zone) and stored
+in UTC; the services judge them (the forms only parse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dalil.accounts.models import Governorate, Unit
+from dalil.cases.forms import BootstrapForm
+from dalil.cases.models import Offence
+from dalil.parties.models import Person
+
+from . import clock
+from .models import Detainee, Statement
+
+PICK_LIMIT = 300
+
+
+class MomentField(forms.DateTimeField):
+    """A Baghdad date and time to the minute (the browser's date-time picker)."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("Baghdad time."))
+        super().__init__(*args, **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        latin = f" — {obj.name_latin}" if obj.name_latin else ""
+        year = f" ({obj.birth_year})" if obj.birth_year else ""
+        return f"{obj.name_ar}{latin}{year}"
+
+
+class OffenceChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        article = f" — {obj.article}" if obj.article else ""
+        return f"{obj.category.code} {obj.category.label}{article}"
+
+
+class ArrestForm(BootstrapForm):
+    person = PersonChoice(
+        label=_("Person arrested"),
+        queryset=Person.objects.none(),
+        help_text=_(
+            "Only the persons you may see are listed; the persons of this case come first. "
+            "Record a new person under Persons first."
+        ),
+    )
+    arrested_at = MomentField(label=_("Arrest time"))
+    arrest_place = forms.CharField(label=_("Place of arrest"), max_length=300)
+    arrest_governorate = forms.ModelChoiceField(
+        label=_("Governorate of arrest"), queryset=Governorate.objects.all(), required=False
+    )
+    arresting_unit = forms.ModelChoiceField(
+        label=_("Arresting unit"), queryset=Unit.objects.filter(is_active=True)
+    )
+    registered_at = MomentField(
+        label=_("Registration time"),
+        required=False,
+        help_text=_(
+            "Baghdad time. Leave empty to register now. More than 24 hours after the arrest is "
+            "recorded as late."
+        ),
+    )
+    offence = OffenceChoice(
+        label=_("Offence the detainee is held for"),
+        queryset=Offence.objects.none(),
+        required=False,
+        empty_label=_("Not coded yet"),
+    )
+    penalty = forms.ChoiceField(label=_("Maximum penalty"), choices=Detainee.Penalty.choices)
+    penalty_years = forms.IntegerField(
+        label=_("Maximum penalty in years"),
+        required=False,
+        min_value=1,
+        max_value=100,
+        help_text=_(
+            "For imprisonment. Detention may never pass one quarter of it (Art. 109 CPC); "
+            "life imprisonment counts as 20 years."
+        ),
+    )
+    place_of_detention = forms.CharField(label=_("Place of detention"), max_length=300)
+    place_unit = forms.ModelChoiceField(
+        label=_("Unit holding the detainee"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, persons: Any, offences: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = persons  # type: ignore[attr-defined]
+        self.fields["offence"].queryset = offences  # type: ignore[attr-defined]
+
+
+class OrderForm(BootstrapForm):
+    starts_at = MomentField(
+        label=_("Start of the order"),
+        help_text=_("Baghdad time. An extension starts when the previous order expires."),
+    )
+    days = forms.IntegerField(
+        label=_("Days"),
+        min_value=1,
+        max_value=99,
+        help_text=_("At most %(max)s days.") % {"max": clock.MAX_ORDER_DAYS},
+    )
+    order_number = forms.CharField(label=_("Order number"), max_length=80)
+    judge_name = forms.CharField(label=_("Judge"), max_length=200)
+    court = forms.CharField(label=_("Court"), max_length=200)
+    issued_on = forms.DateField(label=_("Date issued"), widget=DateInput())
+    court_permission = forms.BooleanField(
+        label=_("The criminal court permitted detention beyond six months"),
+        required=False,
+        help_text=_("Needed for every order any part of which lies beyond six months."),
+    )
+
+
+class TransferForm(BootstrapForm):
+    moved_at = MomentField(label=_("Time of the transfer"))
+    to_place = forms.CharField(label=_("New place of detention"), max_length=300)
+    to_unit = forms.ModelChoiceField(
+        label=_("Unit holding the detainee"),
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class ReleaseForm(BootstrapForm):
+    released_at = MomentField(label=_("Release time"))
+    basis = forms.ChoiceField(
+        label=_("Legal basis of the release"), choices=Detainee.ReleaseBasis.choices
+    )
+    basis_other = forms.CharField(
+        label=_("Other basis"),
+        max_length=300,
+        required=False,
+        help_text=_("Only when the basis is “Other”."),
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000
+    )
+
+
+class InjuryForm(BootstrapForm):
+    noted_at = MomentField(label=_("Time of the examination"))
+    noted_by = forms.CharField(
+        label=_("Noted by"),
+        max_length=200,
+        help_text=_("Who examined the detainee (doctor, medic or officer)."),
+    )
+    none_visible = forms.BooleanField(label=_("No injury visible"), required=False)
+    description = forms.CharField(
+        label=_("Description of the injury"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+    body_location = forms.CharField(label=_("Location on the body"), max_length=200, required=False)
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("JPEG or PNG, at most 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+
+
+class StatementForm(BootstrapForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=Statement.Kind.choices)
+    taken_at = MomentField(label=_("Time taken"))
+    taken_by = forms.CharField(label=_("Taken by"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 5}), max_length=10000
+    )
+    document = forms.FileField(
+        label=_("Document"), required=False, help_text=_("The signed record, if scanned.")
+    )

@@ -1,0 +1,67 @@
+"""Who may see the detainee register (IN-6).
+
+A detainee and everything recorded about them are seen through their case
+(`cases.policies.through_case`): holders of cases.case.view over the case's unit, the case's
+members and break-glass on the case, with the case's compartment if it has one. Writing needs the
+case's "work" action (checked by the services on the case itself).
+
+An integrity referral lives in the internal-affairs compartment: only holders of
+detention.referral.view (internal-affairs staff, ministry-wide) who also hold the compartment's
+clearance may see it; for everybody else it does not exist (404, not listed, not found).
+An alert is seen by the user it is addressed to, while they may still see its case's compartment.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from dalil.access import Anywhere, Member, Policy, register_permission, register_policy
+from dalil.audit import selectors as audit_selectors
+from dalil.cases.policies import through_case
+
+from .models import (
+    Alert,
+    AlertRecipient,
+    Detainee,
+    DetentionOrder,
+    IntakeInjury,
+    IntegrityReferral,
+    Statement,
+    Transfer,
+)
+
+REFERRAL_VIEW = register_permission(
+    "detention.referral.view",
+    _("See integrity referrals of detainees (internal affairs, with the clearance)"),
+)
+IA_COMPARTMENT = "internal_affairs"
+
+# A detainee hangs on its case, the rest on the detainee's case (with break-glass on the case).
+through_case(Detainee)
+for _model in (DetentionOrder, Transfer, IntakeInjury, Statement):
+    through_case(_model, "detainee__case__")
+
+register_policy(
+    Policy(IntegrityReferral, {"view": [Anywhere(REFERRAL_VIEW)]}, compartment_field="compartment")
+)
+
+register_policy(
+    Policy(
+        AlertRecipient,
+        {"view": [Member("user", label=_("the user it is addressed to"))]},
+        compartment_field="alert__detainee__case__compartment",
+    )
+)
+
+# The ledger hides from auditors without the clearance what it says about these records.
+audit_selectors.COMPARTMENT_PREFIXES["detention.integrityreferral"] = IA_COMPARTMENT
+audit_selectors.hide_targets(
+    "detention.detainee",
+    lambda held: Detainee.objects.filter(case__compartment__isnull=False).exclude(
+        case__compartment__code__in=held
+    ),
+)
+audit_selectors.hide_targets(
+    "detention.alert",
+    lambda held: Alert.objects.filter(detainee__case__compartment__isnull=False).exclude(
+        detainee__case__compartment__code__in=held
+    ),
+)

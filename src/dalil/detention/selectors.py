@@ -1,0 +1,318 @@
+"""Reads of the detainee register, always scoped by the reader, and the clock applied to a record.
+
+`clock_of()` turns stored rows into the pure clock's facts (ADR 0011); `urgency()` is the instant
+the register sorts by; `deadline_rows()` is the table of limits on a detainee's page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from dalil import access
+from dalil.parties.models import Person
+
+from . import clock
+from .models import (
+    AlertRecipient,
+    Detainee,
+    DetentionOrder,
+    IntegrityReferral,
+    Statement,
+)
+
+
+def alert_lead_time() -> dt.timedelta:
+    """How long before a limit the register warns (setting DALIL_DETENTION_ALERT_HOURS, 48 h)."""
+    return dt.timedelta(hours=float(getattr(settings, "DALIL_DETENTION_ALERT_HOURS", 48)))
+
+
+# --- The register ----------------------------------------------------------------------------
+def by_urgency(qs: QuerySet[Detainee]) -> QuerySet[Detainee]:
+    """The nearest deadline first (an ongoing breach counts from when it began); released last."""
+    return qs.order_by(F("next_deadline_at").asc(nulls_last=True), "pk")
+
+
+def detainee_list(actor: Any) -> QuerySet[Detainee]:
+    qs = Detainee.objects.select_related(
+        "case", "case__unit", "person", "arresting_unit", "place_unit"
+    ).prefetch_related("orders")
+    return by_urgency(access.scope(actor, "view", qs))
+
+
+def case_detainees(actor: Any, case: Any) -> list[Detainee]:
+    qs = access.scope(actor, "view", Detainee.objects.filter(case=case))
+    return list(by_urgency(qs.select_related("person").prefetch_related("orders")))
+
+
+def visible_person_ids(actor: Any, detainees: Iterable[Detainee]) -> set[int]:
+    """The persons the reader may open: the others are shown by number only (their name is the
+    parties' to give, docs/adr/0010-entities.md)."""
+    ids = {d.person_id for d in detainees}
+    if not ids:
+        return set()
+    qs = access.scope(actor, "view", Person.objects.filter(pk__in=ids))
+    return set(qs.values_list("pk", flat=True))
+
+
+@dataclass
+class Row:
+    """One detainee as the register and the case panel show them."""
+
+    detainee: Detainee
+    state: clock.Deadlines
+    person_visible: bool
+    due_soon: bool = False
+
+    @property
+    def nearest(self) -> clock.Deadline | None:
+        return self.state.nearest
+
+    @property
+    def label(self) -> str | Promise:
+        return kind_label(self.nearest.kind) if self.nearest else ""
+
+    @property
+    def breaches(self) -> list[str | Promise]:
+        return [kind_label(b.kind) for b in self.state.breaches]
+
+
+def rows(actor: Any, detainees: Sequence[Detainee], now: dt.datetime) -> list[Row]:
+    visible = visible_person_ids(actor, detainees)
+    horizon = now + alert_lead_time()
+    out = []
+    for d in detainees:
+        state = clock_of(d, now)
+        soon = state.nearest is not None and state.nearest.at <= horizon
+        out.append(Row(d, state, d.person_id in visible, soon))
+    return out
+
+
+# --- The clock applied to a record -----------------------------------------------------------
+def orders_of(detainee: Detainee) -> list[DetentionOrder]:
+    return sorted(detainee.orders.all(), key=lambda o: o.starts_at)
+
+
+def clock_of(
+    detainee: Detainee, now: dt.datetime, orders: Sequence[DetentionOrder] | None = None
+) -> clock.Deadlines:
+    orders = orders_of(detainee) if orders is None else orders
+    return clock.deadlines(
+        detainee.clock_arrest, [o.as_clock for o in orders], detainee.clock_offence, now
+    )
+
+
+def uncovered_since(
+    detainee: Detainee, orders: Sequence[DetentionOrder], now: dt.datetime
+) -> dt.datetime | None:
+    """The instant from which the detainee is held, still now, without any order (None: covered
+    now, or released)."""
+    if detainee.released_at is not None:
+        return None
+    if orders:
+        end = max(o.ends_at for o in orders)
+        if any(o.starts_at <= now < o.ends_at for o in orders):
+            return None
+    else:
+        end = detainee.arrested_at + clock.FIRST_ORDER_WITHIN
+    return end if end <= now else None
+
+
+def urgency(
+    detainee: Detainee, state: clock.Deadlines, orders: Sequence[DetentionOrder], now: dt.datetime
+) -> dt.datetime | None:
+    """What the register sorts by: the soonest of the pending limits and of the breaches still
+    going on (held now without an order, beyond six months without permission, beyond the cap).
+    A breach that is over (a late registration, a first order obtained late) does not count.
+    None once released."""
+    if state.released:
+        return None
+    instants = [d.at for d in state.pending]
+    instants += [
+        b.at for b in state.breaches if b.kind in (clock.Kind.SIX_MONTHS, clock.Kind.QUARTER_CAP)
+    ]
+    gap = uncovered_since(detainee, orders, now)
+    if gap is not None:
+        instants.append(gap)
+    return min(instants) if instants else None
+
+
+KIND_LABELS: dict[str, Any] = {
+    clock.Kind.REGISTRATION: _("Registration within 24 hours"),
+    clock.Kind.FIRST_ORDER: _("Judge's order within 24 hours"),
+    clock.Kind.ORDER_EXPIRY: _("End of the detention order"),
+    clock.Kind.SIX_MONTHS: _("Six months of detention"),
+    clock.Kind.QUARTER_CAP: _("One quarter of the maximum penalty"),
+}
+
+
+def kind_label(kind: str) -> str | Promise:
+    return KIND_LABELS.get(kind, kind)
+
+
+@dataclass(frozen=True)
+class DeadlineRow:
+    """One limit on the detainee's page. `status`: breached, due_soon, pending, met, not_reached."""
+
+    label: str | Promise
+    at: dt.datetime
+    status: str
+    note: str | Promise = ""
+
+    @property
+    def css(self) -> str:
+        return {
+            "breached": "table-danger",
+            "due_soon": "table-warning",
+        }.get(self.status, "")
+
+    @property
+    def status_label(self) -> str | Promise:
+        return STATUS_LABELS[self.status]
+
+
+STATUS_LABELS: dict[str, Any] = {
+    "breached": _("Breached"),
+    "due_soon": _("Due soon"),
+    "pending": _("Ahead"),
+    "met": _("Met"),
+    "not_reached": _("Not reached"),
+}
+_ORDER = {"breached": 0, "due_soon": 1, "pending": 1, "met": 2, "not_reached": 2}
+
+
+def deadline_rows(
+    detainee: Detainee,
+    orders: Sequence[DetentionOrder],
+    state: clock.Deadlines,
+    now: dt.datetime,
+    lead_time: dt.timedelta | None = None,
+) -> list[DeadlineRow]:
+    """Every limit of this detention: breached ones first, then the ones ahead (nearest first),
+    then the ones met or never reached (latest first)."""
+    lead = alert_lead_time() if lead_time is None else lead_time
+    breached_kinds = {b.kind for b in state.breaches}
+    released_at = detainee.released_at
+
+    def ahead(at: dt.datetime) -> str:
+        if released_at is not None:
+            return "not_reached"
+        return "due_soon" if now < at <= now + lead else "pending"
+
+    out: list[DeadlineRow] = []
+    # Registration.
+    reg_due = state.registration_due_at
+    if clock.Kind.REGISTRATION in breached_kinds:
+        out.append(
+            DeadlineRow(
+                KIND_LABELS[clock.Kind.REGISTRATION],
+                reg_due,
+                "breached",
+                _("Registered late, more than 24 hours after the arrest."),
+            )
+        )
+    else:
+        out.append(DeadlineRow(KIND_LABELS[clock.Kind.REGISTRATION], reg_due, "met"))
+    # The first judge's order, then each order's end: judged on the time actually held.
+    held_to = min(now, released_at) if released_at is not None else now
+    first_due = detainee.arrested_at + clock.FIRST_ORDER_WITHIN
+    first_label = KIND_LABELS[clock.Kind.FIRST_ORDER]
+    if orders and orders[0].starts_at > first_due:
+        out.append(
+            DeadlineRow(
+                first_label, first_due, "breached", _("The first order came after 24 hours.")
+            )
+        )
+    elif orders:
+        out.append(DeadlineRow(first_label, first_due, "met"))
+    elif held_to > first_due:
+        out.append(DeadlineRow(first_label, first_due, "breached"))
+    else:
+        out.append(DeadlineRow(first_label, first_due, ahead(first_due)))
+    starts = {o.starts_at for o in orders}
+    note: str | Promise
+    for order in orders:
+        label = _("End of order %(number)s") % {"number": order.order_number}
+        if order.ends_at in starts:
+            status, note = "met", _("Extended.")
+        elif held_to > order.ends_at:
+            status, note = "breached", _("Held after the order ended, without a new order.")
+        elif released_at is not None:
+            status, note = "met", _("Released before the end of the order.")
+        else:
+            status, note = ahead(order.ends_at), ""
+        out.append(DeadlineRow(label, order.ends_at, status, note))
+    # Six months.
+    six = state.six_months_at
+    if clock.Kind.SIX_MONTHS in breached_kinds:
+        out.append(
+            DeadlineRow(
+                KIND_LABELS[clock.Kind.SIX_MONTHS],
+                six,
+                "breached",
+                _("Held beyond six months without the criminal court's permission."),
+            )
+        )
+    elif state.six_months_permitted_until > six:
+        out.append(
+            DeadlineRow(
+                KIND_LABELS[clock.Kind.SIX_MONTHS],
+                six,
+                "met",
+                _("The criminal court permitted detention beyond six months."),
+            )
+        )
+    elif six > now:
+        out.append(DeadlineRow(KIND_LABELS[clock.Kind.SIX_MONTHS], six, ahead(six)))
+    else:
+        out.append(DeadlineRow(KIND_LABELS[clock.Kind.SIX_MONTHS], six, "not_reached"))
+    # The quarter cap.
+    cap = state.quarter_cap_at
+    if cap is not None:
+        if clock.Kind.QUARTER_CAP in breached_kinds:
+            status = "breached"
+        elif released_at is not None and released_at <= cap:
+            status = "not_reached"
+        else:
+            status = ahead(cap)
+        out.append(DeadlineRow(KIND_LABELS[clock.Kind.QUARTER_CAP], cap, status))
+
+    def key(row: DeadlineRow) -> tuple[int, float]:
+        group = _ORDER[row.status]
+        stamp = row.at.timestamp()
+        return (group, -stamp if group == 2 else stamp)
+
+    return sorted(out, key=key)
+
+
+# --- Statements, referrals, alerts -----------------------------------------------------------
+def statements_of(actor: Any, detainee: Detainee) -> QuerySet[Statement]:
+    qs = Statement.objects.filter(detainee=detainee).select_related("document")
+    return access.scope(actor, "view", qs).order_by("taken_at", "pk")
+
+
+def referral_list(actor: Any) -> QuerySet[IntegrityReferral]:
+    qs = IntegrityReferral.objects.select_related("unit", "statement", "detainee")
+    return access.scope(actor, "view", qs)
+
+
+def alerts_for(actor: Any, unread_only: bool = True) -> QuerySet[AlertRecipient]:
+    qs = AlertRecipient.objects.filter(user_id=actor.pk).select_related(
+        "alert", "alert__detainee", "alert__detainee__case"
+    )
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return access.scope(actor, "view", qs).order_by("-alert__raised_at", "-pk")
+
+
+def unread_alert_count(actor: Any) -> int:
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    return alerts_for(actor).count()

@@ -1,0 +1,274 @@
+"""Permission-matrix declaration for the detainee register (tests/permission_matrix.py).
+
+A detainee is seen through its case, with the object classes of dalil.cases.tests.matrix: "own" (a
+case of BGD-KARADA, where the role users sit), "other" (a case of BGD-MANSOUR), "member" (a
+BGD-MANSOUR case where the requesting user is an observer) and "lead" (a BGD-MANSOUR case the
+requesting user leads). Viewing: as the case. Recording (arrests, orders, transfers, releases,
+injuries, statements): the case's "work" action — its lead and investigators, and commanders.
+
+Integrity referrals ("ia"): internal-affairs staff with the internal-affairs clearance, which this
+module's build() grants to the matrix's two internal-affairs users, as the demo does. Alerts:
+"self" is an alert addressed to the requesting user, "other" one addressed to someone else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from typing import Any
+
+from dalil.cases.tests.matrix import EVERYONE, MANAGE, NOBODY, VIEW, _case
+
+IA = frozenset({"ia_investigator", "ia_commander"})
+KINDS = ("own", "other", "member", "lead")
+_serial = itertools.count(1)
+
+
+def build(world: Any) -> None:
+    from dalil.access import services as access_services
+    from dalil.access.models import Compartment
+    from dalil.audit.ledger import System
+    from dalil.parties import services as parties
+
+    actor = System("matrix")
+    world.objects["detention.person"] = parties.person_create(
+        actor=actor, unit=world.units["BGD-KARADA"], given_name_ar="موقوف", family_name_ar="تجربة"
+    )
+    world.objects["detention.lead.karada"] = world.make_user("matrix.det.karada", unit="BGD-KARADA")
+    world.objects["detention.lead.mansour"] = world.make_user(
+        "matrix.det.mansour", unit="BGD-MANSOUR"
+    )
+    compartment = Compartment.objects.get(code="internal_affairs")
+    for role in IA:
+        access_services.clearance_grant(
+            actor=actor, user=world.users[role], compartment=compartment
+        )
+
+
+def _detainee(w: Any, me: Any, kind: str) -> Any:
+    from django.utils import timezone
+
+    from dalil.audit.ledger import System
+    from dalil.detention import services
+
+    if kind == "own":
+        case = _case(w, "BGD-KARADA", w.objects["detention.lead.karada"])
+    elif kind == "other":
+        case = _case(w, "BGD-MANSOUR", w.objects["detention.lead.mansour"])
+    elif kind == "member":
+        case = _case(w, "BGD-MANSOUR", w.objects["detention.lead.mansour"], member=me)
+    else:
+        case = _case(w, "BGD-MANSOUR", me)
+    return services.arrest_record(
+        actor=System("matrix"),
+        case=case,
+        person=w.objects["detention.person"],
+        arrested_at=timezone.now() - dt.timedelta(hours=2),
+        arrest_place="الكرادة",
+        arresting_unit=case.unit,
+        place_of_detention="موقف المركز",
+        penalty="years",
+        penalty_years=10,
+    )
+
+
+def _upload(w: Any, png: bool = True) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dalil.core import vault
+    from dalil.detention.demo import png as make_png
+
+    content = make_png() if png else f"محضر {next(_serial)}".encode()
+    name, ctype = ("photo.png", "image/png") if png else ("statement.txt", "text/plain")
+    return vault.store_upload(
+        actor=w.objects["detention.lead.karada"],
+        unit=w.units["BGD-KARADA"],
+        upload=SimpleUploadedFile(name, content, content_type=ctype),
+        attached_to="detention.matrix",
+    )
+
+
+def _injury(w: Any, detainee: Any) -> Any:
+    from django.utils import timezone
+
+    from dalil.detention.models import IntakeInjury
+
+    return IntakeInjury.objects.create(
+        detainee=detainee,
+        noted_at=timezone.now() - dt.timedelta(hours=1),
+        noted_by="المسعف",
+        description="كدمة",
+        body_location="الذراع",
+        photo=_upload(w),
+    )
+
+
+def _objects(extra: Any = None) -> dict[str, Any]:
+    def builder(kind: str) -> Any:
+        def kwargs(w: Any, me: Any) -> dict[str, Any]:
+            detainee = _detainee(w, me, kind)
+            return extra(w, me, detainee) if extra else {"pk": detainee.pk}
+
+        return kwargs
+
+    return {kind: builder(kind) for kind in KINDS}
+
+
+def _case_number(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+    return {"number": detainee.case.number}
+
+
+def _photo(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+    return {"pk": detainee.pk, "injury": _injury(w, detainee).pk}
+
+
+def _statement(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from dalil.detention.models import Statement
+
+    statement = Statement.objects.create(
+        detainee=detainee,
+        kind="statement",
+        taken_at=timezone.now() - dt.timedelta(minutes=30),
+        taken_by="المحقق",
+        summary="إفادة",
+        document=_upload(w, png=False),
+    )
+    return {"pk": statement.pk}
+
+
+def _referral(w: Any, me: Any) -> Any:
+    from django.utils import timezone
+
+    from dalil.audit.ledger import System
+    from dalil.detention import services
+
+    detainee = _detainee(w, me, "own")
+    injury = _injury(w, detainee)
+    statement = services.statement_record(
+        actor=System("matrix"),
+        detainee=detainee,
+        kind="confession",
+        taken_at=timezone.now() - dt.timedelta(minutes=30),
+        taken_by="المحقق",
+        summary="اعتراف",
+    )
+    return statement.referral, injury
+
+
+def _referral_pk(w: Any, me: Any) -> dict[str, Any]:
+    return {"pk": _referral(w, me)[0].pk}
+
+
+def _referral_file(w: Any, me: Any) -> dict[str, Any]:
+    referral, injury = _referral(w, me)
+    return {"pk": referral.pk, "file": injury.photo_id}
+
+
+def _alert(owner: str) -> Any:
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from dalil.detention.models import Alert, AlertRecipient
+
+        detainee = _detainee(w, me, "own")
+        alert = Alert.objects.create(
+            detainee=detainee, kind="first_order", level="due_soon", deadline_at=timezone.now()
+        )
+        user = me if owner == "self" else w.objects["detention.lead.karada"]
+        return {"pk": AlertRecipient.objects.create(alert=alert, user=user).pk}
+
+    return kwargs
+
+
+def _order_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    now = timezone.now()
+    return {
+        "starts_at": (now - dt.timedelta(minutes=30)).isoformat(),
+        "days": 10,
+        "order_number": f"م/{next(_serial)}",
+        "judge_name": "القاضي",
+        "court": "محكمة التحقيق",
+        "issued_on": timezone.localdate(now).isoformat(),
+    }
+
+
+WORK = MANAGE  # the case's "work" in these classes: commanders (own), the lead (lead)
+
+MATRIX: list[dict[str, Any]] = [
+    {"route": "detention:list", "methods": ("GET",), "allowed": EVERYONE},
+    {"route": "detention:alerts", "methods": ("GET",), "allowed": EVERYONE},
+    {
+        "route": "detention:alert_read",
+        "methods": ("POST",),
+        "objects": {"self": _alert("self"), "other": _alert("other")},
+        "allowed": {"self": EVERYONE, "other": NOBODY},
+    },
+    {
+        "route": "detention:arrest",
+        "methods": ("GET", "POST"),
+        "objects": _objects(_case_number),
+        "allowed": WORK,
+    },
+    {"route": "detention:detail", "methods": ("GET",), "objects": _objects(), "allowed": VIEW},
+    *[
+        {
+            "route": f"detention:{name}",
+            "methods": ("GET", "POST"),
+            "objects": _objects(),
+            "allowed": WORK,
+        }
+        for name in ("order_add", "transfer_add", "release", "injury_add", "statement_add")
+    ],
+    {
+        "route": "detention:injury_photo",
+        "methods": ("GET",),
+        "objects": _objects(_photo),
+        "allowed": VIEW,
+    },
+    {
+        "route": "detention:statement_detail",
+        "methods": ("GET",),
+        "objects": _objects(_statement),
+        "allowed": VIEW,
+    },
+    {
+        "route": "detention:statement_document",
+        "methods": ("GET",),
+        "objects": _objects(_statement),
+        "allowed": VIEW,
+    },
+    {"route": "detention:referral_list", "methods": ("GET",), "allowed": IA},
+    {
+        "route": "detention:referral_detail",
+        "methods": ("GET",),
+        "objects": {"ia": _referral_pk},
+        "allowed": {"ia": IA},
+    },
+    {
+        "route": "detention:referral_file",
+        "methods": ("GET",),
+        "objects": {"ia": _referral_file},
+        "allowed": {"ia": IA},
+    },
+    # The API.
+    {"route": "api:detainee-list", "methods": ("GET",), "api": "token", "allowed": EVERYONE},
+    {
+        "route": "api:detainee-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": VIEW,
+    },
+    {
+        "route": "api:detainee-orders",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _order_data,
+    },
+]

@@ -1,0 +1,444 @@
+"""Pages of the detainee register (IN-6). Reads go through the door (a detainee is seen through its
+case); writes through `services`, which check the case's "work" action again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Case as CaseWhen
+from django.db.models import IntegerField, QuerySet, Value, When
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dalil import access, audit
+from dalil.accounts.selectors import history
+from dalil.audit.selectors import annotate
+from dalil.cases.models import Case, CaseParty
+from dalil.core.views import file_response
+from dalil.parties.models import Person
+from dalil.ui.forms import form_page
+from dalil.ui.lists import render_list
+
+from . import selectors, services
+from .filters import RegisterFilter
+from .forms import (
+    PICK_LIMIT,
+    ArrestForm,
+    InjuryForm,
+    OrderForm,
+    ReleaseForm,
+    StatementForm,
+    TransferForm,
+)
+from .models import (
+    AlertRecipient,
+    Detainee,
+    IntakeInjury,
+    IntegrityReferral,
+    Statement,
+)
+from .policies import REFERRAL_VIEW
+
+
+def _detainee(request: HttpRequest, pk: int) -> Detainee:
+    qs = Detainee.objects.select_related(
+        "case",
+        "case__unit",
+        "case__compartment",
+        "person",
+        "arresting_unit",
+        "arrest_governorate",
+        "place_unit",
+        "offence__category",
+        "registered_by",
+    )
+    return access.get_or_404(request.user, "view", qs, pk=pk)
+
+
+def _for_work(request: HttpRequest, pk: int) -> Detainee:
+    """The detainee, for someone who works on its case (404 otherwise, on the ledger)."""
+    detainee = _detainee(request, pk)
+    access.require(request.user, "work", detainee.case)
+    return detainee
+
+
+def _detail(detainee: Detainee) -> str:
+    return reverse("detention:detail", args=[detainee.pk])
+
+
+def _crumbs(detainee: Detainee | None = None, *more: Any) -> list[tuple[Any, Any]]:
+    out: list[tuple[Any, Any]] = [(_("Detainee register"), reverse("detention:list"))]
+    if detainee is not None:
+        out.append((detainee.number, _detail(detainee)))
+    return out + list(more)
+
+
+# --- The register ----------------------------------------------------------------------------
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    filterset = RegisterFilter(
+        request.GET or None,
+        queryset=selectors.detainee_list(request.user),
+        actor=request.user,
+    )
+    now = timezone.now()
+    return render_list(
+        request,
+        "detention/register.html",
+        filterset,
+        {
+            "breadcrumbs": [(_("Detainee register"), None)],
+            "unread_alerts": selectors.unread_alert_count(request.user),
+            "now": now,
+        },
+        rows=lambda page: selectors.rows(request.user, page, now),
+    )
+
+
+# --- One detainee ----------------------------------------------------------------------------
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _detainee(request, pk)
+    now = timezone.now()
+    orders = selectors.orders_of(detainee)
+    state = selectors.clock_of(detainee, now, orders)
+    case = detainee.case
+    can_work = access.can(request.user, "work", case)
+    is_open = case.status != Case.Status.CLOSED
+    held = detainee.released_at is None
+    statements = list(selectors.statements_of(request.user, detainee))
+    referred = set(
+        IntegrityReferral.objects.filter(statement__in=statements).values_list(
+            "statement_id", flat=True
+        )
+    )
+    return render(
+        request,
+        "detention/detail.html",
+        {
+            "d": detainee,
+            "person_visible": access.can(request.user, "view", detainee.person),
+            "state": state,
+            "rows": selectors.deadline_rows(detainee, orders, state, now),
+            "orders": orders,
+            "transfers": detainee.transfers.select_related("from_unit", "to_unit"),
+            "injuries": detainee.injuries.select_related("photo"),
+            "statements": [(s, s.pk in referred) for s in statements],
+            "can_order": can_work and is_open and held,
+            "can_move": can_work and held,
+            "can_release": can_work and held,
+            "can_injury": can_work,
+            "can_statement": can_work and is_open,
+            "history": annotate(history(request.user, detainee)),
+            "breadcrumbs": _crumbs(None, (detainee.number, None)),
+        },
+    )
+
+
+def _arrest_persons(actor: Any, case: Case) -> QuerySet[Person]:
+    """The persons the actor may see (at most PICK_LIMIT), the case's own persons first."""
+    in_case = CaseParty.objects.filter(case=case, entity_type="person").values("entity_id")
+    first = CaseWhen(
+        When(pk__in=in_case, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    visible = access.scope(actor, "view", Person.objects.all()).annotate(first=first)
+    pks = list(
+        visible.order_by("first", "search_key", "pk").values_list("pk", flat=True)[:PICK_LIMIT]
+    )
+    return (
+        Person.objects.filter(pk__in=pks)
+        .annotate(first=first)
+        .order_by("first", "search_key", "pk")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest(request: HttpRequest, number: str) -> HttpResponse:
+    case = access.get_or_404(
+        request.user, "work", Case.objects.select_related("unit"), number=number
+    )
+    back = reverse("cases:detail", args=[case.number])
+    if case.status == Case.Status.CLOSED:
+        messages.error(request, _("The case is closed. Reopen it before recording an arrest."))
+        return redirect(back)
+    form = ArrestForm(
+        request.POST or None,
+        persons=_arrest_persons(request.user, case),
+        offences=case.offences.select_related("category"),
+        initial={"arresting_unit": case.unit_id, "place_unit": case.unit_id, "penalty": "years"},
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.arrest_record(actor=request.user, case=case, **data),
+        title=_("Record an arrest in case %(number)s") % {"number": case.number},
+        success=lambda d: (
+            _("The arrest has been entered in the register as %(number)s.") % {"number": d.number}
+        ),
+        then=_detail,
+        cancel_url=back,
+        submit_label=_("Enter in the register"),
+        intro=_(
+            "The clock of Art. 109 of the Code of Criminal Procedure starts at the arrest: "
+            "registration within 24 hours, a judge's order within 24 hours, orders of at most "
+            "15 days, six months without the criminal court's permission, never more than one "
+            "quarter of the maximum penalty."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def order_add(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    now = timezone.now()
+    state = selectors.clock_of(detainee, now)
+    start = state.order_expires_at or detainee.arrested_at
+    form = OrderForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(start),
+            "days": 15,
+            "issued_on": timezone.localdate(now),
+        },
+    )
+    title = _("Extension of detention") if detainee.orders.exists() else _("Detention order")
+    return form_page(
+        request,
+        form,
+        lambda data: services.order_record(actor=request.user, detainee=detainee, **data),
+        title=f"{title}: {detainee.number}",
+        success=_("The detention order has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_(
+            "A detention order lasts at most 15 days; each extension starts when the previous "
+            "order expires. Beyond six months every order needs the criminal court's permission, "
+            "and no order may pass one quarter of the maximum penalty."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    form = TransferForm(request.POST or None, initial={"moved_at": timezone.localtime()})
+    return form_page(
+        request,
+        form,
+        lambda data: services.transfer_record(actor=request.user, detainee=detainee, **data),
+        title=_("Transfer %(number)s") % {"number": detainee.number},
+        success=_("The transfer has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_("Now held at: %(place)s") % {"place": detainee.place_of_detention},
+        error_field="moved_at",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    form = ReleaseForm(request.POST or None, initial={"released_at": timezone.localtime()})
+    return form_page(
+        request,
+        form,
+        lambda data: services.release_record(actor=request.user, detainee=detainee, **data),
+        title=_("Release %(number)s") % {"number": detainee.number},
+        success=_("The release has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        submit_label=_("Record the release"),
+        intro=_(
+            "The release ends this detention record; a new detention needs a new arrest record."
+        ),
+        error_field="released_at",
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def injury_add(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    form = InjuryForm(
+        request.POST or None, request.FILES or None, initial={"noted_at": timezone.localtime()}
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.injury_record(actor=request.user, detainee=detainee, **data),
+        title=_("Intake health record: %(number)s") % {"number": detainee.number},
+        success=_("The intake record has been saved."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_(
+            "Record every injury visible at intake, one at a time, with a photo where possible, "
+            "or that no injury is visible (Mandela Rules 7 and 8). A statement or confession "
+            "taken from a detainee with a recorded injury is referred to internal affairs."
+        ),
+        error_field="description",
+    )
+
+
+@login_required
+def injury_photo(request: HttpRequest, pk: int, injury: int) -> HttpResponseBase:
+    detainee = _detainee(request, pk)
+    record = access.get_or_404(
+        request.user,
+        "view",
+        IntakeInjury.objects.filter(detainee=detainee, photo__isnull=False).select_related(
+            "photo__blob"
+        ),
+        pk=injury,
+    )
+    assert record.photo is not None
+    return file_response(request, record.photo)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def statement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    form = StatementForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "taken_at": timezone.localtime(),
+            "taken_by": getattr(request.user, "full_name", ""),
+        },
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.statement_record(actor=request.user, detainee=detainee, **data),
+        title=_("Record a statement of %(number)s") % {"number": detainee.number},
+        success=_("The statement has been recorded."),
+        then=lambda s: reverse("detention:statement_detail", args=[s.pk]),
+        cancel_url=_detail(detainee),
+        error_field="summary",
+    )
+
+
+def _statement(request: HttpRequest, pk: int) -> Statement:
+    qs = Statement.objects.select_related("detainee", "detainee__case", "document__blob")
+    return access.get_or_404(request.user, "view", qs, pk=pk)
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    statement = _statement(request, pk)
+    referral = IntegrityReferral.objects.filter(statement=statement).first()
+    return render(
+        request,
+        "detention/statement.html",
+        {
+            "s": statement,
+            "d": statement.detainee,
+            # Only the fact is shown to the statement's readers; its content is internal affairs'.
+            "referral_exists": referral is not None,
+            "referral": referral
+            if referral is not None and access.can(request.user, "view", referral)
+            else None,
+            "breadcrumbs": _crumbs(statement.detainee, (statement.get_kind_display(), None)),
+        },
+    )
+
+
+@login_required
+def statement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
+    statement = _statement(request, pk)
+    if statement.document is None:
+        raise Http404(_("Not found."))
+    return file_response(request, statement.document)
+
+
+# --- Integrity referrals (internal affairs, with the clearance) ------------------------------
+def _referral(request: HttpRequest, pk: int) -> IntegrityReferral:
+    qs = IntegrityReferral.objects.select_related("statement", "statement__document", "unit")
+    return access.get_or_404(request.user, "view", qs, pk=pk)
+
+
+@login_required
+def referral_list(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, REFERRAL_VIEW)
+    referrals = selectors.referral_list(request.user)[:200]
+    return render(
+        request,
+        "detention/referral_list.html",
+        {"referrals": referrals, "breadcrumbs": [(_("Integrity referrals"), None)]},
+    )
+
+
+@login_required
+def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = _referral(request, pk)
+    audit.record_access(
+        actor=request.user,
+        target=referral,
+        action="detention.referral_opened",
+        payload={"number": referral.number},
+    )
+    return render(
+        request,
+        "detention/referral.html",
+        {
+            "r": referral,
+            "s": referral.statement,
+            "injuries": referral.injuries.select_related("photo").order_by("noted_at", "pk"),
+            "breadcrumbs": [
+                (_("Integrity referrals"), reverse("detention:referral_list")),
+                (referral.number, None),
+            ],
+        },
+    )
+
+
+@login_required
+def referral_file(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
+    """The statement's document or an injury photo, for internal affairs through the referral."""
+    referral = _referral(request, pk)
+    allowed = [i.photo for i in referral.injuries.select_related("photo__blob") if i.photo]
+    if referral.statement.document is not None:
+        allowed.append(referral.statement.document)
+    stored = next((f for f in allowed if f.pk == file), None)
+    if stored is None:
+        raise Http404(_("Not found."))
+    return file_response(request, stored)
+
+
+# --- Alerts ----------------------------------------------------------------------------------
+@login_required
+def alert_list(request: HttpRequest) -> HttpResponse:
+    everything = request.GET.get("all") == "1"
+    alerts = list(selectors.alerts_for(request.user, unread_only=not everything)[:200])
+    return render(
+        request,
+        "detention/alerts.html",
+        {
+            "alerts": alerts,
+            "everything": everything,
+            "unread": selectors.unread_alert_count(request.user),
+            "breadcrumbs": [(_("My detention alerts"), None)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_read(request: HttpRequest, pk: int) -> HttpResponse:
+    recipient = access.get_or_404(
+        request.user, "view", AlertRecipient.objects.select_related("alert__detainee"), pk=pk
+    )
+    services.alert_mark_read(actor=request.user, recipient=recipient)
+    messages.success(request, _("The alert has been marked as read."))
+    return redirect("detention:alerts")

@@ -1,0 +1,85 @@
+"""Reads of the judicial records, always through the door (scoped through the case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models as m
+from django.db.models import QuerySet
+
+from dalil import access
+from dalil.accounts.selectors import history
+from dalil.audit.models import Entry
+from dalil.cases import selectors as case_selectors
+from dalil.cases.models import Case, CaseParty
+
+from .models import Deadline, Decision, JudicialRequest
+
+# Pending first: awaiting the judge, then drafts, then the closed ones.
+_PRIORITY = m.Case(
+    m.When(status=JudicialRequest.Status.SUBMITTED, then=m.Value(0)),
+    m.When(status=JudicialRequest.Status.DRAFT, then=m.Value(1)),
+    default=m.Value(2),
+    output_field=m.IntegerField(),
+)
+
+
+def requests(actor: Any) -> QuerySet[JudicialRequest]:
+    qs = JudicialRequest.objects.select_related("case", "case__unit", "requested_by")
+    return access.scope(actor, "view", qs)
+
+
+def pending_first(qs: QuerySet[JudicialRequest]) -> QuerySet[JudicialRequest]:
+    """Awaiting the judge, then drafts, then the rest; the newest first within each."""
+    return qs.order_by(_PRIORITY.asc(), "-submitted_at", "-created_at", "-pk")
+
+
+def decisions(actor: Any) -> QuerySet[Decision]:
+    qs = Decision.objects.select_related("request", "case", "scan", "corrects", "recorded_by")
+    return access.scope(actor, "view", qs)
+
+
+def deadlines(actor: Any) -> QuerySet[Deadline]:
+    qs = Deadline.objects.select_related("case", "case__unit", "decision", "decision__request")
+    return access.scope(actor, "view", qs).order_by("due_at", "pk")
+
+
+def visible_parties(actor: Any, case: Case) -> dict[int, str]:
+    """party pk → how the reader sees it: the entity's name when they may see the entity,
+    otherwise its type and number. Confidential sources are left out for the uncleared."""
+    out = {}
+    for row in case_selectors.case_parties(actor, case):
+        p = row.party
+        name = str(row.entity) if row.entity is not None else f"{p.entity_type} {p.entity_id}"
+        out[p.pk] = f"{name} ({p.get_role_display()})"
+    return out
+
+
+def party_choices(actor: Any, case: Case) -> QuerySet[CaseParty]:
+    seen = [row.party.pk for row in case_selectors.case_parties(actor, case)]
+    return CaseParty.objects.filter(case=case, pk__in=seen).order_by("pk")
+
+
+def persons_of(req: JudicialRequest, seen: dict[int, str]) -> list[str]:
+    return [seen[pk] for pk in req.persons.values_list("pk", flat=True) if pk in seen]
+
+
+def request_history(actor: Any, req: JudicialRequest) -> list[Entry]:
+    """The ledger entries about the request, its decisions and their deadlines, newest first."""
+    rows = list(history(actor, req))
+    for decision in req.decisions.all():
+        rows.extend(history(actor, decision))
+        for deadline in decision.deadlines.all():
+            rows.extend(history(actor, deadline))
+    return sorted(rows, key=lambda e: e.seq, reverse=True)
+
+
+def entry_of(obj: Any, *actions: str) -> Entry | None:
+    """The ledger entry that recorded `obj` (for the hashes printed in the dossier)."""
+    return (
+        Entry.objects.filter(
+            target_type=obj._meta.label_lower, target_id=str(obj.pk), action__in=actions
+        )
+        .order_by("seq")
+        .first()
+    )
