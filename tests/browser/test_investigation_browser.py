@@ -3,14 +3,18 @@ records the arrest and a detention order, and finds the deadline on the detainee
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone, translation
 
 from dalil.accounts import auth
 from dalil.audit.ledger import System
 from dalil.cases.models import Case, CaseParty
+from dalil.detention.models import Detainee
 from dalil.parties import services as parties
+from dalil.ui import formatting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +32,7 @@ def _sign_in(page: Any, user: Any, live_server: Any) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_an_investigator_opens_a_case_in_arabic_and_adds_a_suspect(
+def test_an_investigator_opens_a_case_in_arabic_adds_a_suspect_and_a_detention_order(
     tree: Any, make_user: Any, new_page: Any, live_server: Any
 ) -> None:
     officer = make_user("hayder", role="investigator", at="BGD-KARADA", full_name="حيدر كاظم")
@@ -62,3 +66,36 @@ def test_an_investigator_opens_a_case_in_arabic_and_adds_a_suspect(
     page.wait_for_url(f"**/cases/{case.number}/")
     assert CaseParty.objects.get(case=case).role == "suspect"
     assert "أحمد" in page.locator("#parties-h + table").inner_text()
+
+    # The arrest, two hours ago (Baghdad time), from the case page's detainees panel.
+    arrested = timezone.localtime().replace(second=0, microsecond=0) - dt.timedelta(hours=2)
+    page.click(f"a[href='/detention/arrest/{case.number}/']")
+    page.select_option("select[name=person]", str(suspect.pk))
+    page.fill("input[name=arrested_at]", arrested.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=arrest_place]", "شارع أبي نواس، الكرادة")
+    page.select_option("select[name=penalty]", "years")
+    page.fill("input[name=penalty_years]", "10")
+    page.fill("input[name=place_of_detention]", "موقف مركز شرطة الكرادة")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/detention/*/")
+    detainee = Detainee.objects.get(case=case)
+    assert detainee.person_id == suspect.pk and not detainee.registered_late
+
+    # The judge's first order: 15 days from the arrest (the form proposes both).
+    page.click(f"a[href='/detention/{detainee.pk}/orders/add/']")
+    page.fill("input[name=order_number]", "2026/ت/1187")
+    page.fill("input[name=judge_name]", "القاضي سلام حميد")
+    page.fill("input[name=court]", "محكمة تحقيق الكرادة")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/detention/{detainee.pk}/")
+    detainee.refresh_from_db()
+    order_end = arrested + dt.timedelta(days=15)
+    assert detainee.next_deadline_at == order_end
+
+    # The register, ordered by the nearest deadline, shows it in Baghdad time, the user's way.
+    page.click("nav a[href='/detention/']")
+    page.wait_for_url("**/detention/")
+    row = page.locator("tr", has_text=detainee.number)
+    with translation.override("ar"):
+        expected = formatting.moment(order_end, formatting.style_of(officer))
+    assert expected in row.inner_text()
