@@ -56,6 +56,7 @@ def test_an_investigator_opens_a_case_in_arabic_adds_a_suspect_and_a_detention_o
     assert case.title == "سرقة محل صيرفة في الكرادة" and case.lead == officer
 
     # The picker: typing the Latin spelling finds the Arabic name.
+    page.locator("details:has(form[action$='/parties/add/']) > summary").click()
     form = page.locator("form[action$='/parties/add/']")
     form.locator("#party_entity").fill("Ahmed")
     choice = page.locator(f"input[type=radio][value='person:{suspect.pk}']")
