@@ -49,7 +49,7 @@ serve: bootstrap messages
 
 ## make test: set up, then the whole suite (SQLite unless DATABASE_URL is set)
 test: bootstrap system-packages messages
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2  # CI has 2 cores; xdist gives each worker its own database
 
 test-fast: bootstrap messages
 	$(BIN)/pytest -q -m "not browser and not slow"

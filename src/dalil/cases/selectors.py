@@ -15,6 +15,19 @@ def case_list(actor: Any) -> QuerySet[Case]:
     return access.scope(actor, "view", Case.objects.select_related("unit", "lead", "compartment"))
 
 
+def case_for(actor: Any, number: str, action: str = "view") -> Case:
+    """The case a page hangs on, opened through the door for `action`: out of scope answers 404
+    (and the refusal goes on the ledger). Every app's pages under /cases/<number>/ use this one."""
+    qs = Case.objects.select_related("unit", "lead", "compartment")
+    return access.get_or_404(actor, action, qs, number=number)
+
+
+def workable(actor: Any, case: Case) -> bool:
+    """Day-to-day work may be done on the case now: it is not closed and the actor may `work` on
+    it. Pages use it to offer (or hide) the buttons that add to the case file."""
+    return case.status != Case.Status.CLOSED and access.can(actor, "work", case)
+
+
 @dataclass
 class Party:
     party: CaseParty

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,25 +18,16 @@ from dalil.access.models import Compartment
 from dalil.accounts.models import User
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
-from dalil.core.forms import apply_errors
 from dalil.parties.picker import picked
-from dalil.ui.forms import form_page
+from dalil.ui.forms import form_page, post_action
 from dalil.ui.lists import render_list
 
 from . import contrib, selectors, services
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, MemberForm, OffenceForm, PartyForm, StepForm
 from .models import Case, CaseMember, CaseParty, Offence
+from .navigation import case_crumbs, case_url
 from .policies import CASE_CREATE
-
-
-def _case(request: HttpRequest, number: str, action: str = "view") -> Case:
-    qs = Case.objects.select_related("unit", "lead", "compartment")
-    return access.get_or_404(request.user, action, qs, number=number)
-
-
-def _detail(case: Case) -> str:
-    return reverse("cases:detail", args=[case.number])
 
 
 def _candidates(actor: Any, case: Case) -> Any:
@@ -89,17 +79,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
         title=_("Open a case"),
         submit_label=_("Open the case"),
         success=lambda case: _("Case %(number)s has been opened.") % {"number": case.number},
-        then=_detail,
+        then=case_url,
         cancel_url=reverse("cases:list"),
     )
 
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number)
+    case = selectors.case_for(request.user, number)
     can_manage = access.can(request.user, "manage", case)
     editable = can_manage and case.status != Case.Status.CLOSED
-    workable = case.status != Case.Status.CLOSED and access.can(request.user, "work", case)
+    workable = selectors.workable(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
@@ -121,7 +111,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "party_form": PartyForm(actor=request.user, auto_id="party_%s") if workable else None,
             "panels": contrib.panels_for(request, case),
             "history": annotate(history(request.user, case)),
-            "breadcrumbs": [(_("Cases"), reverse("cases:list")), (case.number, None)],
+            "breadcrumbs": case_crumbs(case),
         },
     )
 
@@ -129,29 +119,20 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_edit(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = selectors.case_for(request.user, number, "manage")
     form = CaseEditForm(
         request.POST or None,
         initial={"version": case.version, "title": case.title, "summary": case.summary},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_update(actor=request.user, case=case, **form.cleaned_data)
-        except services.Conflict as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The case has been saved."))
-            return redirect(_detail(case))
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Change case %(number)s") % {"number": case.number},
-            "cancel_url": _detail(case),
-        },
+        form,
+        lambda data: services.case_update(actor=request.user, case=case, **data),
+        title=_("Change case %(number)s") % {"number": case.number},
+        success=_("The case has been saved."),
+        then=case_url(case),
+        cancel_url=case_url(case),
+        conflicts=(services.Conflict,),
     )
 
 
@@ -159,79 +140,70 @@ def case_edit(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
     """Confirm one workflow step: the page names what will happen; POST takes the step."""
-    case = _case(request, number, "manage")
+    case = selectors.case_for(request.user, number, "manage")
     chosen = services.STEPS.get(step)
     if chosen is None or case.status not in chosen.sources:
         messages.error(request, _("This step is not allowed for the case now."))
-        return redirect(_detail(case))
+        return redirect(case_url(case))
     form = StepForm(request.POST or None, initial={"version": case.version})
     if chosen.needs_reason:
         form.fields["reason"].required = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_transition(
-                actor=request.user,
-                case=case,
-                step=step,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except services.Conflict as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="reason")
-        else:
-            messages.success(
-                request,
-                _("The case is now “%(status)s”.") % {"status": case.get_status_display()},
-            )
-            return redirect(_detail(case))
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": f"{chosen.label}: {case.number}",
-            "intro": chosen.confirm,
-            "submit_label": chosen.label,
-            "cancel_url": _detail(case),
-        },
+        form,
+        lambda data: services.case_transition(
+            actor=request.user,
+            case=case,
+            step=step,
+            version=data["version"],
+            reason=data["reason"],
+        ),
+        title=f"{chosen.label}: {case.number}",
+        # After the step: the message names the status the case has now.
+        success=lambda moved: (
+            _("The case is now “%(status)s”.") % {"status": moved.get_status_display()}
+        ),
+        then=case_url(case),
+        cancel_url=case_url(case),
+        intro=chosen.confirm,
+        submit_label=chosen.label,
+        error_field="reason",
+        conflicts=(services.Conflict,),
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = selectors.case_for(request.user, number, "manage")
     return form_page(
         request,
         MemberForm(request.POST or None, users=_candidates(request.user, case)),
         lambda data: services.member_add(actor=request.user, case=case, **data),
         title=_("Add a member to %(number)s") % {"number": case.number},
         success=_("The member has been added."),
-        then=_detail(case),
-        cancel_url=_detail(case),
+        then=case_url(case),
+        cancel_url=case_url(case),
     )
 
 
 @login_required
 @require_POST
 def member_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number, "manage")
+    case = selectors.case_for(request.user, number, "manage")
     member = access.get_or_404(request.user, "view", CaseMember.objects.filter(case=case), pk=pk)
-    try:
-        services.member_remove(actor=request.user, member=member)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The member has been removed."))
-    return redirect(_detail(case))
+    return post_action(
+        request,
+        lambda: services.member_remove(actor=request.user, member=member),
+        success=_("The member has been removed."),
+        then=case_url(case),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def offence_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "work")
+    case = selectors.case_for(request.user, number, "work")
 
     def save(data: dict[str, Any]) -> Offence:
         data = dict(data)
@@ -244,29 +216,28 @@ def offence_add(request: HttpRequest, number: str) -> HttpResponse:
         save,
         title=_("Add an offence to %(number)s") % {"number": case.number},
         success=_("The offence has been added."),
-        then=_detail(case),
-        cancel_url=_detail(case),
+        then=case_url(case),
+        cancel_url=case_url(case),
     )
 
 
 @login_required
 @require_POST
 def offence_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number, "work")
+    case = selectors.case_for(request.user, number, "work")
     offence = access.get_or_404(request.user, "view", Offence.objects.filter(case=case), pk=pk)
-    try:
-        services.offence_remove(actor=request.user, offence=offence)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The offence has been removed."))
-    return redirect(_detail(case))
+    return post_action(
+        request,
+        lambda: services.offence_remove(actor=request.user, offence=offence),
+        success=_("The offence has been removed."),
+        then=case_url(case),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def party_add(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "work")
+    case = selectors.case_for(request.user, number, "work")
 
     def save(data: dict[str, Any]) -> CaseParty:
         entity = picked(request.user, data["entity"], "entity")
@@ -280,8 +251,8 @@ def party_add(request: HttpRequest, number: str) -> HttpResponse:
         save,
         title=_("Add a person or entity to %(number)s") % {"number": case.number},
         success=_("The person or entity has been added to the case."),
-        then=_detail(case),
-        cancel_url=_detail(case),
+        then=case_url(case),
+        cancel_url=case_url(case),
         error_field="entity",
     )
 
@@ -289,12 +260,11 @@ def party_add(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def party_remove(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = _case(request, number, "work")
+    case = selectors.case_for(request.user, number, "work")
     party = access.get_or_404(request.user, "view", CaseParty.objects.filter(case=case), pk=pk)
-    try:
-        services.case_party_remove(actor=request.user, party=party)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The person or entity has been removed from the case."))
-    return redirect(_detail(case))
+    return post_action(
+        request,
+        lambda: services.case_party_remove(actor=request.user, party=party),
+        success=_("The person or entity has been removed from the case."),
+        then=case_url(case),
+    )

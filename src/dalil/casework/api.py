@@ -24,6 +24,7 @@ from rest_framework.response import Response
 from dalil.accounts.models import User
 from dalil.api.serializers import StrictInput
 from dalil.api.views import IDENTIFIER, ApiMixin
+from dalil.cases import selectors as case_selectors
 from dalil.cases.models import Case
 
 from . import selectors, services
@@ -153,7 +154,7 @@ class _CaseChild(ApiMixin, viewsets.GenericViewSet):
     filterset_class = None
 
     def case(self, action: str = "view") -> Case:
-        return selectors.case_for(self.request.user, self.kwargs["number"], action)
+        return case_selectors.case_for(self.request.user, self.kwargs["number"], action)
 
     def pk(self) -> int:
         value = int(self.kwargs["pk"])

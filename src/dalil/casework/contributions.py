@@ -20,6 +20,7 @@ from dalil.audit.models import Entry
 from dalil.cases import contrib
 from dalil.cases import selectors as case_selectors
 from dalil.cases.models import Case, Offence
+from dalil.cases.navigation import case_url
 
 from . import selectors
 from .models import JournalVersion, Task
@@ -66,10 +67,6 @@ def panel(request: HttpRequest, case: Case) -> dict[str, Any] | None:
 
 
 # --- The timeline ---------------------------------------------------------------------------------
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.number])
-
-
 def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
     """The case's own story: opened, offences and parties added, and its status changes (read
     from the ledger entries about this case, which its reader may see)."""
@@ -102,7 +99,7 @@ def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
                 kind=KIND_STATUS,
                 title=_("Status: %(to)s") % {"to": statuses.get(payload.get("to"), "?")},
                 detail=str(payload.get("reason") or ""),
-                url=_case_url(case),
+                url=case_url(case),
                 actor=who,
             )
         )
@@ -112,7 +109,7 @@ def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
             kind=KIND_CASE,
             title=_("Case opened"),
             detail=case.title,
-            url=_case_url(case),
+            url=case_url(case),
             actor=opened_by,
         )
     )
@@ -127,7 +124,7 @@ def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
                 title=_("Offence added: %(code)s %(label)s")
                 % {"code": o.category.code, "label": o.category.label},
                 detail=str(o.get_stage_display()),
-                url=_case_url(case),
+                url=case_url(case),
             )
         )
     for p in case_selectors.case_parties(reader, case):
@@ -139,7 +136,7 @@ def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
                 title=_("Added to the case: %(who)s (%(role)s)")
                 % {"who": shown, "role": p.party.get_role_display()},
                 detail=p.party.note,
-                url=_case_url(case),
+                url=case_url(case),
                 actor=_name(p.party.added_by) if p.entity is not None else "",
             )
         )

@@ -14,13 +14,6 @@ from dalil.cases.models import Case
 
 from .models import Document, JournalEntry, JournalVersion, Task
 
-
-def case_for(actor: Any, number: str, action: str = "view") -> Case:
-    """The case a casework page hangs on; out of scope (or not workable) answers 404."""
-    qs = Case.objects.select_related("unit", "lead", "compartment")
-    return access.get_or_404(actor, action, qs, number=number)
-
-
 # --- Tasks ----------------------------------------------------------------------------------------
 # Querysets annotated with `overdue`, `status_rank` and `priority_rank` (django-stubs cannot see
 # annotations through a function boundary, hence Any).

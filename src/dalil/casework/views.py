@@ -3,74 +3,50 @@ write: out of scope answers 404); rows through the selectors; writes through the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dalil import access
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
 from dalil.cases import contrib
 from dalil.cases.models import Case
-from dalil.core.forms import apply_errors
+from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
+from dalil.cases.selectors import case_for, workable
 from dalil.core.views import file_response
+from dalil.ui.forms import form_page, post_action
 from dalil.ui.lists import render_list
 
 from . import selectors, services
 from .filters import MyTaskFilter, TaskFilter
 from .forms import AmendForm, DocumentForm, JournalForm, TaskCancelForm, TaskForm, WithdrawForm
+from .models import Document, Task
 
 TIMELINE_PER_PAGE = 100
 
 
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.number])
-
-
-def _crumbs(case: Case, *rest: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [
-        (_("Cases"), reverse("cases:list")),
-        (case.number, _case_url(case)),
-        *rest,
-    ]
-
-
-def _workable(request: HttpRequest, case: Case) -> bool:
-    return case.status != Case.Status.CLOSED and access.can(request.user, "work", case)
+def _task_url(task: Task) -> str:
+    return reverse("casework:task_detail", args=[task.case.number, task.pk])
 
 
 def _closed(request: HttpRequest, case: Case, back: str) -> HttpResponse | None:
-    """A closed case takes no new work: say so and go back instead of showing a form."""
-    if case.status == Case.Status.CLOSED:
-        messages.error(request, services.closed_message())
-        return redirect(back)
-    return None
-
-
-def _form_page(
-    request: HttpRequest, form: Any, title: str, cancel: str, **extra: Any
-) -> HttpResponse:
-    return render(
-        request,
-        "ui/form_page.html",
-        {"form": form, "title": title, "cancel_url": cancel, **extra},
-    )
+    """A closed case takes no new tasks, journal entries or documents: back, with the reason."""
+    return closed_redirect(request, case, back, services.closed_message())
 
 
 # --- Tasks ----------------------------------------------------------------------------------------
 @login_required
 @require_GET
 def task_list(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     tasks = selectors.task_list(request.user, case)
     filterset = TaskFilter(
         request.GET or None, queryset=tasks, assignees=selectors.assignees_of(tasks)
@@ -81,8 +57,8 @@ def task_list(request: HttpRequest, number: str) -> HttpResponse:
         filterset,
         {
             "case": case,
-            "workable": _workable(request, case),
-            "breadcrumbs": _crumbs(case, (_("Tasks"), None)),
+            "workable": workable(request.user, case),
+            "breadcrumbs": case_crumbs(case, (_("Tasks"), None)),
         },
     )
 
@@ -90,24 +66,18 @@ def task_list(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_create(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
-    closed = _closed(request, case, _case_url(case))
+    case = case_for(request.user, number, "work")
+    closed = _closed(request, case, case_url(case))
     if closed:
         return closed
-    form = TaskForm(request.POST or None, candidates=services.assignee_candidates(case))
-    if request.method == "POST" and form.is_valid():
-        try:
-            task = services.task_create(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The task has been created."))
-            return redirect("casework:task_detail", case.number, task.pk)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        _("New task in %(number)s") % {"number": case.number},
-        reverse("casework:task_list", args=[case.number]),
+        TaskForm(request.POST or None, candidates=services.assignee_candidates(case)),
+        lambda data: services.task_create(actor=request.user, case=case, **data),
+        title=_("New task in %(number)s") % {"number": case.number},
+        success=_("The task has been created."),
+        then=_task_url,
+        cancel_url=reverse("casework:task_list", args=[case.number]),
         submit_label=_("Create the task"),
     )
 
@@ -115,7 +85,7 @@ def task_create(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     task = selectors.task_for(request.user, case, pk)
     return render(
         request,
@@ -123,9 +93,9 @@ def task_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
         {
             "case": case,
             "task": task,
-            "workable": _workable(request, case),
+            "workable": workable(request.user, case),
             "history": annotate(history(request.user, task)),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": case_crumbs(
                 case,
                 (_("Tasks"), reverse("casework:task_list", args=[case.number])),
                 (task.title, None),
@@ -137,9 +107,9 @@ def task_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
+    case = case_for(request.user, number, "work")
     task = selectors.task_for(request.user, case, pk)
-    back = reverse("casework:task_detail", args=[case.number, task.pk])
+    back = _task_url(task)
     closed = _closed(request, case, back)
     if closed:
         return closed
@@ -153,69 +123,59 @@ def task_edit(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     form = TaskForm(
         request.POST or None, initial=initial, candidates=services.assignee_candidates(case)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_update(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The task has been saved."))
-            return redirect(back)
-    return _form_page(request, form, _("Change the task “%(title)s”") % {"title": task.title}, back)
+    return form_page(
+        request,
+        form,
+        lambda data: services.task_update(actor=request.user, task=task, **data),
+        title=_("Change the task “%(title)s”") % {"title": task.title},
+        success=_("The task has been saved."),
+        then=back,
+        cancel_url=back,
+    )
 
 
-def _task_step(request: HttpRequest, number: str, pk: int, step: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
+def _task_step(
+    request: HttpRequest, number: str, pk: int, step: Callable[..., Any], done: str
+) -> HttpResponse:
+    case = case_for(request.user, number, "work")
     task = selectors.task_for(request.user, case, pk)
-    try:
-        if step == "complete":
-            services.task_complete(actor=request.user, task=task)
-            messages.success(request, _("The task is done."))
-        else:
-            services.task_reopen(actor=request.user, task=task)
-            messages.success(request, _("The task has been reopened."))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    return redirect("casework:task_detail", case.number, task.pk)
+    return post_action(
+        request, lambda: step(actor=request.user, task=task), success=done, then=_task_url(task)
+    )
 
 
 @login_required
 @require_POST
 def task_complete(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    return _task_step(request, number, pk, "complete")
+    return _task_step(request, number, pk, services.task_complete, _("The task is done."))
 
 
 @login_required
 @require_POST
 def task_reopen(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    return _task_step(request, number, pk, "reopen")
+    return _task_step(request, number, pk, services.task_reopen, _("The task has been reopened."))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_cancel(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
+    case = case_for(request.user, number, "work")
     task = selectors.task_for(request.user, case, pk)
-    back = reverse("casework:task_detail", args=[case.number, task.pk])
+    back = _task_url(task)
     closed = _closed(request, case, back)
     if closed:
         return closed
-    form = TaskCancelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.task_cancel(actor=request.user, task=task, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="reason")
-        else:
-            messages.success(request, _("The task has been cancelled."))
-            return redirect(back)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        _("Cancel the task “%(title)s”") % {"title": task.title},
-        back,
+        TaskCancelForm(request.POST or None),
+        lambda data: services.task_cancel(actor=request.user, task=task, **data),
+        title=_("Cancel the task “%(title)s”") % {"title": task.title},
+        success=_("The task has been cancelled."),
+        then=back,
+        cancel_url=back,
         submit_label=_("Cancel the task"),
         intro=_("The task stays in the case, marked as cancelled with your reason."),
+        error_field="reason",
     )
 
 
@@ -235,7 +195,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def journal_list(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     page = Paginator(selectors.journal_list(request.user, case), 50).get_page(
         request.GET.get("page")
     )
@@ -245,8 +205,8 @@ def journal_list(request: HttpRequest, number: str) -> HttpResponse:
         {
             "case": case,
             "page": page,
-            "workable": _workable(request, case),
-            "breadcrumbs": _crumbs(case, (_("Journal"), None)),
+            "workable": workable(request.user, case),
+            "breadcrumbs": case_crumbs(case, (_("Journal"), None)),
         },
     )
 
@@ -254,24 +214,19 @@ def journal_list(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def journal_create(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
-    closed = _closed(request, case, _case_url(case))
+    case = case_for(request.user, number, "work")
+    closed = _closed(request, case, case_url(case))
     if closed:
         return closed
-    form = JournalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.journal_write(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The journal entry has been written."))
-            return redirect("casework:journal_list", case.number)
-    return _form_page(
+    journal = reverse("casework:journal_list", args=[case.number])
+    return form_page(
         request,
-        form,
-        _("New journal entry in %(number)s") % {"number": case.number},
-        reverse("casework:journal_list", args=[case.number]),
+        JournalForm(request.POST or None),
+        lambda data: services.journal_write(actor=request.user, case=case, **data),
+        title=_("New journal entry in %(number)s") % {"number": case.number},
+        success=_("The journal entry has been written."),
+        then=journal,
+        cancel_url=journal,
         submit_label=_("Write the entry"),
         intro=_(
             "An entry cannot be changed afterwards: it can only be amended by a new version, "
@@ -283,7 +238,7 @@ def journal_create(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_GET
 def journal_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     entry = selectors.journal_entry_for(request.user, case, pk)
     return render(
         request,
@@ -295,7 +250,7 @@ def journal_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             "can_amend": case.status != Case.Status.CLOSED
             and services.may_amend(request.user, entry),
             "history": annotate(history(request.user, entry)),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": case_crumbs(
                 case,
                 (_("Journal"), reverse("casework:journal_list", args=[case.number])),
                 (_("Entry %(n)s") % {"n": entry.pk}, None),
@@ -307,7 +262,7 @@ def journal_detail(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def journal_amend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
+    case = case_for(request.user, number, "work")
     entry = selectors.journal_entry_for(request.user, case, pk)
     back = reverse("casework:journal_detail", args=[case.number, entry.pk])
     closed = _closed(request, case, back)
@@ -321,23 +276,18 @@ def journal_amend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
             "occurred_at": timezone.localtime(entry.occurred_at),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.journal_amend(actor=request.user, entry=entry, **form.cleaned_data)
-        except services.Conflict as exc:
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="text")
-        else:
-            messages.success(request, _("The amendment has been recorded as a new version."))
-            return redirect(back)
-    return _form_page(
+    return form_page(
         request,
         form,
-        _("Amend journal entry %(n)s") % {"n": entry.pk},
-        back,
+        lambda data: services.journal_amend(actor=request.user, entry=entry, **data),
+        title=_("Amend journal entry %(n)s") % {"n": entry.pk},
+        success=_("The amendment has been recorded as a new version."),
+        then=back,
+        cancel_url=back,
         submit_label=_("Record the amendment"),
         intro=_("Your amendment becomes a new version; the earlier versions stay as they were."),
+        error_field="text",
+        conflicts=(services.Conflict,),
     )
 
 
@@ -345,15 +295,15 @@ def journal_amend(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def document_list(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     return render(
         request,
         "casework/document_list.html",
         {
             "case": case,
             "documents": selectors.document_list(request.user, case),
-            "workable": _workable(request, case),
-            "breadcrumbs": _crumbs(case, (_("Documents"), None)),
+            "workable": workable(request.user, case),
+            "breadcrumbs": case_crumbs(case, (_("Documents"), None)),
         },
     )
 
@@ -361,41 +311,40 @@ def document_list(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_create(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
-    closed = _closed(request, case, _case_url(case))
+    case = case_for(request.user, number, "work")
+    closed = _closed(request, case, case_url(case))
     if closed:
         return closed
-    form = DocumentForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+    documents = reverse("casework:document_list", args=[case.number])
+
+    def save(data: dict[str, Any]) -> Document:
+        data = dict(data)
         upload = data.pop("file")
-        try:
-            document = services.document_add(actor=request.user, case=case, upload=upload, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="file")
-        else:
-            messages.success(
-                request,
-                _("The document has been added. SHA-256: %(sha)s") % {"sha": document.sha256},
-            )
-            return redirect("casework:document_list", case.number)
-    return _form_page(
+        return services.document_add(actor=request.user, case=case, upload=upload, **data)
+
+    return form_page(
         request,
-        form,
-        _("Add a document to %(number)s") % {"number": case.number},
-        reverse("casework:document_list", args=[case.number]),
+        DocumentForm(request.POST or None, request.FILES or None),
+        save,
+        title=_("Add a document to %(number)s") % {"number": case.number},
+        success=lambda document: (
+            _("The document has been added. SHA-256: %(sha)s") % {"sha": document.sha256}
+        ),
+        then=documents,
+        cancel_url=documents,
         submit_label=_("Upload"),
         intro=_(
             "The file is stored under its SHA-256 fingerprint and can never be changed "
             "afterwards. A document is never deleted: it can be withdrawn, with a reason."
         ),
+        error_field="file",
     )
 
 
 @login_required
 @require_GET
 def document_download(request: HttpRequest, number: str, pk: int) -> HttpResponse | FileResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     document = selectors.document_for(request.user, case, pk)
     return file_response(request, document.stored)
 
@@ -403,30 +352,25 @@ def document_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_withdraw(request: HttpRequest, number: str, pk: int) -> HttpResponse:
-    case = selectors.case_for(request.user, number, "work")
+    case = case_for(request.user, number, "work")
     document = selectors.document_for(request.user, case, pk)
     back = reverse("casework:document_list", args=[case.number])
     closed = _closed(request, case, back)
     if closed:
         return closed
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_withdraw(actor=request.user, document=document, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="reason")
-        else:
-            messages.success(request, _("The document has been withdrawn."))
-            return redirect(back)
-    return _form_page(
+    return form_page(
         request,
-        form,
-        _("Withdraw the document “%(title)s”") % {"title": document.title},
-        back,
+        WithdrawForm(request.POST or None),
+        lambda data: services.document_withdraw(actor=request.user, document=document, **data),
+        title=_("Withdraw the document “%(title)s”") % {"title": document.title},
+        success=_("The document has been withdrawn."),
+        then=back,
+        cancel_url=back,
         submit_label=_("Withdraw"),
         intro=_(
             "The document and its file stay in the record, marked as withdrawn with your reason."
         ),
+        error_field="reason",
     )
 
 
@@ -434,7 +378,7 @@ def document_withdraw(request: HttpRequest, number: str, pk: int) -> HttpRespons
 @login_required
 @require_GET
 def timeline(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.case_for(request.user, number)
+    case = case_for(request.user, number)
     events = contrib.timeline(request.user, case)
     kinds = sorted({str(e.kind) for e in events})
     chosen = request.GET.get("kind", "")
@@ -455,6 +399,6 @@ def timeline(request: HttpRequest, number: str) -> HttpResponse:
             "kinds": kinds,
             "chosen": chosen,
             "order": order,
-            "breadcrumbs": _crumbs(case, (_("Timeline"), None)),
+            "breadcrumbs": case_crumbs(case, (_("Timeline"), None)),
         },
     )

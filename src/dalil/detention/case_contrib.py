@@ -105,7 +105,7 @@ def dossier_detainees(reader: Any, case: Any) -> DossierSection | None:
         order=60,
     )
     for d in detainees:
-        orders = "; ".join(
+        orders = "\n".join(  # one line per order in the dossier
             _("%(number)s: %(start)s, %(days)s days, %(judge)s, %(court)s")
             % {
                 "number": o.order_number,

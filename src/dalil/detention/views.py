@@ -21,6 +21,8 @@ from dalil import access, audit
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
 from dalil.cases.models import Case, CaseParty
+from dalil.cases.navigation import case_url, closed_redirect
+from dalil.cases.selectors import case_for
 from dalil.core.views import file_response
 from dalil.parties.models import Person
 from dalil.ui.forms import form_page
@@ -162,13 +164,13 @@ def _arrest_persons(actor: Any, case: Case) -> QuerySet[Person]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def arrest(request: HttpRequest, number: str) -> HttpResponse:
-    case = access.get_or_404(
-        request.user, "work", Case.objects.select_related("unit"), number=number
+    case = case_for(request.user, number, "work")
+    back = case_url(case)
+    closed = closed_redirect(
+        request, case, back, _("The case is closed. Reopen it before recording an arrest.")
     )
-    back = reverse("cases:detail", args=[case.number])
-    if case.status == Case.Status.CLOSED:
-        messages.error(request, _("The case is closed. Reopen it before recording an arrest."))
-        return redirect(back)
+    if closed:
+        return closed
     form = ArrestForm(
         request.POST or None,
         persons=_arrest_persons(request.user, case),

@@ -279,7 +279,10 @@ def _clean_decision(
     judge_name: str,
     outcome: str,
     text: str,
-) -> tuple[str, str, str]:
+    deadlines: Sequence[DeadlineInput],
+) -> tuple[dict[str, Any], list[DeadlineInput]]:
+    """The decision's fields and its deadlines, checked against the request as it is now (for a
+    new decision and for a correction alike)."""
     errors: dict[str, str] = {}
     order_number, judge_name, text = (
         (order_number or "").strip(),
@@ -304,7 +307,15 @@ def _clean_decision(
         ) % {"date": timezone.localdate(req.submitted_at).isoformat()}
     if errors:
         raise ValidationError(errors)
-    return order_number, judge_name, text
+    assert decided_on is not None  # checked above
+    fields = {
+        "order_number": order_number,
+        "decided_on": decided_on,
+        "judge_name": judge_name,
+        "outcome": outcome,
+        "text": text,
+    }
+    return fields, _clean_deadlines(deadlines, decided_on, outcome)
 
 
 def _clean_deadlines(
@@ -427,23 +438,15 @@ def decision_record(
         current = _locked(req)
         _refuse_unless_submitted(current)
         _refresh(req, current)
-        order_number, judge_name, text = _clean_decision(
+        fields, cleaned = _clean_decision(
             current,
             order_number=order_number,
             decided_on=decided_on,
             judge_name=judge_name,
             outcome=outcome,
             text=text,
+            deadlines=deadlines,
         )
-        assert decided_on is not None  # checked above
-        cleaned = _clean_deadlines(deadlines, decided_on, outcome)
-        fields = {
-            "order_number": order_number,
-            "decided_on": decided_on,
-            "judge_name": judge_name,
-            "outcome": outcome,
-            "text": text,
-        }
         decision, made, sha = _write_decision(
             actor=actor, req=req, fields=fields, deadlines=cleaned, scan=scan, corrects=None
         )
@@ -493,27 +496,19 @@ def decision_correct(
                 % {"order": later.order_number}
             )
         _refresh(req, current)
-        order_number, judge_name, text = _clean_decision(
+        fields, cleaned = _clean_decision(
             current,
             order_number=order_number,
             decided_on=decided_on,
             judge_name=judge_name,
             outcome=outcome,
             text=text,
+            deadlines=deadlines,
         )
-        assert decided_on is not None  # checked above
-        cleaned = _clean_deadlines(deadlines, decided_on, outcome)
         superseded = list(
             decision.deadlines.filter(state=Deadline.State.OPEN).values_list("pk", flat=True)
         )
         Deadline.objects.filter(pk__in=superseded).update(state=Deadline.State.SUPERSEDED)
-        fields = {
-            "order_number": order_number,
-            "decided_on": decided_on,
-            "judge_name": judge_name,
-            "outcome": outcome,
-            "text": text,
-        }
         new, made, sha = _write_decision(
             actor=actor,
             req=req,

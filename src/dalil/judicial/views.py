@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,9 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dalil import access
 from dalil.audit.selectors import annotate
 from dalil.cases.models import Case
-from dalil.core.forms import apply_errors
+from dalil.cases.navigation import case_crumbs, case_url
+from dalil.cases.selectors import case_for, workable
 from dalil.core.views import file_response
 from dalil.reports.views import pdf_response
+from dalil.ui.forms import form_page, post_action
 from dalil.ui.lists import render_list
 
 from . import dossier, selectors, services
@@ -31,26 +32,9 @@ from .models import Deadline, Decision, JudicialRequest
 S = JudicialRequest.Status
 
 
-def _case(request: HttpRequest, number: str, action: str = "view") -> Case:
-    qs = Case.objects.select_related("unit", "lead", "compartment")
-    return access.get_or_404(request.user, action, qs, number=number)
-
-
 def _request(request: HttpRequest, number: str) -> JudicialRequest:
     qs = JudicialRequest.objects.select_related("case", "case__unit", "requested_by")
     return access.get_or_404(request.user, "view", qs, number=number)
-
-
-def _case_url(case: Case) -> str:
-    return reverse("cases:detail", args=[case.number])
-
-
-def _workable(user: Any, case: Case) -> bool:
-    return case.status != Case.Status.CLOSED and access.can(user, "work", case)
-
-
-def _crumbs(case: Case, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
-    return [(_("Cases"), reverse("cases:list")), (case.number, _case_url(case)), *tail]
 
 
 def _request_form(request: HttpRequest, case: Case, **kwargs: Any) -> RequestForm:
@@ -103,33 +87,23 @@ def _with_can_mark(user: Any, rows: list[Deadline]) -> list[Deadline]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case(request, number, "work")
-    form = _request_form(request, case)
-    if request.method == "POST" and form.is_valid():
-        try:
-            req = services.request_create(actor=request.user, case=case, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Request %(number)s has been drafted. Submit it when it is ready.")
-                % {"number": req.number},
-            )
-            return redirect(req.get_absolute_url())
-    return render(
+    case = case_for(request.user, number, "work")
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("New request to the judge: %(number)s") % {"number": case.number},
-            "intro": _(
-                "The request is kept as a draft until you submit it; a draft can still be changed."
-            ),
-            "submit_label": _("Save the draft"),
-            "cancel_url": _case_url(case),
-            "breadcrumbs": _crumbs(case, (_("New request to the judge"), None)),
-        },
+        _request_form(request, case),
+        lambda data: services.request_create(actor=request.user, case=case, **data),
+        title=_("New request to the judge: %(number)s") % {"number": case.number},
+        success=lambda req: (
+            _("Request %(number)s has been drafted. Submit it when it is ready.")
+            % {"number": req.number}
+        ),
+        then=lambda req: req.get_absolute_url(),
+        cancel_url=case_url(case),
+        intro=_(
+            "The request is kept as a draft until you submit it; a draft can still be changed."
+        ),
+        submit_label=_("Save the draft"),
+        breadcrumbs=case_crumbs(case, (_("New request to the judge"), None)),
     )
 
 
@@ -137,7 +111,7 @@ def request_create(request: HttpRequest, number: str) -> HttpResponse:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     req = _request(request, number)
     case = req.case
-    workable = _workable(request.user, case)
+    can_work = workable(request.user, case)
     seen = selectors.visible_parties(request.user, case)
     decisions = list(
         selectors.decisions(request.user)
@@ -153,9 +127,9 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
             "case": case,
             "persons": selectors.persons_of(req, seen),
             "decisions": decisions,
-            "workable": workable,
+            "workable": can_work,
             "history": annotate(selectors.request_history(request.user, req)),
-            "breadcrumbs": _crumbs(
+            "breadcrumbs": case_crumbs(
                 case,
                 (_("Requests to the judge"), reverse("judicial:requests")),
                 (req.number, None),
@@ -183,22 +157,14 @@ def request_edit(request: HttpRequest, number: str) -> HttpResponse:
             "persons": list(req.persons.all()),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_update(actor=request.user, req=req, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The draft has been saved."))
-            return redirect(req.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Change the draft %(number)s") % {"number": req.number},
-            "cancel_url": req.get_absolute_url(),
-        },
+        form,
+        lambda data: services.request_update(actor=request.user, req=req, **data),
+        title=_("Change the draft %(number)s") % {"number": req.number},
+        success=_("The draft has been saved."),
+        then=req.get_absolute_url(),
+        cancel_url=req.get_absolute_url(),
     )
 
 
@@ -212,16 +178,13 @@ def request_submit(request: HttpRequest, number: str) -> HttpResponse:
         messages.info(request, _("This request is no longer a draft."))
         return redirect(req.get_absolute_url())
     if request.method == "POST":
-        try:
-            services.request_submit(actor=request.user, req=req)
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(
-                request,
-                _("Request %(number)s has been submitted to the judge.") % {"number": req.number},
-            )
-        return redirect(req.get_absolute_url())
+        return post_action(
+            request,
+            lambda: services.request_submit(actor=request.user, req=req),
+            success=_("Request %(number)s has been submitted to the judge.")
+            % {"number": req.number},
+            then=req.get_absolute_url(),
+        )
     return render(
         request,
         "judicial/confirm.html",
@@ -243,30 +206,20 @@ def request_submit(request: HttpRequest, number: str) -> HttpResponse:
 def request_withdraw(request: HttpRequest, number: str) -> HttpResponse:
     req = _request(request, number)
     access.require(request.user, "work", req.case)
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.request_withdraw(
-                actor=request.user, req=req, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc, default_field="reason")
-        else:
-            messages.success(request, _("The request has been withdrawn."))
-            return redirect(req.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Withdraw request %(number)s") % {"number": req.number},
-            "intro": _(
-                "The request will be marked as withdrawn; it stays in the case file with the "
-                "reason. A decided request cannot be withdrawn."
-            ),
-            "submit_label": _("Withdraw the request"),
-            "cancel_url": req.get_absolute_url(),
-        },
+        ReasonForm(request.POST or None),
+        lambda data: services.request_withdraw(actor=request.user, req=req, reason=data["reason"]),
+        title=_("Withdraw request %(number)s") % {"number": req.number},
+        success=_("The request has been withdrawn."),
+        then=req.get_absolute_url(),
+        cancel_url=req.get_absolute_url(),
+        intro=_(
+            "The request will be marked as withdrawn; it stays in the case file with the "
+            "reason. A decided request cannot be withdrawn."
+        ),
+        submit_label=_("Withdraw the request"),
+        error_field="reason",
     )
 
 
@@ -275,7 +228,7 @@ def request_withdraw(request: HttpRequest, number: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_create(request: HttpRequest, number: str) -> HttpResponse:
     """Record the judge's decision on one of the case's submitted requests."""
-    case = _case(request, number, "work")
+    case = case_for(request.user, number, "work")
     pending = JudicialRequest.objects.filter(case=case, status=S.SUBMITTED).order_by("serial")
     form = NewDecisionForm(
         request.POST or None,
@@ -283,39 +236,29 @@ def decision_create(request: HttpRequest, number: str) -> HttpResponse:
         pending=pending,
         initial={"request": request.GET.get("request", "")},
     )
-    if request.method == "POST" and form.is_valid():
-        req = form.cleaned_data["request"]
-        try:
-            decision = services.decision_record(
-                actor=request.user,
-                req=req,
-                deadlines=form.deadlines(),
-                scan=form.cleaned_data.get("scan"),
-                **form.decision_fields(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The decision %(order)s on request %(number)s has been recorded.")
-                % {"order": decision.order_number, "number": req.number},
-            )
-            return redirect(req.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Record a decision of the judge: %(number)s") % {"number": case.number},
-            "intro": _(
-                "A recorded decision cannot be changed: if it is recorded wrongly, record a "
-                "correction, which keeps both. Fill in the deadlines the order sets."
-            ),
-            "submit_label": _("Record the decision"),
-            "cancel_url": _case_url(case),
-            "breadcrumbs": _crumbs(case, (_("Record a decision"), None)),
-        },
+        form,
+        lambda data: services.decision_record(
+            actor=request.user,
+            req=data["request"],
+            deadlines=form.deadlines(),
+            scan=data.get("scan"),
+            **form.decision_fields(),
+        ),
+        title=_("Record a decision of the judge: %(number)s") % {"number": case.number},
+        success=lambda decision: (
+            _("The decision %(order)s on request %(number)s has been recorded.")
+            % {"order": decision.order_number, "number": decision.request.number}
+        ),
+        then=lambda decision: decision.request.get_absolute_url(),
+        cancel_url=case_url(case),
+        intro=_(
+            "A recorded decision cannot be changed: if it is recorded wrongly, record a "
+            "correction, which keeps both. Fill in the deadlines the order sets."
+        ),
+        submit_label=_("Record the decision"),
+        breadcrumbs=case_crumbs(case, (_("Record a decision"), None)),
     )
 
 
@@ -342,34 +285,26 @@ def decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
             **{f"due_{d.kind}": d.due_at for d in decision.deadlines.all()},
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_correct(
-                actor=request.user,
-                decision=decision,
-                reason=form.cleaned_data["reason"],
-                deadlines=form.deadlines(),
-                scan=form.cleaned_data.get("scan"),
-                **form.decision_fields(),
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The correction has been recorded."))
-            return redirect(req.get_absolute_url())
-    return render(
+    return form_page(
         request,
-        "ui/form_page.html",
-        {
-            "form": form,
-            "title": _("Correct decision %(order)s") % {"order": decision.order_number},
-            "intro": _(
-                "The recorded decision stays as it is and is marked as superseded, with its open "
-                "deadlines; the correction becomes the decision in force."
-            ),
-            "submit_label": _("Record the correction"),
-            "cancel_url": req.get_absolute_url(),
-        },
+        form,
+        lambda data: services.decision_correct(
+            actor=request.user,
+            decision=decision,
+            reason=data["reason"],
+            deadlines=form.deadlines(),
+            scan=data.get("scan"),
+            **form.decision_fields(),
+        ),
+        title=_("Correct decision %(order)s") % {"order": decision.order_number},
+        success=_("The correction has been recorded."),
+        then=req.get_absolute_url(),
+        cancel_url=req.get_absolute_url(),
+        intro=_(
+            "The recorded decision stays as it is and is marked as superseded, with its open "
+            "deadlines; the correction becomes the decision in force."
+        ),
+        submit_label=_("Record the correction"),
     )
 
 
@@ -391,16 +326,15 @@ def deadline_done(request: HttpRequest, pk: int) -> HttpResponse:
     deadline = access.get_or_404(
         request.user, "view", Deadline.objects.select_related("case"), pk=pk
     )
-    try:
-        services.deadline_done(actor=request.user, deadline=deadline)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The deadline has been marked done."))
     back = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        return redirect(back)
-    return redirect(reverse("judicial:deadlines"))
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("judicial:deadlines")
+    return post_action(
+        request,
+        lambda: services.deadline_done(actor=request.user, deadline=deadline),
+        success=_("The deadline has been marked done."),
+        then=back,
+    )
 
 
 # --- The referral dossier --------------------------------------------------------------------------
@@ -408,7 +342,7 @@ def deadline_done(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def dossier_issue(request: HttpRequest, number: str) -> HttpResponse:
     """Confirm (GET), then issue and download (POST) the numbered referral dossier."""
-    case = _case(request, number, "work")
+    case = case_for(request.user, number, "work")
     if request.method == "POST":
         return pdf_response(dossier.issue(actor=request.user, case=case))
     return render(
@@ -423,8 +357,8 @@ def dossier_issue(request: HttpRequest, number: str) -> HttpResponse:
                 "ledger."
             ),
             "submit_label": _("Issue and download the dossier"),
-            "cancel_url": _case_url(case),
+            "cancel_url": case_url(case),
             "download": True,
-            "breadcrumbs": _crumbs(case, (_("Referral dossier"), None)),
+            "breadcrumbs": case_crumbs(case, (_("Referral dossier"), None)),
         },
     )

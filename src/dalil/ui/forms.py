@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin
@@ -39,26 +40,56 @@ def form_page(
     form: forms.Form,
     save: Callable[[dict[str, Any]], Any],
     *,
-    title: str,
+    title: str | Promise,
     success: str | Callable[[Any], str],
     then: str | Callable[[Any], str],
     cancel_url: str = "",
-    intro: str = "",
-    submit_label: str = "",
+    intro: str | Promise = "",
+    submit_label: str | Promise = "",
     error_field: str | None = None,
+    breadcrumbs: list[tuple[str, str | None]] | None = None,
+    conflicts: tuple[type[Exception], ...] = (),
 ) -> HttpResponse:
     """The one shape of a form page: on a valid POST, `save(cleaned_data)` (a service call) and
     redirect to `then` with the `success` message (either may be a function of the result); a service's
-    ValidationError goes back on the form beside its field, and nothing was written."""
+    ValidationError goes back on the form beside its field, and nothing was written. `conflicts`
+    are the service's other refusals (an edit that lost a race): their message goes above the form."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
+        except conflicts as exc:
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             apply_errors(form, exc, default_field=error_field)
         else:
             messages.success(request, success(result) if callable(success) else success)
             return redirect(then(result) if callable(then) else then)
-    context = {"form": form, "title": title, "cancel_url": cancel_url, "intro": intro}
+    context: dict[str, Any] = {
+        "form": form,
+        "title": title,
+        "cancel_url": cancel_url,
+        "intro": intro,
+    }
     if submit_label:
         context["submit_label"] = submit_label
+    if breadcrumbs is not None:
+        context["breadcrumbs"] = breadcrumbs
     return render(request, "ui/form_page.html", context)
+
+
+def post_action(
+    request: HttpRequest,
+    act: Callable[[], Any],
+    *,
+    success: str,
+    then: str,
+) -> HttpResponse:
+    """The one shape of a button that POSTs a step (remove, complete, submit): `act()` (a service
+    call); its ValidationError becomes an error message, else `success`; either way back to `then`."""
+    try:
+        act()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, success)
+    return redirect(then)
