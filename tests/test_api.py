@@ -480,3 +480,12 @@ def test_an_idle_session_calling_the_api_gets_a_401_problem_not_a_redirect(karad
     )  # the session works for the API (docs page)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
         assert_problem(session.get("/api/v1/me/"), 401)
+
+
+def test_a_nul_character_in_a_query_parameter_is_a_400_problem_on_every_database(
+    karada, client_for
+):
+    response = client_for(karada).get("/api/v1/judicial-decisions/", {"case": "BGD\x00"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "case" in response.json()["errors"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -56,6 +57,14 @@ class ApiMixin:
         if lang:
             translation.activate(lang)
             request._request.LANGUAGE_CODE = lang
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        # PostgreSQL refuses NUL in text; a query parameter carrying one is bad input (400), for
+        # every view, including those that read a parameter without a form.
+        for key, values in request.query_params.lists():
+            if "\x00" in key or any("\x00" in v for v in values):
+                raise exceptions.ValidationError({key: [ProhibitNullCharactersValidator.message]})
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         with ledger_source("api"):

@@ -8,6 +8,7 @@ append-only in the database), a document is withdrawn with a reason.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,7 +106,12 @@ class JournalEntry(models.Model):
         verbose_name=_("author"),
     )
     occurred_at = models.DateTimeField(_("time of the event"))
-    version = models.PositiveIntegerField(_("current version"), default=1)
+    # Bounded explicitly so the API schema is the same on SQLite and PostgreSQL.
+    version = models.PositiveIntegerField(
+        _("current version"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(2**31 - 1)],
+    )
     created_at = models.DateTimeField(_("written"), auto_now_add=True)
 
     class Meta:
@@ -127,7 +133,9 @@ class JournalVersion(models.Model):
         related_name="versions",
         verbose_name=_("journal entry"),
     )
-    number = models.PositiveIntegerField(_("version"))
+    number = models.PositiveIntegerField(
+        _("version"), validators=[MinValueValidator(1), MaxValueValidator(2**31 - 1)]
+    )
     text = models.TextField(_("text"))
     occurred_at = models.DateTimeField(_("time of the event"))
     reason = models.TextField(_("reason for the amendment"), blank=True)
