@@ -33,7 +33,7 @@ def _sign_in(page: Any, user: Any, live_server: Any) -> None:
 
 
 def test_an_investigator_opens_a_case_in_arabic_adds_a_suspect_and_a_detention_order(
-    tree: Any, make_user: Any, new_page: Any, live_server: Any
+    tree: Any, make_user: Any, new_page: Any, live_server: Any, screenshots: Any
 ) -> None:
     officer = make_user("hayder", role="investigator", at="BGD-KARADA", full_name="حيدر كاظم")
     suspect = parties.person_create(
@@ -100,3 +100,4 @@ def test_an_investigator_opens_a_case_in_arabic_adds_a_suspect_and_a_detention_o
     with translation.override("ar"):
         expected = formatting.moment(order_end, formatting.style_of(officer))
     assert expected in row.inner_text()
+    page.screenshot(path=str(screenshots / "register-ar.png"), full_page=True)
