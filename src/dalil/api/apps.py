@@ -10,5 +10,5 @@ class ApiConfig(AppConfig):
     def ready(self) -> None:
         from dalil.ui import nav
 
-        nav.register("api:token_list", _("My API tokens"), order=98)
+        nav.register("api:token_list", _("My API tokens"), order=98, menu="user")
         from . import events, policies  # noqa: F401

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.models import Unit
-from dalil.ui.lists import ListFilterSet
+from dalil.ui.lists import ListFilterSet, YesNoWidget
 
 from .models import Detainee
 
@@ -39,7 +39,7 @@ class RegisterFilter(ListFilterSet):
     breached = django_filters.BooleanFilter(
         label=_("A limit was passed"),
         method="is_breached",
-        widget=django_filters.widgets.BooleanWidget(),
+        widget=YesNoWidget(),
     )
     due_within = django_filters.NumberFilter(
         label=_("Next deadline within (days)"), method="within_days", min_value=0, max_value=365

@@ -17,7 +17,6 @@ class JudicialConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register("judicial:requests", _("Requests to the judge"), "cases.case.view", order=24)
-        nav.register("judicial:deadlines", _("Judicial deadlines"), "cases.case.view", order=25)
         from . import case_page, dossier, events, policies  # noqa: F401
 
         case_page.register()

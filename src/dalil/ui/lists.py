@@ -52,6 +52,14 @@ class SortFilter(django_filters.OrderingFilter):
         return qs
 
 
+class YesNoWidget(django_filters.widgets.BooleanWidget):
+    """A yes/no filter whose empty choice reads "All" (django-filter's says "Unknown")."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = (("", _("All")), ("true", _("Yes")), ("false", _("No")))
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Bootstrap classes on every filter field."""
 

@@ -220,9 +220,12 @@ def test_deadlines_are_ordered_by_due_date_and_the_overdue_is_red(case, lead, cl
     assert "412/ت/2026" in page
 
 
-def test_the_navigation_offers_both_pages_to_case_readers(lead, client_for):
-    page = client_for(lead).get("/").content.decode()
-    assert 'href="/judicial/"' in page and 'href="/judicial/deadlines/"' in page
+def test_the_navigation_leads_case_readers_to_the_requests_and_from_there_the_deadlines(
+    lead, client_for
+):
+    client = client_for(lead)
+    assert 'href="/judicial/"' in client.get("/").content.decode()
+    assert 'href="/judicial/deadlines/"' in client.get("/judicial/").content.decode()
 
 
 # --- API -------------------------------------------------------------------------------------------
