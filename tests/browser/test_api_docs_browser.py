@@ -38,7 +38,9 @@ def test_user_creates_a_token_and_tries_the_api_in_the_docs_without_csp_violatio
     page.on("pageerror", lambda e: csp_violations.append(f"page error: {e}"))
     _sign_in(page, user, live_server)
 
-    page.click("nav a[href='/api/tokens/']")  # in every signed-in user's navigation
+    # In every signed-in user's own menu, under their name.
+    page.locator("nav .dropdown:has(a[href='/api/tokens/']) > .dropdown-toggle").click()
+    page.click("nav a[href='/api/tokens/']")
     page.wait_for_url("**/api/tokens/")
     page.fill("input[name=name]", "statistics export")
     page.click("form button[type=submit]:has-text('Create token')")

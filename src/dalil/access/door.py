@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -236,6 +236,9 @@ class Policy:
     actions: dict[str, Sequence[Rule]]
     compartment_field: str | None = None  # an object with a compartment needs the clearance too
     break_glass: Sequence[str] = ()  # actions that break-glass may open
+    # A condition every action needs besides its rules, e.g. a confidential source's row needs
+    # the informants clearance however the case was opened: actor -> Q.
+    restrict: Callable[[Any], Q] | None = None
 
     def rules(self, action: str) -> list[Rule]:
         rules = list(self.actions.get(action, ()))
@@ -255,6 +258,8 @@ class Policy:
             q &= Q(**{f"{self.compartment_field}__isnull": True}) | Q(
                 **{f"{self.compartment_field}__code__in": held}
             )
+        if self.restrict is not None:
+            q &= self.restrict(actor)
         return q
 
 

@@ -10,6 +10,7 @@ from dalil.accounts.models import Governorate, Unit, User
 from dalil.parties.picker import EntityField
 
 from .models import PARTY_TYPE_CHOICES, CaseMember, CaseParty, IccsCategory, Offence
+from .policies import sees_informants
 
 
 def _bootstrap(form: forms.Form) -> None:
@@ -124,3 +125,7 @@ class PartyForm(BootstrapForm):
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entity"].bind(actor)  # type: ignore[attr-defined]
+        if not sees_informants(actor):  # the role is offered only to those who may see it
+            self.fields["role"].choices = [  # type: ignore[attr-defined]
+                c for c in CaseParty.Role.choices if c[0] != CaseParty.Role.INFORMANT
+            ]

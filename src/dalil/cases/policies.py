@@ -74,6 +74,21 @@ register_policy(
         compartment_field="case__compartment",
     )
 )
+INFORMANTS = "informants"  # the compartment that opens confidential sources
+
+
+def sees_informants(actor: Any) -> bool:
+    from dalil.access.door import grants_of
+
+    return INFORMANTS in grants_of(actor).compartments
+
+
+def _informants_need_clearance(actor: Any) -> Q:
+    """A confidential source's part in a case is opened only to those cleared for informants,
+    whoever may see the case: on the page, in the API, by number, in the ledger extract."""
+    return Q() if sees_informants(actor) else ~Q(role=CaseParty.Role.INFORMANT)
+
+
 register_policy(
     Policy(
         CaseParty,
@@ -84,6 +99,7 @@ register_policy(
             ]
         },
         compartment_field="case__compartment",
+        restrict=_informants_need_clearance,
     )
 )
 
@@ -124,7 +140,14 @@ def through_case(model: type[Model], prefix: str = "case__") -> Policy:
     """The policy of a record that hangs on a case (a task, a request to the judge, a detainee):
     whoever may see the case sees it — unit grant, membership, break-glass on the case — and a
     compartmented case's records need its clearance. Writes are the case's "work" action,
-    checked by the services on the case itself."""
+    checked by the services on the case itself. The ledger viewer hides the entries about the
+    records of a compartmented case from auditors without its clearance."""
+    audit_selectors.hide_targets(
+        model._meta.label_lower,
+        lambda held: model._default_manager.filter(
+            **{f"{prefix}compartment__isnull": False}
+        ).exclude(**{f"{prefix}compartment__code__in": held}),
+    )
     return register_policy(
         Policy(
             model,

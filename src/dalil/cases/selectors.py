@@ -9,6 +9,7 @@ from dalil import access
 from dalil.accounts.models import Unit
 
 from .models import PARTY_TYPE_CHOICES, Case, CaseParty
+from .policies import sees_informants
 
 
 def case_list(actor: Any) -> QuerySet[Case]:
@@ -34,14 +35,7 @@ class Party:
     entity: Any  # None when the reader may not see the entity
 
 
-INFORMANTS = "informants"  # the compartment that opens confidential sources
-
-
-def sees_informants(actor: Any) -> bool:
-    return INFORMANTS in access.door.grants_of(actor).compartments
-
-
-def _parties_seen(actor: Any, qs: QuerySet[CaseParty]) -> QuerySet[CaseParty]:
+def parties_seen(actor: Any, qs: QuerySet[CaseParty]) -> QuerySet[CaseParty]:
     """A confidential source's part in a case is shown only to those cleared for informants."""
     return qs if sees_informants(actor) else qs.exclude(role=CaseParty.Role.INFORMANT)
 
@@ -56,7 +50,7 @@ def case_parties(actor: Any, case: Case) -> list[Party]:
     """The parties of a case, each with its entity when the reader may see it."""
     from dalil.parties.models import ENTITY_MODELS
 
-    rows = list(_parties_seen(actor, case.parties.order_by("pk")))
+    rows = list(parties_seen(actor, case.parties.order_by("pk")))
     wanted: dict[str, set[int]] = {}
     for p in rows:
         wanted.setdefault(p.entity_type, set()).add(p.entity_id)
@@ -83,14 +77,16 @@ def appearances(actor: Any, entity: Any) -> Appearances | None:
     kind = getattr(entity, "TYPE", "")
     if kind not in dict(PARTY_TYPE_CHOICES):
         return None
-    rows = CaseParty.objects.filter(entity_type=kind, entity_id=entity.pk)
+    # An informant's part is not even counted for an uncleared reader: "appears in a case you
+    # may see, but not listed" would name the source.
+    rows = parties_seen(actor, CaseParty.objects.filter(entity_type=kind, entity_id=entity.pk))
     case_ids = set(rows.values_list("case_id", flat=True))
     seen = set(
         access.scope(actor, "view", Case.objects.filter(pk__in=case_ids)).values_list(
             "pk", flat=True
         )
     )
-    shown = _parties_seen(actor, rows.filter(case_id__in=seen))
+    shown = parties_seen(actor, rows.filter(case_id__in=seen))
     seen = set(shown.values_list("case_id", flat=True))
     visible = list(shown.select_related("case", "case__unit").order_by("-case__opened_at", "pk"))
     hidden = Case.objects.filter(pk__in=case_ids - seen, compartment__isnull=True)

@@ -23,7 +23,7 @@ from dalil.accounts.models import Governorate, Unit, User
 from dalil.core.numbering import next_number
 
 from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, IccsCategory, Offence
-from .policies import CASE_CREATE
+from .policies import CASE_CREATE, sees_informants
 
 S = Case.Status
 
@@ -395,6 +395,12 @@ def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str 
         )
     if role not in CaseParty.Role.values:
         raise ValidationError({"role": _("Choose the role in the case.")})
+    if role == CaseParty.Role.INFORMANT and not (
+        access.is_operator(actor) or sees_informants(actor)
+    ):
+        raise ValidationError(
+            {"role": _("Only users cleared for informants may record a confidential source.")}
+        )
     note = note.strip()
     if CaseParty.objects.filter(
         case=case, entity_type=kind, entity_id=entity.pk, role=role
@@ -432,6 +438,7 @@ def case_party_remove(*, actor: Any, party: CaseParty) -> None:
     # The rows of a case are the case manager's to keep, even one naming a record they may not
     # open (recorded by another unit); the page shows it only by type and number.
     _door(actor, "work", case)
+    _door(actor, "view", party)  # a confidential source's row only with the clearance
     _not_closed(case)
     with transaction.atomic():
         payload = {

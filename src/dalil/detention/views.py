@@ -146,7 +146,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _arrest_persons(actor: Any, case: Case) -> QuerySet[Person]:
     """The persons the actor may see (at most PICK_LIMIT), the case's own persons first."""
-    in_case = CaseParty.objects.filter(case=case, entity_type="person").values("entity_id")
+    in_case = access.scope(
+        actor, "view", CaseParty.objects.filter(case=case, entity_type="person")
+    ).values("entity_id")  # an informant's row stays hidden, even as a sort order
     first = CaseWhen(
         When(pk__in=in_case, then=Value(0)), default=Value(1), output_field=IntegerField()
     )

@@ -195,7 +195,7 @@ class Deadline(models.Model):
         indexes = [models.Index(fields=["state", "due_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.due_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {timezone.localtime(self.due_at):%Y-%m-%d}"
 
     @property
     def is_open(self) -> bool:

@@ -66,7 +66,7 @@ def find(actor: Any, text: str, kinds: list[str]) -> list[Choice]:
 def chosen(actor: Any, value: str, kinds: list[str]) -> list[Choice]:
     """The already chosen record, shown checked when a form comes back with an error."""
     kind, _sep, pk = (value or "").partition(":")
-    if kind not in kinds or not pk.isdigit():
+    if kind not in kinds or not (pk.isascii() and pk.isdigit()):
         return []
     obj = access.scope(actor, "view", ENTITY_MODELS[kind]._default_manager.filter(pk=pk)).first()
     if obj is None:
@@ -121,7 +121,7 @@ class EntityField(forms.Field):
         if value in self.empty_values:
             return None
         kind, _sep, pk = str(value).partition(":")
-        if kind not in self.kinds or not pk.isdigit() or not 0 < int(pk) < 2**63:
+        if kind not in self.kinds or not (pk.isascii() and pk.isdigit()) or not 0 < int(pk) < 2**63:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         return kind, int(pk)
 

@@ -401,10 +401,17 @@ def test_the_ledger_viewer_hides_a_compartmented_case_from_an_auditor_without_cl
     plain = services.case_create(actor=boss, unit=tree["BGD-KARADA"], title="عادي", lead=boss)
     auditor = make_user("auditor.x", unit="MOI", role="auditor")
 
+    from dalil.casework import services as casework
+
+    task = casework.task_create(actor=boss, case=secret, title="مراقبة سرية", assignee=boss)
+
     def seen(user):
         return set(entry_list(user, target_type="cases.case").values_list("target_id", flat=True))
 
-    assert seen(auditor) == {str(plain.pk)}
+    def tasks(user):
+        return entry_list(user, target_type="casework.task").filter(target_id=str(task.pk))
+
+    assert seen(auditor) == {str(plain.pk)} and not tasks(auditor).exists()
     Clearance.objects.create(user=auditor, compartment=op)
     access.forget(auditor)
-    assert seen(auditor) == {str(plain.pk), str(secret.pk)}
+    assert seen(auditor) == {str(plain.pk), str(secret.pk)} and tasks(auditor).exists()

@@ -291,3 +291,38 @@ def test_the_api_codes_an_offence_and_adds_a_party_and_refuses_bad_input(
     )
     assert twice.status_code == 400 and CaseParty.objects.count() == 1
     assert _entries("cases.party_added") == 1 and _entries("cases.offence_added") == 1
+
+
+def test_an_informant_row_is_404_by_number_and_cannot_be_added_or_removed_uncleared(
+    tree, case, lead, client_for, make_user
+):
+    source = parties.person_create(actor=SYSTEM, unit=tree["BGD-KARADA"], given_name_ar="ثامر")
+    row = services.case_party_add(actor=SYSTEM, case=case, entity=source, role="informant")
+    client = client_for(lead)
+    extract = f"/documents/ledger-extract/cases.caseparty/{row.pk}/"
+    assert client.get(extract).status_code == 404
+    removal = reverse("cases:party_remove", args=[case.number, row.pk])
+    assert client.post(removal).status_code == 404
+    assert CaseParty.objects.filter(pk=row.pk).exists()
+    # Nor can an uncleared user record one (nor test whether someone already is one).
+    other = parties.person_create(actor=SYSTEM, unit=tree["BGD-KARADA"], given_name_ar="نزار")
+    for who in (source, other):
+        with pytest.raises(services.ValidationError) as refused:
+            services.case_party_add(actor=lead, case=case, entity=who, role="informant")
+        assert "role" in refused.value.message_dict
+    form_roles = dict(
+        client.get(reverse("cases:party_add", args=[case.number]))
+        .context["form"]
+        .fields["role"]
+        .choices
+    )
+    assert "informant" not in form_roles and "suspect" in form_roles
+    # An informant's part is not even counted as "a case outside your access".
+    seen = selectors.appearances(lead, source)
+    assert seen.visible == [] and seen.hidden_count == 0 and seen.hidden_units == []
+    cleared = Compartment.objects.get_or_create(code="informants", defaults={"name_ar": "م"})[0]
+    Clearance.objects.create(user=lead, compartment=cleared)
+    access.forget(lead)
+    assert client.get(extract).status_code == 200
+    services.case_party_add(actor=lead, case=case, entity=other, role="informant")
+    assert _entries("cases.party_added") == 2
