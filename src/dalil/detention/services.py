@@ -457,6 +457,14 @@ def release_record(
         p.add_clock(exc, RELEASE_FIELDS)
     p.raise_any()
     with transaction.atomic():
+        # Claim the release in the database: of two releases racing (a double click), the second
+        # finds the row already released and is refused, instead of overwriting the first.
+        claimed = Detainee.objects.filter(pk=detainee.pk, released_at__isnull=True).update(
+            released_at=released_at
+        )
+        if not claimed:
+            detainee.refresh_from_db()
+            _not_released(detainee)
         detainee.released_at = released_at
         detainee.release_basis = basis
         detainee.release_basis_other = basis_other if basis == Detainee.ReleaseBasis.OTHER else ""

@@ -289,6 +289,23 @@ def test_a_release_needs_its_legal_basis_and_stops_the_clock(arrest, order, lead
         )
 
 
+def test_a_second_release_from_a_stale_page_is_refused_and_keeps_the_first(arrest, order, lead):
+    from dalil.detention.models import Detainee
+
+    d = arrest()
+    order(d, d.arrested_at + H, 5)
+    stale = Detainee.objects.get(pk=d.pk)  # the same page open twice (a double click)
+    first = timezone.now() - H
+    services.release_record(actor=lead, detainee=d, released_at=first, basis="bail")
+    with pytest.raises(ValidationError, match="released"):
+        services.release_record(
+            actor=lead, detainee=stale, released_at=timezone.now(), basis="acquittal"
+        )
+    d.refresh_from_db()
+    assert (d.released_at, d.release_basis) == (first, "bail")
+    assert _entries("detention.released") == 1
+
+
 # --- Intake injuries -----------------------------------------------------------------------------
 def _photo(content: bytes | None = None, content_type: str = "image/png") -> SimpleUploadedFile:
     return SimpleUploadedFile("injury.png", png() if content is None else content, content_type)
