@@ -21,6 +21,7 @@ from dalil import access, audit, search
 from dalil.access.models import Clearance, Compartment
 from dalil.accounts.models import Governorate, Unit, User
 from dalil.core.numbering import next_number
+from dalil.core.records import acting_user
 
 from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, IccsCategory, Offence
 from .policies import CASE_CREATE, sees_informants
@@ -415,7 +416,7 @@ def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str 
             entity_id=entity.pk,
             role=role,
             note=note,
-            added_by=actor if isinstance(actor, User) else None,
+            added_by=acting_user(actor),
         )
         audit.record(
             actor=actor,

@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
+from dalil.ui.forms import MomentField
 
 from .models import Document, Task
-
-DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 class UserChoice(forms.ModelChoiceField):
@@ -55,11 +54,9 @@ class TaskCancelForm(BootstrapMixin, forms.Form):
 
 
 class JournalForm(BootstrapMixin, forms.Form):
-    occurred_at = forms.DateTimeField(
+    occurred_at = MomentField(
         label=_("Time of the event"),
         required=False,
-        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
         help_text=_("Baghdad time. Leave empty for now."),
     )
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}))

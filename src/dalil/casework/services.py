@@ -25,7 +25,7 @@ from dalil.accounts.models import User
 from dalil.cases.models import Case
 from dalil.cases.services import REASON_MIN
 from dalil.core import vault
-from dalil.core.records import apply_changes
+from dalil.core.records import acting_user, apply_changes
 
 from .models import Document, JournalEntry, JournalVersion, Task
 
@@ -44,10 +44,6 @@ class Conflict(Exception):
                 "Nothing was saved: reload the page to see the new version and try again."
             )
         )
-
-
-def _user(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
 
 
 def _sha(text: str) -> str:
@@ -185,7 +181,7 @@ def task_create(
         operator=access.is_operator(actor),
     )
     with transaction.atomic():
-        task = Task.objects.create(case=case, created_by=_user(actor), **fields)
+        task = Task.objects.create(case=case, created_by=acting_user(actor), **fields)
         audit.record(
             actor=actor, action="casework.task_created", target=task, payload=_task_payload(task)
         )
@@ -237,7 +233,7 @@ def _close(
     values = {
         "status": to,
         "closed_at": now if closing else None,
-        "closed_by": _user(actor) if closing else None,
+        "closed_by": acting_user(actor) if closing else None,
         "close_note": note if closing else "",
     }
     with transaction.atomic():
@@ -326,10 +322,10 @@ def journal_write(
     occurred_at = _occurred(occurred_at, timezone.now())
     with transaction.atomic():
         entry = JournalEntry.objects.create(
-            case=case, author=_user(actor), occurred_at=occurred_at, version=1
+            case=case, author=acting_user(actor), occurred_at=occurred_at, version=1
         )
         JournalVersion.objects.create(
-            entry=entry, number=1, text=text, occurred_at=occurred_at, author=_user(actor)
+            entry=entry, number=1, text=text, occurred_at=occurred_at, author=acting_user(actor)
         )
         audit.record(
             actor=actor,
@@ -401,7 +397,7 @@ def journal_amend(
             text=text,
             occurred_at=occurred_at,
             reason=reason,
-            author=_user(actor),
+            author=acting_user(actor),
         )
         entry.version, entry.occurred_at = version + 1, occurred_at
         audit.record(
@@ -471,7 +467,7 @@ def document_add(
             kind=kind,
             dated_on=dated_on,
             stored=stored,
-            added_by=_user(actor),
+            added_by=acting_user(actor),
         )
         entry = audit.record(
             actor=actor,
@@ -500,11 +496,11 @@ def document_withdraw(*, actor: Any, document: Document, reason: str) -> Documen
     now = timezone.now()
     with transaction.atomic():
         rows = Document.objects.filter(pk=document.pk, withdrawn_at__isnull=True).update(
-            withdrawn_at=now, withdrawn_by=_user(actor), withdrawal_reason=reason
+            withdrawn_at=now, withdrawn_by=acting_user(actor), withdrawal_reason=reason
         )
         if rows != 1:
             raise ValidationError(_("This document has already been withdrawn."))
-        document.withdrawn_at, document.withdrawn_by = now, _user(actor)
+        document.withdrawn_at, document.withdrawn_by = now, acting_user(actor)
         document.withdrawal_reason = reason
         audit.record(
             actor=actor,

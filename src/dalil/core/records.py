@@ -14,3 +14,11 @@ def apply_changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
             diff[name] = [str(old), str(value)]
             setattr(obj, name, value)
     return diff
+
+
+def acting_user(actor: Any) -> Any:
+    """The user behind a write, for "recorded by" columns; None for the operator's command line
+    (a `System` actor, which the ledger names instead)."""
+    from dalil.accounts.models import User
+
+    return actor if isinstance(actor, User) else None

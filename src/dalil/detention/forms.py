@@ -12,21 +12,12 @@ from dalil.accounts.models import Governorate, Unit
 from dalil.cases.forms import BootstrapForm
 from dalil.cases.models import Offence
 from dalil.parties.models import Person
+from dalil.ui.forms import MomentField
 
 from . import clock
 from .models import Detainee, Statement
 
 PICK_LIMIT = 300
-
-
-class MomentField(forms.DateTimeField):
-    """A Baghdad date and time to the minute (the browser's date-time picker)."""
-
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", _("Baghdad time."))
-        super().__init__(*args, **kwargs)
 
 
 class DateInput(forms.DateInput):

@@ -28,6 +28,7 @@ from dalil.cases.models import Case, Offence
 from dalil.cases.policies import CASE_MANAGE
 from dalil.core import vault
 from dalil.core.numbering import next_number
+from dalil.core.records import acting_user
 from dalil.parties.models import Person
 
 from . import clock, selectors
@@ -71,10 +72,6 @@ class Problems:
     def raise_any(self) -> None:
         if self.by_field:
             raise ValidationError(self.by_field)
-
-
-def _user(actor: Any) -> User | None:
-    return actor if isinstance(actor, User) else None
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -238,7 +235,7 @@ def arrest_record(
             arresting_unit=arresting_unit,
             registered_at=registered_at,
             registered_late=clock.registration_late(clock.Arrest(arrested_at, registered_at)),
-            registered_by=_user(actor),
+            registered_by=acting_user(actor),
             offence=offence,
             penalty=penalty,
             penalty_years=years,
@@ -340,7 +337,7 @@ def order_record(
             court=court,
             issued_on=issued_on,
             court_permission=bool(court_permission),
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         _refresh(locked, now)
         audit.record(
@@ -404,7 +401,7 @@ def transfer_record(
             to_place=to_place,
             to_unit=to_unit,
             reason=reason,
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         detainee.place_of_detention, detainee.place_unit = to_place, to_unit
         detainee.save(update_fields=["place_of_detention", "place_unit", "updated_at"])
@@ -469,7 +466,7 @@ def release_record(
         detainee.release_basis = basis
         detainee.release_basis_other = basis_other if basis == Detainee.ReleaseBasis.OTHER else ""
         detainee.release_note = note
-        detainee.released_by = _user(actor)
+        detainee.released_by = acting_user(actor)
         detainee.save(
             update_fields=[
                 "released_at",
@@ -554,7 +551,7 @@ def injury_record(
             description=description if not none_visible else "",
             body_location=body_location if not none_visible else "",
             photo=stored,
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         audit.record(
             actor=actor,
@@ -657,7 +654,7 @@ def statement_record(
             taken_by=taken_by,
             summary=summary,
             document=stored,
-            recorded_by=_user(actor),
+            recorded_by=acting_user(actor),
         )
         audit.record(
             actor=actor,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.cases.forms import BootstrapForm
 from dalil.cases.models import CaseParty
+from dalil.ui.forms import MomentField
 
 from .models import Deadline, Decision, JudicialRequest
 from .services import GROUNDS_MIN, DeadlineInput
@@ -72,12 +73,7 @@ DEADLINE_FIELDS = [
 
 
 def _when(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label,
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Baghdad time."),
-    )
+    return MomentField(label=label, required=False)
 
 
 class DecisionForm(BootstrapForm):

@@ -35,6 +35,24 @@ class PreferencesForm(BootstrapMixin, forms.Form):
             field.widget.attrs["class"] = "form-check-input"
 
 
+class MomentField(forms.DateTimeField):
+    """A Baghdad date and time to the minute, with the browser's date-time picker. A year before
+    1900 is a typing error, and refused here: converted to UTC, year 1 would overflow."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    EARLIEST_YEAR = 1900
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("help_text", _("Baghdad time."))
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value: Any) -> Any:
+        result = super().to_python(value)
+        if result is not None and result.year < self.EARLIEST_YEAR:
+            raise ValidationError(_("Enter a year from 1900 on."), code="too_early")
+        return result
+
+
 def form_page(
     request: HttpRequest,
     form: forms.Form,
