@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -198,7 +197,7 @@ class TaskViewSet(_CaseChild, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         if v.get("assignee"):
             assignee = User.objects.filter(username=v["assignee"].strip().lower()).first()
             if assignee is None:
-                raise exceptions.ValidationError({"assignee": [_("No user has this user name.")]})
+                raise services.assignee_refused()
         v["assignee"] = assignee
         task = services.task_create(actor=request.user, case=case, **v)
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)

@@ -8,13 +8,17 @@ case's "work" action (checked by the services on the case itself).
 An integrity referral lives in the internal-affairs compartment: only holders of
 detention.referral.view (internal-affairs staff, ministry-wide) who also hold the compartment's
 clearance may see it; for everybody else it does not exist (404, not listed, not found).
-An alert is seen by the user it is addressed to, while they may still see its case's compartment.
+An alert is seen by the user it is addressed to, and only while they may still see its case: one
+moved to another unit, or taken off the case, no longer reads about its detainees.
 """
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from dalil import access
 from dalil.access import Anywhere, Member, Policy, register_permission, register_policy
 from dalil.audit import selectors as audit_selectors
+from dalil.cases.models import Case
 from dalil.cases.policies import through_case
 
 from .models import (
@@ -48,6 +52,9 @@ register_policy(
         AlertRecipient,
         {"view": [Member("user", label=_("the user it is addressed to"))]},
         compartment_field="alert__detainee__case__compartment",
+        restrict=lambda actor: Q(
+            alert__detainee__case__in=access.scope(actor, "view", Case.objects.all()).values("pk")
+        ),
     )
 )
 

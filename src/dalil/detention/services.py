@@ -393,6 +393,24 @@ def transfer_record(
         p.add("to_place", _("The detainee is already held there."))
     p.raise_any()
     with transaction.atomic():
+        # Claim the move in the database from the place this page showed: of two transfers
+        # racing (two officers, a double click), the second finds the detainee moved and is
+        # refused, instead of recording a second move from a place they have already left.
+        claimed = Detainee.objects.filter(
+            pk=detainee.pk,
+            released_at__isnull=True,
+            place_of_detention=detainee.place_of_detention,
+            place_unit=detainee.place_unit,
+        ).update(place_of_detention=to_place, place_unit=to_unit, updated_at=timezone.now())
+        if not claimed:
+            raise ValidationError(
+                {
+                    "to_place": _(
+                        "The detainee was moved or released meanwhile; reload the page and "
+                        "check where they are held now."
+                    )
+                }
+            )
         transfer = Transfer.objects.create(
             detainee=detainee,
             moved_at=moved_at,
@@ -404,7 +422,6 @@ def transfer_record(
             recorded_by=acting_user(actor),
         )
         detainee.place_of_detention, detainee.place_unit = to_place, to_unit
-        detainee.save(update_fields=["place_of_detention", "place_unit", "updated_at"])
         audit.record(
             actor=actor,
             action="detention.transferred",

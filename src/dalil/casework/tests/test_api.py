@@ -70,6 +70,21 @@ def test_bad_task_input_is_a_problem_naming_the_field(case, lead, client_for, da
     assert not Task.objects.exists() and new_actions(since) == []
 
 
+def test_an_unknown_user_name_and_an_ineligible_user_get_the_same_answer(
+    case, lead, client_for, make_user
+):
+    """The API must not tell which user names exist."""
+    make_user("stranger.basra", role="investigator", at="BSR-POL")
+    client = client_for(lead)
+    answers = [
+        _post(client, f"/api/v1/cases/{case.number}/tasks/", {"title": "x", "assignee": name})
+        for name in ("nobody.here", "stranger.basra")
+    ]
+    assert [a.status_code for a in answers] == [400, 400]
+    assert answers[0].json()["errors"] == answers[1].json()["errors"]
+    assert not Task.objects.exists()
+
+
 def test_an_observer_reads_through_the_api_but_cannot_write(case, lead, observer, client_for):
     task = services.task_create(actor=lead, case=case, title="مهمة")
     client = client_for(observer)

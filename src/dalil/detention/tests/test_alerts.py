@@ -161,3 +161,25 @@ def test_the_demo_loads_once_with_its_stories(settings):
     assert Alert.objects.filter(kind="order_expiry", level="due_soon").exists()
     assert Alert.objects.filter(kind="registration", level="breached").exists()
     assert Entry.objects.filter(actor=str(System("detention-alerts"))).exists()
+
+
+def test_an_alert_is_no_longer_read_by_a_recipient_who_lost_the_case(
+    arrest, lead, commander, client_for
+):
+    from dalil.access.models import Assignment
+
+    now = timezone.now()
+    d = arrest(arrested_at=now - 20 * H, now=now)
+    services.alerts_raise(now=now)
+    theirs = AlertRecipient.objects.get(user=commander)
+    client = client_for(commander)
+    assert d.number in client.get("/detention/alerts/").content.decode()
+    # The commander is moved to another unit: Baghdad's cases are no longer theirs to read.
+    Assignment.objects.filter(user=commander).delete()
+    page = client.get("/detention/alerts/?all=1").content.decode()
+    assert d.number not in page
+    assert client.post(f"/detention/alerts/{theirs.pk}/read/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    # The lead, still on the case, reads theirs.
+    assert d.number in client_for(lead).get("/detention/alerts/").content.decode()

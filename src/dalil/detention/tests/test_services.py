@@ -258,6 +258,27 @@ def test_a_transfer_moves_the_detainee_with_one_entry(arrest, lead, tree):
     assert "moved_at" in _fields(exc)
 
 
+def test_a_second_transfer_from_a_stale_page_is_refused_and_keeps_the_first(arrest, lead):
+    from dalil.detention.models import Detainee, Transfer
+
+    d = arrest()
+    stale = Detainee.objects.get(pk=d.pk)  # two officers had the same page open
+    services.transfer_record(
+        actor=lead, detainee=d, moved_at=timezone.now() - H, to_place="سجن الرصافة", reason="أمر"
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.transfer_record(
+            actor=lead, detainee=stale, moved_at=timezone.now(), to_place="سجن الكرخ", reason="أمر"
+        )
+    assert "moved or released meanwhile" in str(exc.value)
+    d.refresh_from_db()
+    assert d.place_of_detention == "سجن الرصافة"
+    assert list(Transfer.objects.filter(detainee=d).values_list("to_place", flat=True)) == [
+        "سجن الرصافة"
+    ]
+    assert _entries("detention.transferred") == 1
+
+
 def test_a_release_needs_its_legal_basis_and_stops_the_clock(arrest, order, lead):
     d = arrest()
     order(d, d.arrested_at + H, 5)
