@@ -6,7 +6,15 @@ audit.record(actor=user, action="accounts.user_created", target=new_user, payloa
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
+
+
+def text_digest(text: str) -> str:
+    """What the ledger keeps of a narrative (a journal entry, the grounds of a request, a judge's
+    decision): its SHA-256, so the record can be checked against the ledger while the text itself
+    stays with the record and its own access rules (ADR 0013)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def record(**kwargs: Any) -> Any:

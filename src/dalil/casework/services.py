@@ -10,7 +10,6 @@ not read case content.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -44,10 +43,6 @@ class Conflict(Exception):
                 "Nothing was saved: reload the page to see the new version and try again."
             )
         )
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def closed_message() -> str:
@@ -342,7 +337,7 @@ def journal_write(
                 "entry": entry.pk,
                 "version": 1,
                 "occurred_at": occurred_at.isoformat(),
-                "text_sha256": _sha(text),
+                "text_sha256": audit.text_digest(text),
             },
         )
     return entry
@@ -415,7 +410,7 @@ def journal_amend(
                 "entry": entry.pk,
                 "version": amended.number,
                 "occurred_at": occurred_at.isoformat(),
-                "text_sha256": _sha(text),
+                "text_sha256": audit.text_digest(text),
                 "reason": reason,
             },
         )

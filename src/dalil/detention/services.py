@@ -580,7 +580,7 @@ def injury_record(
                 "noted_by": noted_by,
                 "none_visible": injury.none_visible,
                 "body_location": injury.body_location,
-                "description": injury.description,
+                "description_sha256": audit.text_digest(injury.description),
                 "photo": stored.blob_id if stored else None,
             },
         )

@@ -156,7 +156,7 @@ def request_create(
                 "number": req.number,
                 "kind": kind,
                 "court": court,
-                "grounds": grounds,
+                "grounds_sha256": audit.text_digest(grounds),
                 "persons": _persons_payload(chosen),
             },
         )
@@ -191,6 +191,8 @@ def request_update(
         after = {p.pk for p in chosen}
         if before != after:
             changed["persons"] = [str(sorted(before)), str(sorted(after))]
+        if "grounds" in changed:  # the ledger keeps digests of narratives, not the text
+            changed["grounds"] = [audit.text_digest(t) for t in changed["grounds"]]
         if not changed:
             return req
         req.save(update_fields=["kind", "grounds", "court"])
@@ -228,7 +230,7 @@ def request_submit(*, actor: Any, req: JudicialRequest) -> JudicialRequest:
                 "number": req.number,
                 "kind": req.kind,
                 "court": req.court,
-                "grounds": req.grounds,
+                "grounds_sha256": audit.text_digest(req.grounds),
                 "persons": _persons_payload(req.persons.all()),
             },
         )
@@ -410,7 +412,7 @@ def _decision_payload(decision: Decision, made: list[Deadline], sha: str | None)
         "decided_on": decision.decided_on.isoformat(),
         "judge": decision.judge_name,
         "outcome": decision.outcome,
-        "text": decision.text,
+        "text_sha256": audit.text_digest(decision.text),
         "scan_sha256": sha,
         "deadlines": [
             {"id": d.pk, "kind": d.kind, "due_at": d.due_at.isoformat(), "note": d.note}

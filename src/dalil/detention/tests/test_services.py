@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dalil import access
+from dalil import access, audit
 from dalil.access.models import Compartment
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
@@ -348,6 +348,9 @@ def test_an_injury_with_a_photo_is_recorded_with_its_file_in_the_vault(arrest, l
     # One entry for the record and the vault's own for the file, in the same transaction.
     assert _entries("detention.injury_recorded") == 1 and _entries("core.file_uploaded") == 1
     assert _entries() == before + 2
+    # The ledger keeps the digest of the medical description, not the description (ADR 0013).
+    raw = Entry.objects.get(action="detention.injury_recorded").payload
+    assert "كدمة" not in raw and audit.text_digest("كدمة زرقاء") in raw
 
 
 @pytest.mark.parametrize(

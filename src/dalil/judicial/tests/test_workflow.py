@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import threading
 
@@ -46,7 +47,10 @@ def test_requests_are_numbered_per_case_and_each_draft_writes_one_entry(tree, ca
     assert entries("judicial.request_created") == 3
     assert entries() == before + 3 + 1  # + the second case's opening
     payload = json.loads(Entry.objects.filter(action="judicial.request_created").first().payload)
-    assert payload["number"] == first.number and payload["grounds"] == GROUNDS
+    # The ledger keeps the digest of the grounds, not the narrative (ADR 0013).
+    assert payload["number"] == first.number and "grounds" not in payload
+    assert payload["grounds_sha256"] == hashlib.sha256(GROUNDS.encode()).hexdigest()
+    assert GROUNDS not in Entry.objects.filter(action="judicial.request_created").first().payload
 
 
 def test_persons_concerned_are_parties_of_this_case_only(tree, case, lead):
@@ -153,6 +157,8 @@ def test_draft_submit_decide_with_a_deadline_one_entry_per_step(case, lead, draf
     payload = json.loads(Entry.objects.get(action="judicial.decision_recorded").payload)
     assert payload["order_number"] == "412/ت/2026"
     assert payload["deadlines"][0]["kind"] == "warrant_valid_until"
+    assert "text" not in payload
+    assert payload["text_sha256"] == hashlib.sha256(decision.text.encode()).hexdigest()
 
 
 def test_a_draft_can_be_changed_but_a_submitted_request_cannot(case, lead, draft):
@@ -161,6 +167,10 @@ def test_a_draft_can_be_changed_but_a_submitted_request_cannot(case, lead, draft
     )
     draft.refresh_from_db()
     assert draft.kind == "arrest_warrant" and entries("judicial.request_changed") == 1
+    changed = json.loads(Entry.objects.get(action="judicial.request_changed").payload)["changed"]
+    assert changed["grounds"] == [
+        hashlib.sha256(t.encode()).hexdigest() for t in (GROUNDS, GROUNDS + " إضافة")
+    ]
     before = entries()
     services.request_update(  # unchanged: nothing to record
         actor=lead, req=draft, kind="arrest_warrant", grounds=GROUNDS + " إضافة", court=COURT
