@@ -57,6 +57,7 @@ class DetentionOrderSerializer(serializers.ModelSerializer):
             "court",
             "issued_on",
             "court_permission",
+            "decision",
             "recorded_at",
         ]
 
@@ -138,10 +139,17 @@ class DetentionOrderCreateSerializer(StrictInput):
         help_text="With its offset; a time without one is Baghdad time"
     )
     days = serializers.IntegerField(min_value=1, max_value=365, help_text="At most 15")
-    order_number = serializers.CharField(max_length=80)
-    judge_name = serializers.CharField(max_length=200)
-    court = serializers.CharField(max_length=200)
-    issued_on = serializers.DateField()
+    decision = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text="Id of the judge's decision (in the case's requests) this order carries out; "
+        "its number, judge, court and date are then taken from it",
+    )
+    order_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    judge_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    court = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    issued_on = serializers.DateField(required=False, allow_null=True)
     court_permission = serializers.BooleanField(
         required=False,
         default=False,
@@ -198,5 +206,8 @@ class DetaineeViewSet(
         )
         data = DetentionOrderCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.order_record(actor=request.user, detainee=detainee, **data.validated_data)
+        v = dict(data.validated_data)
+        if "decision" in v:
+            v["decision"] = services.order_decision(request.user, detainee.case, v["decision"])
+        order = services.order_record(actor=request.user, detainee=detainee, **v)
         return Response(DetentionOrderSerializer(order).data, status=status.HTTP_201_CREATED)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dalil import audit
 from dalil.accounts.models import Governorate, Unit
 from dalil.cases.models import Case
+from dalil.judicial.models import Decision
 from dalil.parties import services as parties
 from dalil.parties.models import Person
 
@@ -66,6 +67,8 @@ class Spec:
     release: tuple[dt.datetime, str] | None = None
     injury: str = ""  # "" none recorded, "none" none visible, else the body location
     statement: tuple[str, str] | None = None  # kind, summary
+    # The order number of the judge's decision (judicial demo) an extension carries out.
+    extension_by: str = ""
 
 
 def _chain(first: dt.datetime, until: dt.datetime) -> list[tuple[dt.datetime, int]]:
@@ -114,6 +117,7 @@ def specs(now: dt.datetime) -> list[Spec]:
             years=15,
             iccs="09051",
             orders=[(late + 20 * H, 15)],
+            extension_by="87/ت/2026",
         ),
         Spec(
             KARRADA,
@@ -225,6 +229,20 @@ def _load_one(spec: Spec, case: Case, now: dt.datetime) -> bool:
             issued_on=max(
                 clock.baghdad(start - D).date(), clock.baghdad(detainee.arrested_at).date()
             ),
+            now=now,
+        )
+    decision = (
+        Decision.objects.filter(case=case, order_number=spec.extension_by).first()
+        if spec.extension_by
+        else None
+    )
+    if decision is not None:  # the extension follows the last order, by the judge's decision
+        services.order_record(
+            actor=lead,
+            detainee=detainee,
+            starts_at=clock.add_days(*spec.orders[-1]),
+            days=15,
+            decision=decision,
             now=now,
         )
     if spec.injury:

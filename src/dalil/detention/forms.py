@@ -95,7 +95,24 @@ class ArrestForm(BootstrapForm):
         self.fields["offence"].queryset = offences  # type: ignore[attr-defined]
 
 
+class DecisionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return (
+            f"{obj.order_number} — {obj.decided_on:%Y-%m-%d} — {obj.judge_name} "
+            f"({obj.request.number}: {obj.request.get_kind_display()})"
+        )
+
+
 class OrderForm(BootstrapForm):
+    decision = DecisionChoice(
+        label=_("The judge's decision"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "The decision recorded under the case's requests to the judge that this order carries "
+            "out. Its number, judge, court and date are then taken from it: leave them empty."
+        ),
+    )
     starts_at = MomentField(
         label=_("Start of the order"),
         help_text=_("Baghdad time. An extension starts when the previous order expires."),
@@ -106,15 +123,24 @@ class OrderForm(BootstrapForm):
         max_value=99,
         help_text=_("At most %(max)s days.") % {"max": clock.MAX_ORDER_DAYS},
     )
-    order_number = forms.CharField(label=_("Order number"), max_length=80)
-    judge_name = forms.CharField(label=_("Judge"), max_length=200)
-    court = forms.CharField(label=_("Court"), max_length=200)
-    issued_on = forms.DateField(label=_("Date issued"), widget=DateInput())
+    # Required unless a decision is chosen: the service says which are missing.
+    order_number = forms.CharField(label=_("Order number"), max_length=80, required=False)
+    judge_name = forms.CharField(label=_("Judge"), max_length=200, required=False)
+    court = forms.CharField(label=_("Court"), max_length=200, required=False)
+    issued_on = forms.DateField(label=_("Date issued"), widget=DateInput(), required=False)
     court_permission = forms.BooleanField(
         label=_("The criminal court permitted detention beyond six months"),
         required=False,
         help_text=_("Needed for every order any part of which lies beyond six months."),
     )
+
+    def __init__(self, *args: Any, decisions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["decision"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = decisions.select_related("request")
+        if not decisions.exists():  # nothing recorded under the requests: type the order in
+            del self.fields["decision"]
 
 
 class TransferForm(BootstrapForm):

@@ -184,6 +184,15 @@ class DetentionOrder(models.Model):
     court_permission = models.BooleanField(
         _("with the criminal court's permission beyond six months"), default=False
     )
+    # The judge's decision, recorded in the judicial workflow, that this order carries out.
+    decision = models.ForeignKey(
+        "judicial.Decision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="detention_orders",
+        verbose_name=_("decision of the judge"),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -97,7 +97,7 @@ def rows(actor: Any, detainees: Sequence[Detainee], now: dt.datetime) -> list[Ro
 
 # --- The clock applied to a record -----------------------------------------------------------
 def orders_of(detainee: Detainee) -> list[DetentionOrder]:
-    return sorted(detainee.orders.all(), key=lambda o: o.starts_at)
+    return sorted(detainee.orders.select_related("decision__request"), key=lambda o: o.starts_at)
 
 
 def clock_of(

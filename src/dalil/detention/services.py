@@ -29,6 +29,8 @@ from dalil.cases.policies import CASE_MANAGE
 from dalil.core import vault
 from dalil.core.numbering import next_number
 from dalil.core.records import acting_user
+from dalil.judicial import selectors as judicial_selectors
+from dalil.judicial.models import Decision
 from dalil.parties.models import Person
 
 from . import clock, selectors
@@ -287,26 +289,35 @@ def order_record(
     detainee: Detainee,
     starts_at: dt.datetime,
     days: int,
-    order_number: str,
-    judge_name: str,
-    court: str,
-    issued_on: dt.date,
+    order_number: str = "",
+    judge_name: str = "",
+    court: str = "",
+    issued_on: dt.date | None = None,
     court_permission: bool = False,
+    decision: Decision | None = None,
     now: dt.datetime | None = None,
 ) -> DetentionOrder:
     """Record a judge's detention order or extension, if the law allows it (clock.validate_order):
     at most 15 days, back to back, within six months unless the criminal court permitted more,
-    never past one quarter of the maximum penalty."""
+    never past one quarter of the maximum penalty. When the order names the judge's decision
+    (recorded in the judicial workflow), its number, judge, court and date come from the decision,
+    and what is typed must agree with it."""
     case = detainee.case
     _door(actor, "work", case)
     _open(case)
     now = now or timezone.now()
     starts_at = _aware(starts_at)
     p = Problems()
+    if decision is not None:
+        order_number, judge_name, court, issued_on = _from_decision(
+            p, actor, case, decision, order_number, judge_name, court, issued_on
+        )
     order_number = _text(p, "order_number", order_number, _("Give the number of the order."))
     judge_name = _text(p, "judge_name", judge_name, _("Give the name of the judge."))
     court = _text(p, "court", court, _("Give the court that issued the order."))
-    if issued_on > timezone.localdate(now):
+    if issued_on is None:
+        p.add("issued_on", _("Give the date the order was issued."))
+    elif issued_on > timezone.localdate(now):
         p.add("issued_on", _("The date issued cannot be in the future."))
     elif issued_on < clock.baghdad(detainee.arrested_at).date():
         p.add("issued_on", _("The date issued cannot be before the arrest."))
@@ -326,6 +337,7 @@ def order_record(
         except ValidationError as exc:
             p.add_clock(exc, ORDER_FIELDS)
         p.raise_any()
+        assert issued_on is not None  # refused above when missing
         order = DetentionOrder.objects.create(
             detainee=locked,
             kind=kind.value,
@@ -337,6 +349,7 @@ def order_record(
             court=court,
             issued_on=issued_on,
             court_permission=bool(court_permission),
+            decision=decision,
             recorded_by=acting_user(actor),
         )
         _refresh(locked, now)
@@ -355,10 +368,66 @@ def order_record(
                 "court": court,
                 "issued_on": _iso(issued_on),
                 "court_permission": order.court_permission,
+                "decision": decision.pk if decision else None,
+                "request": decision.request.number if decision else None,
             },
         )
     detainee.refresh_from_db()
     return order
+
+
+def _decision_refused() -> str:
+    return _(
+        "Choose a granted decision of this case's judge, not superseded by a correction, "
+        "on a request to extend detention or another request."
+    )
+
+
+def order_decision(actor: Any, case: Case, pk: int) -> Decision:
+    """The decision a detention order names by its number (for the API): one the order may carry
+    out, or a refusal on the field — an unknown number and an unusable one answer alike."""
+    found = judicial_selectors.detention_decisions(actor, case).filter(pk=pk).first()
+    if found is None:
+        raise ValidationError({"decision": _decision_refused()})
+    return found
+
+
+def _from_decision(
+    p: Problems,
+    actor: Any,
+    case: Case,
+    decision: Decision,
+    order_number: str,
+    judge_name: str,
+    court: str,
+    issued_on: dt.date | None,
+) -> tuple[str, str, str, dt.date | None]:
+    """The order's particulars taken from the judge's decision: a blank takes the decision's value,
+    a typed one must agree with it. The decision must be one this order can carry out."""
+    usable = judicial_selectors.detention_decisions(actor, case).filter(pk=decision.pk).exists()
+    if not usable:
+        p.add("decision", _decision_refused())
+        return order_number, judge_name, court, issued_on
+    texts = {
+        "order_number": (order_number, decision.order_number),
+        "judge_name": (judge_name, decision.judge_name),
+        "court": (court, decision.request.court),
+    }
+    out: dict[str, str] = {}
+    for field, (typed, theirs) in texts.items():
+        typed = (typed or "").strip()
+        if typed and typed != theirs:
+            p.add(field, _differs(theirs))
+        out[field] = typed or theirs
+    if issued_on is not None and issued_on != decision.decided_on:
+        p.add("issued_on", _differs(decision.decided_on.isoformat()))
+    return out["order_number"], out["judge_name"], out["court"], decision.decided_on
+
+
+def _differs(theirs: str) -> str:
+    return _("This differs from the judge's decision (%(value)s). Leave it empty to take it.") % {
+        "value": theirs
+    }
 
 
 # --- Transfers and release -------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dalil.cases.models import Case, CaseParty
 from dalil.cases.navigation import case_url, closed_redirect
 from dalil.cases.selectors import case_for
 from dalil.core.views import file_response
+from dalil.judicial import selectors as judicial_selectors
 from dalil.parties.models import Person
 from dalil.ui.forms import form_page
 from dalil.ui.lists import render_list
@@ -206,12 +207,15 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     state = selectors.clock_of(detainee, now)
     start = state.order_expires_at or detainee.arrested_at
+    decisions = judicial_selectors.detention_decisions(request.user, detainee.case)
     form = OrderForm(
         request.POST or None,
+        decisions=decisions,
         initial={
             "starts_at": timezone.localtime(start),
             "days": 15,
-            "issued_on": timezone.localdate(now),
+            # With a decision to choose, its date is taken from it: a prefilled date would clash.
+            "issued_on": None if decisions.exists() else timezone.localdate(now),
         },
     )
     title = _("Extension of detention") if detainee.orders.exists() else _("Detention order")

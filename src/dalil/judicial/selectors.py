@@ -39,6 +39,30 @@ def decisions(actor: Any) -> QuerySet[Decision]:
     return access.scope(actor, "view", qs)
 
 
+# Requests whose granted decision a detention order may carry out: an extension of detention, or a
+# request of another kind (the first order, asked when the suspect is brought before the judge).
+# An arrest warrant is not one: it authorises the arrest, issued before it, not the detention.
+DETENTION_REQUEST_KINDS = (
+    JudicialRequest.Kind.DETENTION_EXTENSION,
+    JudicialRequest.Kind.OTHER,
+)
+
+
+def detention_decisions(actor: Any, case: Case) -> QuerySet[Decision]:
+    """The decisions of `case` a detention order may name: granted (wholly or partly), not
+    superseded by a correction, on a request that can lead to detention; newest first."""
+    return (
+        decisions(actor)
+        .filter(
+            case=case,
+            outcome__in=[Decision.Outcome.GRANTED, Decision.Outcome.PARTLY_GRANTED],
+            corrected_by__isnull=True,
+            request__kind__in=DETENTION_REQUEST_KINDS,
+        )
+        .order_by("-decided_on", "-pk")
+    )
+
+
 def deadlines(actor: Any) -> QuerySet[Deadline]:
     qs = Deadline.objects.select_related("case", "case__unit", "decision", "decision__request")
     return access.scope(actor, "view", qs).order_by("due_at", "pk")

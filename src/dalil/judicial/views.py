@@ -116,7 +116,7 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     decisions = list(
         selectors.decisions(request.user)
         .filter(request=req)
-        .prefetch_related("deadlines")
+        .prefetch_related("deadlines", "detention_orders__detainee")
         .order_by("pk")
     )
     return render(

@@ -8,7 +8,8 @@ injuries, statements): the case's "work" action — its lead and investigators, 
 
 Integrity referrals ("ia"): internal-affairs staff with the internal-affairs clearance, which this
 module's build() grants to the matrix's two internal-affairs users, as the demo does. Alerts:
-"self" is an alert addressed to the requesting user, "other" one addressed to someone else.
+"self" is an alert (on an "own" case) addressed to the requesting user, "other" one addressed to
+someone else; the addressee reads it only while they may see the case.
 """
 
 from __future__ import annotations
@@ -205,7 +206,8 @@ MATRIX: list[dict[str, Any]] = [
         "route": "detention:alert_read",
         "methods": ("POST",),
         "objects": {"self": _alert("self"), "other": _alert("other")},
-        "allowed": {"self": EVERYONE, "other": NOBODY},
+        # An alert is read by its addressee while they may still see its case.
+        "allowed": {"self": VIEW["own"], "other": NOBODY},
     },
     {
         "route": "detention:arrest",

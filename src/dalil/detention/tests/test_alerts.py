@@ -13,7 +13,13 @@ from django.utils import timezone
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.detention import jobs, services
-from dalil.detention.models import Alert, AlertRecipient, Detainee, IntegrityReferral
+from dalil.detention.models import (
+    Alert,
+    AlertRecipient,
+    Detainee,
+    DetentionOrder,
+    IntegrityReferral,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -138,12 +144,14 @@ def test_the_demo_loads_once_with_its_stories(settings):
     from dalil.accounts import demo as accounts_demo
     from dalil.cases import demo as cases_demo
     from dalil.detention import demo
+    from dalil.judicial import demo as judicial_demo
     from dalil.parties import demo as parties_demo
 
     assert demo.load() == 0  # nothing to hang detainees on yet
     accounts_demo.load()
     parties_demo.load()
     cases_demo.load()
+    judicial_demo.load()
     assert demo.load() == 6
     assert demo.load() == 0
     assert Detainee.objects.filter(registered_late=True).count() == 1
@@ -161,6 +169,9 @@ def test_the_demo_loads_once_with_its_stories(settings):
     assert Alert.objects.filter(kind="order_expiry", level="due_soon").exists()
     assert Alert.objects.filter(kind="registration", level="breached").exists()
     assert Entry.objects.filter(actor=str(System("detention-alerts"))).exists()
+    # One extension carries out the judge's decision recorded in the judicial demo.
+    extension = DetentionOrder.objects.get(decision__isnull=False)
+    assert extension.order_number == "87/ت/2026" and extension.kind == "extension"
 
 
 def test_an_alert_is_no_longer_read_by_a_recipient_who_lost_the_case(

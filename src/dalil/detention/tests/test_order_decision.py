@@ -1,0 +1,167 @@
+"""A detention order names the judge's decision it carries out (IN-5 ↔ IN-6): the number, judge,
+court and date come from the decision; what is typed must agree with it; only a granted, current
+decision of the same case on a request that can lead to detention may be named; the page, the API,
+the detainee's page and the request's page all show the link, and the ledger keeps it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from dalil.audit.models import Entry
+from dalil.cases import services as case_services
+from dalil.detention import services
+from dalil.detention.models import DetentionOrder
+from dalil.judicial import services as judicial
+
+from .test_pages import _api
+
+pytestmark = pytest.mark.django_db
+
+H = dt.timedelta(hours=1)
+GROUNDS = "انتهاء مدة التوقيف والتحقيق لم يكتمل بعد، ويلزم استجواب المتهم مرة أخرى."
+COURT = "محكمة تحقيق الكرادة"
+
+
+def _decision(lead: Any, case: Any, kind: str = "detention_extension", **kw: Any) -> Any:
+    req = judicial.request_create(actor=lead, case=case, kind=kind, grounds=GROUNDS, court=COURT)
+    judicial.request_submit(actor=lead, req=req)
+    args: dict[str, Any] = {
+        "order_number": "77/ت/2026",
+        "decided_on": timezone.localdate(),
+        "judge_name": "القاضي حيدر الموسوي",
+        "outcome": "granted",
+        "text": "تقرر توقيف المتهم خمسة عشر يوماً.",
+    }
+    args.update(kw)
+    return judicial.decision_record(actor=lead, req=req, **args)
+
+
+def test_an_order_takes_its_particulars_from_the_decision_and_the_ledger_keeps_the_link(
+    arrest, lead, case
+):
+    d = arrest()
+    decision = _decision(lead, case)
+    order = services.order_record(
+        actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
+    )
+    assert (order.order_number, order.judge_name, order.court, order.issued_on) == (
+        "77/ت/2026",
+        "القاضي حيدر الموسوي",
+        COURT,
+        timezone.localdate(),
+    )
+    assert order.decision == decision
+    payload = json.loads(Entry.objects.get(action="detention.order_recorded").payload)
+    assert payload["decision"] == decision.pk and payload["request"] == decision.request.number
+
+
+def test_a_typed_particular_that_differs_from_the_decision_is_refused(arrest, lead, case):
+    d = arrest()
+    decision = _decision(lead, case)
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead,
+            detainee=d,
+            starts_at=d.arrested_at + H,
+            days=15,
+            decision=decision,
+            order_number="78/ت/2026",
+            judge_name="القاضي حيدر الموسوي",  # agrees: accepted
+        )
+    assert set(exc.value.message_dict) == {"order_number"}
+    assert "77/ت/2026" in exc.value.message_dict["order_number"][0]
+    assert not DetentionOrder.objects.exists() and Entry.objects.count() == before
+
+
+@pytest.mark.parametrize("why", ["refused", "arrest_warrant", "superseded", "other_case"])
+def test_only_a_granted_current_decision_of_this_case_may_be_named(arrest, lead, case, tree, why):
+    d = arrest()
+    if why == "refused":
+        decision = _decision(lead, case, outcome="refused")
+    elif why == "arrest_warrant":
+        decision = _decision(lead, case, kind="arrest_warrant")
+    elif why == "superseded":
+        old = _decision(lead, case)
+        judicial.decision_correct(
+            actor=lead,
+            decision=old,
+            reason="رقم الأمر مكتوب خطأ في النسخة الأولى",
+            order_number="79/ت/2026",
+            decided_on=timezone.localdate(),
+            judge_name="القاضي حيدر الموسوي",
+            outcome="granted",
+            text="تصحيح",
+        )
+        decision = old
+    else:
+        other = case_services.case_create(
+            actor=lead, unit=tree["BGD-KARADA"], title="قضية أخرى", lead=lead
+        )
+        decision = _decision(lead, other)
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
+        )
+    assert "decision" in exc.value.message_dict
+    assert not DetentionOrder.objects.exists() and Entry.objects.count() == before
+
+
+def test_without_a_decision_every_particular_must_be_typed(arrest, lead):
+    d = arrest()
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15)
+    assert set(exc.value.message_dict) == {"order_number", "judge_name", "court", "issued_on"}
+
+
+def test_the_order_page_offers_the_decisions_and_both_pages_show_the_link(
+    arrest, lead, case, client_for
+):
+    d = arrest()
+    client = client_for(lead)
+    # No decision recorded yet: the form asks for the particulars, with today's date.
+    blank = client.get(f"/detention/{d.pk}/orders/add/").content.decode()
+    assert 'name="decision"' not in blank and 'name="order_number"' in blank
+    decision = _decision(lead, case)
+    _decision(lead, case, outcome="refused", order_number="80/ت/2026")
+    page = client.get(f"/detention/{d.pk}/orders/add/").content.decode()
+    assert 'name="decision"' in page and "77/ت/2026" in page and "80/ت/2026" not in page
+    start = timezone.localtime(d.arrested_at + H).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        f"/detention/{d.pk}/orders/add/",
+        {"decision": decision.pk, "starts_at": start, "days": "15"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = DetentionOrder.objects.get()
+    assert order.decision == decision and order.court == COURT
+    detail = client.get(f"/detention/{d.pk}/").content.decode()
+    assert f"/judicial/requests/{decision.request.number}/#decision-{decision.pk}" in detail
+    request_page = client.get(f"/judicial/requests/{decision.request.number}/").content.decode()
+    assert f'id="decision-{decision.pk}"' in request_page
+    assert f"/detention/{d.pk}/" in request_page and d.number in request_page
+
+
+def test_the_api_names_the_decision_by_its_id(arrest, lead, case):
+    d = arrest()
+    decision = _decision(lead, case)
+    client = _api(lead)
+    url = f"/api/v1/detainees/{d.pk}/orders/"
+    body: dict[str, Any] = {"starts_at": (d.arrested_at + H).isoformat(), "days": 15}
+    refused = client.post(
+        url, json.dumps({**body, "decision": decision.pk + 1000}), content_type="application/json"
+    )
+    assert refused.status_code == 400 and "decision" in refused.json()["errors"]
+    assert not DetentionOrder.objects.exists()
+    created = client.post(
+        url, json.dumps({**body, "decision": decision.pk}), content_type="application/json"
+    )
+    assert created.status_code == 201
+    assert created.json()["decision"] == decision.pk
+    assert created.json()["order_number"] == "77/ت/2026"
