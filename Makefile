@@ -72,7 +72,9 @@ bench: bootstrap
 
 ## make screenshots: regenerate docs/screenshots/*.png with the browser tests that save them
 screenshots: bootstrap system-packages messages
-	$(BIN)/pytest -q -m browser tests/browser/test_signin_browser.py tests/browser/test_languages_browser.py
+	DALIL_SCREENSHOTS=1 $(BIN)/pytest -q -m browser tests/browser/test_signin_browser.py \
+		tests/browser/test_languages_browser.py tests/browser/test_jobs_browser.py \
+		tests/browser/test_investigation_browser.py
 
 clean:
 	rm -rf var/test*.sqlite3* var/static

@@ -99,6 +99,10 @@ def new_page(chromium: Chromium, live_server: Any) -> Iterator[Callable[..., Any
 
 
 @pytest.fixture
-def screenshots() -> Path:
+def screenshots(tmp_path: Path) -> Path:
+    """Where the browser tests save their screenshots: docs/screenshots under `make screenshots`
+    (DALIL_SCREENSHOTS=1), else a temporary folder, so a test run leaves the checkout clean."""
+    if os.environ.get("DALIL_SCREENSHOTS") != "1":
+        return tmp_path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

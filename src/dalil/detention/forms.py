@@ -11,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from dalil.accounts.models import Governorate, Unit
 from dalil.cases.forms import BootstrapForm
 from dalil.cases.models import Offence
-from dalil.parties.models import Person
+from dalil.parties.picker import EntityField
 from dalil.ui.forms import MomentField
 
 from . import clock
 from .models import Detainee, Statement
 
-PICK_LIMIT = 300
+SUGGESTED = 20  # persons of the case offered on the arrest form before any search
 
 
 class DateInput(forms.DateInput):
@@ -27,13 +27,6 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        latin = f" — {obj.name_latin}" if obj.name_latin else ""
-        year = f" ({obj.birth_year})" if obj.birth_year else ""
-        return f"{obj.name_ar}{latin}{year}"
-
-
 class OffenceChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         article = f" — {obj.article}" if obj.article else ""
@@ -41,12 +34,12 @@ class OffenceChoice(forms.ModelChoiceField):
 
 
 class ArrestForm(BootstrapForm):
-    person = PersonChoice(
+    person = EntityField(
         label=_("Person arrested"),
-        queryset=Person.objects.none(),
+        kinds=["person"],
         help_text=_(
-            "Only the persons you may see are listed; the persons of this case come first. "
-            "Record a new person under Persons first."
+            "The persons of this case are offered; type two letters or more of a name to find "
+            "another person you may see. Record a new person under Persons first."
         ),
     )
     arrested_at = MomentField(label=_("Arrest time"))
@@ -89,9 +82,11 @@ class ArrestForm(BootstrapForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, persons: Any, offences: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Any, persons: Any, offences: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = persons  # type: ignore[attr-defined]
+        person = self.fields["person"]
+        assert isinstance(person, EntityField)
+        person.bind(actor, suggestions=persons)
         self.fields["offence"].queryset = offences  # type: ignore[attr-defined]
 
 

@@ -26,13 +26,14 @@ from dalil.cases.selectors import case_for
 from dalil.core.views import file_response
 from dalil.judicial import selectors as judicial_selectors
 from dalil.parties.models import Person
+from dalil.parties.picker import picked
 from dalil.ui.forms import form_page
 from dalil.ui.lists import render_list
 
 from . import selectors, services
 from .filters import RegisterFilter
 from .forms import (
-    PICK_LIMIT,
+    SUGGESTED,
     ArrestForm,
     InjuryForm,
     OrderForm,
@@ -145,23 +146,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _arrest_persons(actor: Any, case: Case) -> QuerySet[Person]:
-    """The persons the actor may see (at most PICK_LIMIT), the case's own persons first."""
-    in_case = access.scope(
+def _case_persons(actor: Any, case: Case) -> list[Person]:
+    """The persons of the case the actor may see, offered first on the arrest form (suspects and
+    accused first). An informant's row stays hidden, even as a suggestion."""
+    rows = access.scope(
         actor, "view", CaseParty.objects.filter(case=case, entity_type="person")
-    ).values("entity_id")  # an informant's row stays hidden, even as a sort order
-    first = CaseWhen(
-        When(pk__in=in_case, then=Value(0)), default=Value(1), output_field=IntegerField()
+    ).order_by(
+        CaseWhen(
+            When(role__in=["suspect", "accused"], then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "pk",
     )
-    visible = access.scope(actor, "view", Person.objects.all()).annotate(first=first)
-    pks = list(
-        visible.order_by("first", "search_key", "pk").values_list("pk", flat=True)[:PICK_LIMIT]
-    )
-    return (
-        Person.objects.filter(pk__in=pks)
-        .annotate(first=first)
-        .order_by("first", "search_key", "pk")
-    )
+    pks = list(dict.fromkeys(rows.values_list("entity_id", flat=True)))[:SUGGESTED]
+    seen = access.scope(actor, "view", Person.objects.filter(pk__in=pks)).in_bulk()
+    return [seen[pk] for pk in pks if pk in seen]
 
 
 @login_required
@@ -176,14 +176,19 @@ def arrest(request: HttpRequest, number: str) -> HttpResponse:
         return closed
     form = ArrestForm(
         request.POST or None,
-        persons=_arrest_persons(request.user, case),
+        actor=request.user,
+        persons=_case_persons(request.user, case),
         offences=case.offences.select_related("category"),
         initial={"arresting_unit": case.unit_id, "place_unit": case.unit_id, "penalty": "years"},
     )
     return form_page(
         request,
         form,
-        lambda data: services.arrest_record(actor=request.user, case=case, **data),
+        lambda data: services.arrest_record(
+            actor=request.user,
+            case=case,
+            **{**data, "person": picked(request.user, data["person"], "person")},
+        ),
         title=_("Record an arrest in case %(number)s") % {"number": case.number},
         success=lambda d: (
             _("The arrest has been entered in the register as %(number)s.") % {"number": d.number}

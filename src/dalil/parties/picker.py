@@ -10,6 +10,7 @@ checks only the shape of the value; the view opens the record through the door
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,10 @@ def _matches(actor: Any, kind: str, text: str) -> QuerySet:
         return access.scope(actor, "view", qs)
 
 
+def _kind_of(obj: Any) -> str:
+    return next((k for k, model in ENTITY_MODELS.items() if isinstance(obj, model)), "")
+
+
 def find(actor: Any, text: str, kinds: list[str]) -> list[Choice]:
     labels = dict(ENTITY_TYPE_CHOICES)
     out: list[Choice] = []
@@ -81,14 +86,17 @@ class EntityPicker(forms.Widget):
         super().__init__(attrs)
         self.kinds = kinds
         self.actor: Any = None
+        self.suggestions: list[Choice] = []
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
+        picked_now = chosen(self.actor, str(value or ""), self.kinds) if self.actor else []
+        taken = {c.value for c in picked_now}
         context["widget"].update(
             {
                 "pick_url": reverse("parties:pick"),
                 "kinds": ",".join(self.kinds),
-                "results": chosen(self.actor, str(value or ""), self.kinds) if self.actor else [],
+                "results": picked_now + [c for c in self.suggestions if c.value not in taken],
             }
         )
         return context
@@ -113,9 +121,18 @@ class EntityField(forms.Field):
         )
         super().__init__(**kwargs)
 
-    def bind(self, actor: Any) -> None:
+    def bind(self, actor: Any, suggestions: Iterable[Any] = ()) -> None:
+        """Open the widget to `actor`; `suggestions` (records the actor may see, e.g. the persons
+        already in the case) are offered before anything is typed."""
         assert isinstance(self.widget, EntityPicker)
         self.widget.actor = actor
+        labels = dict(ENTITY_TYPE_CHOICES)
+        self.widget.suggestions = [
+            Choice(f"{kind}:{obj.pk}", str(obj), str(labels[kind]))
+            for obj in suggestions
+            for kind in [_kind_of(obj)]
+            if kind in self.kinds
+        ]
 
     def to_python(self, value: Any) -> tuple[str, int] | None:
         if value in self.empty_values:

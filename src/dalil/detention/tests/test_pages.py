@@ -120,7 +120,7 @@ def test_times_are_typed_and_shown_in_baghdad_time_and_stored_in_utc(
     response = client.post(
         f"/detention/arrest/{case.number}/",
         {
-            "person": person.pk,
+            "person": f"person:{person.pk}",
             "arrested_at": "2026-03-10T01:00",  # Baghdad: 9 March 22:00 UTC
             "arrest_place": "الكرادة",
             "arresting_unit": case.unit.pk,
@@ -387,3 +387,49 @@ def test_break_glass_on_the_case_opens_its_detainees(arrest, make_user):
     )
     access.forget(commander)
     assert access.can(commander, "view", d)
+
+
+def test_the_arrest_form_offers_the_case_persons_and_refuses_a_forged_one(
+    case, lead, person, client_for, tree
+):
+    from dalil.audit.ledger import System
+    from dalil.parties import services as parties
+
+    system = System("test")
+    suspect_row = case_services.case_party_add(
+        actor=system, case=case, entity=person, role="suspect"
+    )
+    source = parties.person_create(
+        actor=system, unit=tree["BGD-KARADA"], given_name_ar="مصدر", family_name_ar="سري"
+    )
+    case_services.case_party_add(actor=system, case=case, entity=source, role="informant")
+    elsewhere = parties.person_create(
+        actor=system, unit=tree["BSR-POL"], given_name_ar="غريب", family_name_ar="البصري"
+    )
+    client = client_for(lead)
+    url = f"/detention/arrest/{case.number}/"
+    form = client.get(url).content.decode()
+    # The suspect is offered before anything is typed; the confidential source is not.
+    assert f'value="person:{suspect_row.entity_id}"' in form
+    assert f'value="person:{source.pk}"' not in form and "مصدر" not in form
+    data = {
+        "arrested_at": timezone.localtime(timezone.now() - H).strftime("%Y-%m-%dT%H:%M"),
+        "arrest_place": "الكرادة",
+        "arresting_unit": case.unit.pk,
+        "place_of_detention": "الموقف",
+        "penalty": "years",
+        "penalty_years": "10",
+    }
+    before = Entry.objects.count()
+    unseen, malformed = "No such record, or you may not see it.", "Search for the record, then"
+    for forged, message in (
+        (f"person:{elsewhere.pk}", unseen),  # exists, out of scope: told as missing
+        ("person:99999", unseen),
+        ("vehicle:1", malformed),  # another kind than the field takes
+        ("person:١٢", malformed),
+    ):
+        refused = client.post(url, {**data, "person": forged})
+        assert refused.status_code == 200 and message in refused.content.decode(), forged
+    assert not Detainee.objects.exists() and Entry.objects.count() == before
+    done = client.post(url, {**data, "person": f"person:{person.pk}"})
+    assert done.status_code == 302 and Detainee.objects.get().person == person
