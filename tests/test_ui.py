@@ -379,3 +379,52 @@ def test_the_ledger_filters_by_action_sorts_by_actor_and_ledgers_the_reading(
     page = client.get(reverse("audit:ledger"), {"actor_name": "nobody-like-this"}).content.decode()
     assert _text("en", "No entries match these filters.") in page
     assert 'id="list-filters"' in page and 'id="id_actor_name"' in page
+
+
+# --- The navigation bar's groups ----------------------------------------------------------------
+def test_the_bar_folds_a_group_of_two_or_more_and_leaves_a_lone_entry_a_link(make_user):
+    from dalil.access.roles import ROLES
+    from dalil.ui import nav
+
+    investigator = make_user("nav.inv", role="investigator", language="en")
+    bar = nav.bar_for(investigator, current="cases:list")
+    groups = {b["group"]: b for b in bar if b.get("entries")}
+    names = {g: [i["name"] for i in b["entries"]] for g, b in groups.items()}
+    assert names["investigations"][:3] == ["cases:list", "judicial:requests", "detention:list"]
+    assert "parties:list" in names["investigations"]
+    assert names["work"] == ["mywork:tasks", "detention:alerts"]
+    assert groups["investigations"]["active"] and not groups["work"]["active"]
+    # Every entry the user may open is still in the bar, once.
+    flat = [i["name"] for b in bar for i in (b.get("entries") or [b])]
+    assert sorted(flat) == sorted(i["name"] for i in nav.items_for(investigator))
+    # A group the user sees one entry of is a plain link: the IA investigator's referrals.
+    ia = make_user("nav.ia", unit="MOI-IA", role="ia_investigator", at="MOI-IA", language="en")
+    ia_bar = nav.bar_for(ia)
+    lone = [b for b in ia_bar if b.get("name") == "detention:referral_list"]
+    assert lone and not lone[0].get("entries")
+    # No role sees more than seven top-level entries (one line at 1366 px).
+    for code in ROLES:
+        user = make_user(f"nav.{code}"[:30], role=code, language="en")
+        assert len(nav.bar_for(user)) <= 7, (code, [b["label"] for b in nav.bar_for(user)])
+
+
+def test_a_group_carries_the_sum_of_its_badges_on_every_page(make_user, client_for):
+    investigator = make_user("nav.badge", role="investigator", language="en")
+    from dalil.ui import nav
+
+    counted = [
+        nav.NavItem("mywork:tasks", "t", (), count=lambda u: 2, group="work"),
+        nav.NavItem("detention:alerts", "a", (), count=lambda u: 3, group="work"),
+    ]
+    saved = list(nav._ITEMS)
+    nav._ITEMS[:] = [i for i in saved if i.group != "work"] + counted
+    try:
+        page = client_for(investigator).get("/").content.decode()
+    finally:
+        nav._ITEMS[:] = saved
+    # Groups are drop-downs, the other entries plain links (no empty group ever rendered).
+    assert 'id="nav-group-investigations"' in page and 'id="nav-group-"' not in page
+    assert '<a class="nav-link" href="/jobs/">' in page
+    toggle = page.split('id="nav-group-work"')[1].split("</button>")[0]
+    assert re.search(r'<span class="badge[^"]*">5<', toggle), toggle
+    assert 'href="/my/tasks/">t <span class="badge' in page

@@ -10,13 +10,16 @@ class AccessConfig(AppConfig):
     def ready(self) -> None:
         from dalil.ui import nav
 
-        nav.register("admin:role_list", _("Roles"), "access.role.view", order=82)
+        nav.register("admin:role_list", _("Roles"), "access.role.view", order=82, group="admin")
         nav.register(
             "access:break_glass_list",
             _("Break-glass"),
             "access.break_glass",
             "access.explain",
             order=91,
+            group="admin",
         )
-        nav.register("access:explain", _("Explain access"), "access.explain", order=92)
+        nav.register(
+            "access:explain", _("Explain access"), "access.explain", order=92, group="admin"
+        )
         from . import events, policies  # noqa: F401

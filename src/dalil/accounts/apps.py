@@ -11,10 +11,20 @@ class AccountsConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register(
-            "admin:unit_list", _("Units"), "accounts.unit.view", "accounts.unit.manage", order=80
+            "admin:unit_list",
+            _("Units"),
+            "accounts.unit.view",
+            "accounts.unit.manage",
+            order=80,
+            group="admin",
         )
         nav.register(
-            "admin:user_list", _("Users"), "accounts.user.view", "accounts.user.manage", order=81
+            "admin:user_list",
+            _("Users"),
+            "accounts.user.view",
+            "accounts.user.manage",
+            order=81,
+            group="admin",
         )
         nav.register("accounts:password", _("My password"), order=99)
         from . import events, policies  # noqa: F401

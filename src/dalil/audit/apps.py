@@ -10,5 +10,5 @@ class AuditConfig(AppConfig):
     def ready(self) -> None:
         from dalil.ui import nav
 
-        nav.register("audit:ledger", _("Ledger"), "audit.ledger.view", order=90)
+        nav.register("audit:ledger", _("Ledger"), "audit.ledger.view", order=90, group="admin")
         from . import events, policies  # noqa: F401

@@ -10,5 +10,5 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from dalil.ui import nav
 
-        nav.register("cases:list", _("Cases"), "cases.case.view", order=20)
+        nav.register("cases:list", _("Cases"), "cases.case.view", order=20, group="investigations")
         from . import events, policies  # noqa: F401

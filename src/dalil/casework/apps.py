@@ -18,6 +18,12 @@ class CaseworkConfig(AppConfig):
 
         from . import contributions, events, policies, selectors  # noqa: F401
 
-        nav.register("mywork:tasks", _("My tasks"), order=15, count=selectors.my_overdue_count)
+        nav.register(
+            "mywork:tasks",
+            _("My tasks"),
+            order=15,
+            count=selectors.my_overdue_count,
+            group="work",
+        )
         contributions.register()
         triggers.register_table(APPEND_ONLY)

@@ -24,19 +24,27 @@ class DetentionConfig(AppConfig):
 
         from . import case_contrib, events, jobs, policies, selectors  # noqa: F401
 
-        nav.register("detention:list", _("Detainee register"), "cases.case.view", order=25)
+        nav.register(
+            "detention:list",
+            _("Detainee register"),
+            "cases.case.view",
+            order=25,
+            group="investigations",
+        )
         nav.register(
             "detention:alerts",
             _("My detention alerts"),
             "cases.case.view",
-            order=26,
+            order=16,
             count=selectors.unread_alert_count,
+            group="work",
         )
         nav.register(
             "detention:referral_list",
             _("Integrity referrals"),
             policies.REFERRAL_VIEW,
             order=27,
+            group="investigations",
         )
         contrib.register_panel(case_contrib.case_panel)
         contrib.register_timeline("detention", case_contrib.timeline)

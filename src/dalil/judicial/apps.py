@@ -16,7 +16,13 @@ class JudicialConfig(AppConfig):
         from dalil.audit import triggers
         from dalil.ui import nav
 
-        nav.register("judicial:requests", _("Requests to the judge"), "cases.case.view", order=24)
+        nav.register(
+            "judicial:requests",
+            _("Requests to the judge"),
+            "cases.case.view",
+            order=24,
+            group="investigations",
+        )
         from . import case_page, dossier, events, policies  # noqa: F401
 
         case_page.register()

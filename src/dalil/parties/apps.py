@@ -16,5 +16,6 @@ class PartiesConfig(AppConfig):
             "parties.entity.view",
             "parties.entity.manage",
             order=30,
+            group="investigations",
         )
         from . import events, policies  # noqa: F401
