@@ -11,4 +11,23 @@ class AuditConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register("audit:ledger", _("Ledger"), "audit.ledger.view", order=90, group="admin")
+        from django.db.models.signals import post_migrate
+
         from . import events, policies  # noqa: F401
+
+        post_migrate.connect(_grant_app_role, sender=self)
+
+
+def _grant_app_role(using: str = "default", **kwargs: object) -> None:
+    """After migrations (run as the owner), give the application role its grants again: new tables
+    start with none, and an append-only table must never be left changeable."""
+    from django.conf import settings
+    from django.db import connections
+
+    role = settings.DALIL_DB_APP_ROLE
+    if not role or connections[using].vendor != "postgresql" or using != "default":
+        return
+    from .ledger import System
+    from .privileges import apply
+
+    apply(role, actor=System("migrate"))

@@ -6,3 +6,6 @@ CHECKPOINT_SIGNED = register("audit.checkpoint_signed", _("Ledger checkpoint sig
 LEDGER_VIEWED = register("audit.ledger_viewed", _("Ledger viewed"), sensitive_read=True)
 LEDGER_EXPORTED = register("audit.ledger_exported", _("Ledger exported"))
 LEDGER_VERIFIED = register("audit.ledger_verified", _("Ledger verified"))
+PRIVILEGES_APPLIED = register(
+    "audit.privileges_applied", _("Database privileges of the application role applied")
+)

@@ -166,6 +166,9 @@ DALIL_BREAK_GLASS_MAX_SECONDS = 4 * 60 * 60
 DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
 # A running job that has reported nothing for this long is taken as abandoned by its worker.
 DALIL_JOB_STALE_MINUTES = int(os.environ.get("DALIL_JOB_STALE_MINUTES", "60"))
+# PostgreSQL: the role the application serves as. When set, every `migrate` (run as the schema's
+# owner) grants it what it needs except changing the append-only tables (dalil.audit.privileges).
+DALIL_DB_APP_ROLE = os.environ.get("DALIL_DB_APP_ROLE", "")
 # Detainee register (IN-6): how long before a legal limit the alerts go out, how often the worker
 # looks, and the largest intake photo.
 DALIL_DETENTION_ALERT_HOURS = float(os.environ.get("DALIL_DETENTION_ALERT_HOURS", "48"))

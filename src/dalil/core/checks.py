@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.db import connection
 from django.db.utils import DatabaseError
 
@@ -42,3 +42,31 @@ def check_database(app_configs: Any = None, databases: Any = None, **kwargs: Any
     if getattr(connection, "transaction_mode", None) != "IMMEDIATE":
         errors.append(Error("SQLite transactions must BEGIN IMMEDIATE", id="dalil.E006"))
     return errors
+
+
+@register("database", deploy=True)
+def check_append_only_privileges(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Warning]:
+    """`dalil check --deploy --database default`: on PostgreSQL, the role Dalil connects as must not
+    be able to change the append-only tables (R-20): triggers alone stop it, and an owner or a
+    superuser can drop triggers."""
+    if not databases or connection.vendor != "postgresql":
+        return []
+    from dalil.audit.privileges import loose_tables
+
+    try:
+        loose = loose_tables()
+    except DatabaseError as exc:
+        return [Warning(f"cannot read the database privileges: {exc}", id="dalil.W020")]
+    if not loose:
+        return []
+    return [
+        Warning(
+            "The database role Dalil connects as may change append-only tables "
+            f"({', '.join(loose)}): only triggers stop it, and it could drop them.",
+            hint="Run migrations as the schema's owner with DALIL_DB_APP_ROLE set (or "
+            "`dalil audit privileges --role ROLE --apply`) and serve as that role.",
+            id="dalil.W021",
+        )
+    ]

@@ -41,6 +41,13 @@ class Command(BaseCommand):
         exp.add_argument("--to", dest="end")
         exp.add_argument("--out", default="dalil-ledger-export.zip")
         sub.add_parser("checkpoint", help="sign a checkpoint of the current head now")
+        priv = sub.add_parser(
+            "privileges",
+            help="PostgreSQL: show (or --apply) the grants of the application role, which may "
+            "not change the append-only tables",
+        )
+        priv.add_argument("--role", required=True, help="the role the application connects as")
+        priv.add_argument("--apply", action="store_true", help="run the statements (as the owner)")
 
     def handle(self, *args: object, **options: object) -> None:
         with source("cli:audit"):
@@ -78,6 +85,39 @@ class Command(BaseCommand):
         self.stdout.write(
             f"wrote {out}: entries {manifest['first_seq']}..{manifest['last_seq']}. "
             f"Check it anywhere with: python3 verify_ledger.py {out.name} (inside the zip)"
+        )
+
+    def do_privileges(self, options: dict) -> None:
+        from django.db import connection
+
+        from dalil.audit import privileges, triggers
+
+        role = str(options["role"])
+        if connection.vendor != "postgresql":
+            self.stdout.write(
+                "SQLite has no database roles: the append-only triggers guard the tables; "
+                "protect the database file with the file system's permissions."
+            )
+            return
+        if not options["apply"]:
+            with connection.cursor() as cur:
+                cur.execute("SELECT current_schema()")
+                schema = cur.fetchone()[0]
+            for sql in privileges.grant_statements(role, schema, triggers.registered_tables()):
+                self.stdout.write(f"{sql};")
+            return
+        try:
+            privileges.apply(role, actor=System("cli:audit"))
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        loose = privileges.loose_tables(role)
+        if loose:
+            raise CommandError(
+                f"{role} may still change {', '.join(loose)}: it owns them or is a superuser. "
+                "Serve as a role that owns nothing."
+            )
+        self.stdout.write(
+            f"OK: {role} may read and add to the append-only tables, never change them."
         )
 
     def do_checkpoint(self, options: dict) -> None:
