@@ -103,6 +103,7 @@ class OrderForm(BootstrapForm):
         label=_("The judge's decision"),
         queryset=None,
         required=False,
+        empty_label=_("None chosen: type the order's particulars below"),
         help_text=_(
             "The decision recorded under the case's requests to the judge that this order carries "
             "out. Its number, judge, court and date are then taken from it: leave them empty."
