@@ -195,9 +195,11 @@ class TaskViewSet(_CaseChild, mixins.ListModelMixin, mixins.RetrieveModelMixin):
         v = dict(data.validated_data)
         assignee = None
         if v.get("assignee"):
-            assignee = User.objects.filter(username=v["assignee"].strip().lower()).first()
-            if assignee is None:
-                raise services.assignee_refused()
+            # An unknown name is passed on as a user nobody may give a task to, so it is refused at
+            # the very point, and with the very words, an ineligible user is (no name probing).
+            assignee = User.objects.filter(username=v["assignee"].strip().lower()).first() or User(
+                is_active=False
+            )
         v["assignee"] = assignee
         task = services.task_create(actor=request.user, case=case, **v)
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)

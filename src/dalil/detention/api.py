@@ -146,9 +146,9 @@ class DetentionOrderCreateSerializer(StrictInput):
         help_text="Id of the judge's decision (in the case's requests) this order carries out; "
         "its number, judge, court and date are then taken from it",
     )
-    order_number = serializers.CharField(max_length=80, required=False, allow_blank=True)
+    order_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
     judge_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    court = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    court = serializers.CharField(max_length=250, required=False, allow_blank=True)
     issued_on = serializers.DateField(required=False, allow_null=True)
     court_permission = serializers.BooleanField(
         required=False,
@@ -172,7 +172,7 @@ class DetaineeViewSet(
     def get_object(self) -> Detainee:
         qs = Detainee.objects.select_related(
             "case", "person", "arresting_unit", "arrest_governorate", "place_unit"
-        ).prefetch_related("orders")
+        ).prefetch_related(selectors.with_orders())
         return access.get_or_404(self.request.user, "view", qs, pk=self.kwargs["pk"])
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -208,6 +208,6 @@ class DetaineeViewSet(
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if "decision" in v:
-            v["decision"] = services.order_decision(request.user, detainee.case, v["decision"])
+            v["decision"] = services.order_decision(request.user, detainee, v["decision"])
         order = services.order_record(actor=request.user, detainee=detainee, **v)
         return Response(DetentionOrderSerializer(order).data, status=status.HTTP_201_CREATED)

@@ -88,7 +88,7 @@ def dossier_detainees(reader: Any, case: Any) -> DossierSection | None:
     detainees = list(
         access.scope(reader, "view", Detainee.objects.filter(case=case))
         .select_related("person")
-        .prefetch_related("orders")
+        .prefetch_related(selectors.with_orders())
         .order_by("arrested_at", "pk")
     )
     if not detainees:

@@ -120,9 +120,9 @@ class OrderForm(BootstrapForm):
         help_text=_("At most %(max)s days.") % {"max": clock.MAX_ORDER_DAYS},
     )
     # Required unless a decision is chosen: the service says which are missing.
-    order_number = forms.CharField(label=_("Order number"), max_length=80, required=False)
+    order_number = forms.CharField(label=_("Order number"), max_length=100, required=False)
     judge_name = forms.CharField(label=_("Judge"), max_length=200, required=False)
-    court = forms.CharField(label=_("Court"), max_length=200, required=False)
+    court = forms.CharField(label=_("Court"), max_length=250, required=False)
     issued_on = forms.DateField(label=_("Date issued"), widget=DateInput(), required=False)
     court_permission = forms.BooleanField(
         label=_("The criminal court permitted detention beyond six months"),
@@ -148,6 +148,10 @@ class TransferForm(BootstrapForm):
         required=False,
     )
     reason = forms.CharField(label=_("Reason"), max_length=500)
+    # Where the page showed the detainee: a transfer from a page opened before another one was
+    # recorded is refused instead of recording a move from a place they have already left.
+    seen_place = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
+    seen_unit = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
 
 class ReleaseForm(BootstrapForm):

@@ -177,9 +177,10 @@ class DetentionOrder(models.Model):
         _("days"), validators=[MinValueValidator(1), MaxValueValidator(clock.MAX_ORDER_DAYS)]
     )
     ends_at = models.DateTimeField(_("end"))
-    order_number = models.CharField(_("order number"), max_length=80)
+    # As long as a judge's decision's number and a request's court, which an order may copy.
+    order_number = models.CharField(_("order number"), max_length=100)
     judge_name = models.CharField(_("judge"), max_length=200)
-    court = models.CharField(_("court"), max_length=200)
+    court = models.CharField(_("court"), max_length=250)
     issued_on = models.DateField(_("date issued"))
     court_permission = models.BooleanField(
         _("with the criminal court's permission beyond six months"), default=False

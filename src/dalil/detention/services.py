@@ -30,7 +30,7 @@ from dalil.core import vault
 from dalil.core.numbering import next_number
 from dalil.core.records import acting_user
 from dalil.judicial import selectors as judicial_selectors
-from dalil.judicial.models import Decision
+from dalil.judicial.models import Decision, JudicialRequest
 from dalil.parties.models import Person
 
 from . import clock, selectors
@@ -308,9 +308,11 @@ def order_record(
     now = now or timezone.now()
     starts_at = _aware(starts_at)
     p = Problems()
+    # A date taken from the decision is judged on the decision's field: the form left it empty.
+    date_field = "issued_on" if decision is None or issued_on is not None else "decision"
     if decision is not None:
         order_number, judge_name, court, issued_on = _from_decision(
-            p, actor, case, decision, order_number, judge_name, court, issued_on
+            p, actor, detainee, decision, order_number, judge_name, court, issued_on
         )
     order_number = _text(p, "order_number", order_number, _("Give the number of the order."))
     judge_name = _text(p, "judge_name", judge_name, _("Give the name of the judge."))
@@ -318,10 +320,16 @@ def order_record(
     if issued_on is None:
         p.add("issued_on", _("Give the date the order was issued."))
     elif issued_on > timezone.localdate(now):
-        p.add("issued_on", _("The date issued cannot be in the future."))
+        p.add(date_field, _("The date issued cannot be in the future."))
     elif issued_on < clock.baghdad(detainee.arrested_at).date():
-        p.add("issued_on", _("The date issued cannot be before the arrest."))
+        p.add(date_field, _("The date issued cannot be before the arrest."))
     with transaction.atomic():
+        if decision is not None:
+            # Lock the request (a correction locks it too), then check again: an order never names
+            # a decision superseded, or used for this detainee, while this one was being typed.
+            JudicialRequest.objects.select_for_update().filter(pk=decision.request_id).first()
+            if "decision" not in p.by_field and not _usable(actor, detainee, decision):
+                p.add("decision", _decision_refused())
         # One order at a time per detainee: the chain is checked against what is committed.
         locked = Detainee.objects.select_for_update().get(pk=detainee.pk)
         history = selectors.orders_of(locked)
@@ -376,17 +384,25 @@ def order_record(
     return order
 
 
+def _usable(actor: Any, detainee: Detainee, decision: Decision) -> bool:
+    options = judicial_selectors.detention_decisions(actor, detainee.case, detainee)
+    return options.filter(pk=decision.pk).exists()
+
+
 def _decision_refused() -> str:
     return _(
-        "Choose a granted decision of this case's judge, not superseded by a correction, "
-        "on a request to extend detention or another request."
+        "Choose a granted decision of this case's judge, not superseded by a correction, on a "
+        "request to extend detention or another request that names this detainee or no one, "
+        "and not yet carried out by an order of this detainee."
     )
 
 
-def order_decision(actor: Any, case: Case, pk: int) -> Decision:
+def order_decision(actor: Any, detainee: Detainee, pk: int) -> Decision:
     """The decision a detention order names by its number (for the API): one the order may carry
     out, or a refusal on the field — an unknown number and an unusable one answer alike."""
-    found = judicial_selectors.detention_decisions(actor, case).filter(pk=pk).first()
+    found = (
+        judicial_selectors.detention_decisions(actor, detainee.case, detainee).filter(pk=pk).first()
+    )
     if found is None:
         raise ValidationError({"decision": _decision_refused()})
     return found
@@ -395,7 +411,7 @@ def order_decision(actor: Any, case: Case, pk: int) -> Decision:
 def _from_decision(
     p: Problems,
     actor: Any,
-    case: Case,
+    detainee: Detainee,
     decision: Decision,
     order_number: str,
     judge_name: str,
@@ -404,8 +420,7 @@ def _from_decision(
 ) -> tuple[str, str, str, dt.date | None]:
     """The order's particulars taken from the judge's decision: a blank takes the decision's value,
     a typed one must agree with it. The decision must be one this order can carry out."""
-    usable = judicial_selectors.detention_decisions(actor, case).filter(pk=decision.pk).exists()
-    if not usable:
+    if not _usable(actor, detainee, decision):
         p.add("decision", _decision_refused())
         return order_number, judge_name, court, issued_on
     texts = {
@@ -439,10 +454,13 @@ def transfer_record(
     to_place: str,
     reason: str,
     to_unit: Unit | None = None,
+    seen: tuple[str, int | None] | None = None,
     now: dt.datetime | None = None,
 ) -> Transfer:
     """Move the detainee to another place of detention (allowed on a closed case too: a person
-    still held must be accounted for)."""
+    still held must be accounted for). `seen` is the place and unit id the user's page showed
+    (default: those of `detainee` as loaded); the move is refused if the detainee is no longer
+    there."""
     _door(actor, "work", detainee.case)
     _not_released(detainee)
     now = now or timezone.now()
@@ -465,11 +483,12 @@ def transfer_record(
         # Claim the move in the database from the place this page showed: of two transfers
         # racing (two officers, a double click), the second finds the detainee moved and is
         # refused, instead of recording a second move from a place they have already left.
+        seen_place, seen_unit = seen or (detainee.place_of_detention, detainee.place_unit_id)
         claimed = Detainee.objects.filter(
             pk=detainee.pk,
             released_at__isnull=True,
-            place_of_detention=detainee.place_of_detention,
-            place_unit=detainee.place_unit,
+            place_of_detention=seen_place,
+            place_unit_id=seen_unit,
         ).update(place_of_detention=to_place, place_unit=to_unit, updated_at=timezone.now())
         if not claimed:
             raise ValidationError(
@@ -834,7 +853,7 @@ def alerts_raise(
         Detainee.objects.filter(released_at__isnull=True)
         .filter(Q(next_deadline_at__lte=now + lead) | Q(breached=True))
         .select_related("case", "case__unit", "case__lead", "case__compartment")
-        .prefetch_related("orders")
+        .prefetch_related(selectors.with_orders())
         .order_by("pk")
     )
     raised: list[Alert] = []

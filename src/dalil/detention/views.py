@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, Value, When
+from django.db.models import IntegerField, Value, When, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -110,6 +110,7 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     detainee = _detainee(request, pk)
+    prefetch_related_objects([detainee], selectors.with_orders())
     now = timezone.now()
     orders = selectors.orders_of(detainee)
     state = selectors.clock_of(detainee, now, orders)
@@ -212,7 +213,7 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     state = selectors.clock_of(detainee, now)
     start = state.order_expires_at or detainee.arrested_at
-    decisions = judicial_selectors.detention_decisions(request.user, detainee.case)
+    decisions = judicial_selectors.detention_decisions(request.user, detainee.case, detainee)
     form = OrderForm(
         request.POST or None,
         decisions=decisions,
@@ -244,11 +245,23 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_add(request: HttpRequest, pk: int) -> HttpResponse:
     detainee = _for_work(request, pk)
-    form = TransferForm(request.POST or None, initial={"moved_at": timezone.localtime()})
+    form = TransferForm(
+        request.POST or None,
+        initial={
+            "moved_at": timezone.localtime(),
+            "seen_place": detainee.place_of_detention,
+            "seen_unit": detainee.place_unit_id,
+        },
+    )
+
+    def save(data: dict[str, Any]) -> Any:
+        seen = (data.pop("seen_place") or "", data.pop("seen_unit"))
+        return services.transfer_record(actor=request.user, detainee=detainee, seen=seen, **data)
+
     return form_page(
         request,
         form,
-        lambda data: services.transfer_record(actor=request.user, detainee=detainee, **data),
+        save,
         title=_("Transfer %(number)s") % {"number": detainee.number},
         success=_("The transfer has been recorded."),
         then=_detail(detainee),

@@ -48,19 +48,24 @@ DETENTION_REQUEST_KINDS = (
 )
 
 
-def detention_decisions(actor: Any, case: Case) -> QuerySet[Decision]:
+def detention_decisions(actor: Any, case: Case, detainee: Any = None) -> QuerySet[Decision]:
     """The decisions of `case` a detention order may name: granted (wholly or partly), not
-    superseded by a correction, on a request that can lead to detention; newest first."""
-    return (
-        decisions(actor)
-        .filter(
-            case=case,
-            outcome__in=[Decision.Outcome.GRANTED, Decision.Outcome.PARTLY_GRANTED],
-            corrected_by__isnull=True,
-            request__kind__in=DETENTION_REQUEST_KINDS,
-        )
-        .order_by("-decided_on", "-pk")
+    superseded by a correction, on a request that can lead to detention; newest first. For a
+    given detainee, only a decision on a request that names no one or names this person, and that
+    no order of this detainee has carried out yet (one decision, one order per detainee)."""
+    qs = decisions(actor).filter(
+        case=case,
+        outcome__in=[Decision.Outcome.GRANTED, Decision.Outcome.PARTLY_GRANTED],
+        corrected_by__isnull=True,
+        request__kind__in=DETENTION_REQUEST_KINDS,
     )
+    if detainee is not None:
+        named = CaseParty.objects.filter(judicial_requests=m.OuterRef("request"))
+        qs = qs.filter(
+            m.Exists(named.filter(entity_type="person", entity_id=detainee.person_id))
+            | ~m.Exists(named)
+        ).exclude(detention_orders__detainee=detainee)
+    return qs.order_by("-decided_on", "-pk")
 
 
 def deadlines(actor: Any) -> QuerySet[Deadline]:

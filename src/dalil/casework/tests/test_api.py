@@ -76,12 +76,17 @@ def test_an_unknown_user_name_and_an_ineligible_user_get_the_same_answer(
     """The API must not tell which user names exist."""
     make_user("stranger.basra", role="investigator", at="BSR-POL")
     client = client_for(lead)
-    answers = [
-        _post(client, f"/api/v1/cases/{case.number}/tasks/", {"title": "x", "assignee": name})
-        for name in ("nobody.here", "stranger.basra")
-    ]
-    assert [a.status_code for a in answers] == [400, 400]
-    assert answers[0].json()["errors"] == answers[1].json()["errors"]
+    for extra in ({}, {"due_on": "2001-01-01"}):  # also when another field is wrong too
+        answers = [
+            _post(
+                client,
+                f"/api/v1/cases/{case.number}/tasks/",
+                {"title": "x", "assignee": name, **extra},
+            )
+            for name in ("nobody.here", "stranger.basra")
+        ]
+        assert [a.status_code for a in answers] == [400, 400]
+        assert answers[0].json()["errors"] == answers[1].json()["errors"]
     assert not Task.objects.exists()
 
 

@@ -1,16 +1,20 @@
 """A detention order names the judge's decision it carries out (optional: older orders and orders
-recorded from paper may have none)."""
+recorded from paper may have none), and its number and court are as long as the decision's and
+the request's, which it may copy."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
+TABLE = "detention_detentionorder"
+
 
 def keep_append_only(apps, schema_editor):
-    # Adding a column must not leave the table without its triggers, whatever way the database
-    # altered it (SQLite may rebuild a table); installing is idempotent.
+    # Altering a column must not leave the table without its triggers, whatever way the database
+    # altered it (SQLite rebuilds the table); installing is idempotent. It runs last going
+    # forwards and, as the reverse of the first operation, last going backwards too.
     from dalil.audit import triggers
 
-    triggers.install(schema_editor, "detention_detentionorder")
+    triggers.install(schema_editor, TABLE)
 
 
 class Migration(migrations.Migration):
@@ -20,6 +24,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(migrations.RunPython.noop, keep_append_only),
         migrations.AddField(
             model_name="detentionorder",
             name="decision",
@@ -31,6 +36,16 @@ class Migration(migrations.Migration):
                 to="judicial.decision",
                 verbose_name="decision of the judge",
             ),
+        ),
+        migrations.AlterField(
+            model_name="detentionorder",
+            name="order_number",
+            field=models.CharField(max_length=100, verbose_name="order number"),
+        ),
+        migrations.AlterField(
+            model_name="detentionorder",
+            name="court",
+            field=models.CharField(max_length=250, verbose_name="court"),
         ),
         migrations.RunPython(keep_append_only, migrations.RunPython.noop),
     ]

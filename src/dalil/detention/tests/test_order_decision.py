@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -165,3 +166,105 @@ def test_the_api_names_the_decision_by_its_id(arrest, lead, case):
     assert created.status_code == 201
     assert created.json()["decision"] == decision.pk
     assert created.json()["order_number"] == "77/ت/2026"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_0004_keeps_the_orders_append_only_both_ways():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from dalil.audit import triggers
+
+    def migrate(target: str) -> None:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate([("detention", target)])
+
+    try:
+        migrate("0003_append_only")
+        assert "detention_detentionorder" in triggers.installed_tables()
+    finally:
+        migrate("0004_order_decision")
+    assert "detention_detentionorder" in triggers.installed_tables()
+
+
+def test_a_decision_serves_the_detainee_it_names_and_only_once(arrest, lead, case, tree):
+    from dalil.audit.ledger import System
+    from dalil.parties import services as parties
+
+    d = arrest()
+    other = parties.person_create(
+        actor=System("test"), unit=tree["BGD-KARADA"], given_name_ar="سالم", family_name_ar="الكعبي"
+    )
+    other_row = case_services.case_party_add(
+        actor=System("test"), case=case, entity=other, role="suspect"
+    )
+    # A request naming another suspect: its decision is not this detainee's.
+    req = judicial.request_create(
+        actor=lead,
+        case=case,
+        kind="detention_extension",
+        grounds=GROUNDS,
+        court=COURT,
+        persons=[other_row],
+    )
+    judicial.request_submit(actor=lead, req=req)
+    theirs = judicial.decision_record(
+        actor=lead,
+        req=req,
+        order_number="90/ت/2026",
+        decided_on=timezone.localdate(),
+        judge_name="القاضي",
+        outcome="granted",
+        text="تمديد",
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=theirs
+        )
+    assert "decision" in exc.value.message_dict
+    # A decision naming no one serves once: a second order under it is refused.
+    mine = _decision(lead, case)
+    first = services.order_record(
+        actor=lead, detainee=d, starts_at=d.arrested_at + H, days=5, decision=mine
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=first.ends_at, days=5, decision=mine
+        )
+    assert "decision" in exc.value.message_dict
+    assert DetentionOrder.objects.count() == 1
+
+
+def test_a_decision_dated_before_the_arrest_is_refused_on_the_decision_field(arrest, lead, case):
+    with time_machine.travel(timezone.now() - dt.timedelta(days=5)):
+        decision = _decision(lead, case)  # five days before the arrest
+    d = arrest()
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
+        )
+    assert set(exc.value.message_dict) == {"decision"}
+    assert "before the arrest" in exc.value.message_dict["decision"][0]
+
+
+def test_a_long_court_name_or_order_number_from_the_decision_fits_the_order(arrest, lead, case):
+    d = arrest()
+    req = judicial.request_create(
+        actor=lead, case=case, kind="other", grounds=GROUNDS, court="م" * 250
+    )
+    judicial.request_submit(actor=lead, req=req)
+    decision = judicial.decision_record(
+        actor=lead,
+        req=req,
+        order_number="٩" * 100,
+        decided_on=timezone.localdate(),
+        judge_name="القاضي",
+        outcome="granted",
+        text="توقيف",
+    )
+    order = services.order_record(
+        actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
+    )
+    order.refresh_from_db()
+    assert len(order.court) == 250 and len(order.order_number) == 100

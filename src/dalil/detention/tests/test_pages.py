@@ -433,3 +433,55 @@ def test_the_arrest_form_offers_the_case_persons_and_refuses_a_forged_one(
     assert not Detainee.objects.exists() and Entry.objects.count() == before
     done = client.post(url, {**data, "person": f"person:{person.pk}"})
     assert done.status_code == 302 and Detainee.objects.get().person == person
+
+
+def test_a_transfer_from_a_page_opened_before_another_transfer_is_refused(arrest, lead, client_for):
+    from dalil.detention.models import Transfer
+
+    d = arrest()
+    client = client_for(lead)
+    url = f"/detention/{d.pk}/transfers/add/"
+    form = client.get(url).content.decode()
+    seen_place = re.search(r'name="seen_place" value="([^"]*)"', form).group(1)
+    moved = timezone.localtime(timezone.now() - H).strftime("%Y-%m-%dT%H:%M")
+    first = {"moved_at": moved, "to_place": "سجن الرصافة", "reason": "أمر القاضي"}
+    # Two officers opened the page; the first one's transfer goes through.
+    assert client.post(url, {**first, "seen_place": seen_place}).status_code == 302
+    second = {**first, "to_place": "سجن الكرخ", "seen_place": seen_place}
+    refused = client.post(url, second)
+    assert refused.status_code == 200
+    assert "moved or released meanwhile" in refused.content.decode()
+    d.refresh_from_db()
+    assert d.place_of_detention == "سجن الرصافة" and Transfer.objects.count() == 1
+
+
+def test_the_register_reads_all_orders_in_one_query_however_many_detainees(
+    arrest, order, lead, client_for, tree
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dalil.audit.ledger import System
+    from dalil.parties import services as parties
+
+    client = client_for(lead)
+    client.get("/detention/")  # warm the session and caches
+
+    def order_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/detention/").status_code == 200
+        return sum('"detention_detentionorder"' in q["sql"] for q in ctx.captured_queries)
+
+    counts = []
+    for n in (1, 4):
+        while Detainee.objects.count() < n:
+            who = parties.person_create(
+                actor=System("test"),
+                unit=tree["BGD-KARADA"],
+                given_name_ar=f"موقوف{Detainee.objects.count()}",
+                family_name_ar="الاختبار",
+            )
+            d = arrest(person=who)
+            order(d, d.arrested_at + H, 5)
+        counts.append(order_queries())
+    assert counts == [1, 1], counts
