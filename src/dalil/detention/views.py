@@ -124,6 +124,17 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statement_id", flat=True
         )
     )
+    can_order = can_work and is_open and held
+    # Granted decisions of the judge not yet recorded as an order of this detainee: one click away.
+    awaiting = (
+        list(
+            judicial_selectors.detention_decisions(request.user, case, detainee).select_related(
+                "request"
+            )
+        )
+        if can_order
+        else []
+    )
     return render(
         request,
         "detention/detail.html",
@@ -136,7 +147,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "transfers": detainee.transfers.select_related("from_unit", "to_unit"),
             "injuries": detainee.injuries.select_related("photo"),
             "statements": [(s, s.pk in referred) for s in statements],
-            "can_order": can_work and is_open and held,
+            "can_order": can_order,
+            "awaiting": awaiting,
             "can_move": can_work and held,
             "can_release": can_work and held,
             "can_injury": can_work,
@@ -224,6 +236,12 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
             "issued_on": None if decisions.exists() else timezone.localdate(now),
         },
     )
+    chosen = request.GET.get("decision", "")
+    if request.method == "GET" and chosen.isascii() and chosen.isdigit():
+        # Opened from "record the order" beside a decision: preselect it if it may be chosen.
+        form.initial["decision"] = (
+            decisions.filter(pk=int(chosen)).values_list("pk", flat=True).first()
+        )
     title = _("Extension of detention") if detainee.orders.exists() else _("Detention order")
     return form_page(
         request,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import pytest
@@ -268,3 +269,33 @@ def test_a_long_court_name_or_order_number_from_the_decision_fits_the_order(arre
     )
     order.refresh_from_db()
     assert len(order.court) == 250 and len(order.order_number) == 100
+
+
+def test_the_detainee_page_points_to_a_decision_awaiting_its_order(
+    arrest, lead, case, client_for, make_user
+):
+    d = arrest()
+    decision = _decision(lead, case)
+    client = client_for(lead)
+    page = client.get(f"/detention/{d.pk}/").content.decode()
+    link = f"/detention/{d.pk}/orders/add/?decision={decision.pk}"
+    assert 'id="awaiting-decisions"' in page and link in page
+    form = client.get(link).content.decode()
+    assert re.search(rf'<option value="{decision.pk}" selected>', form), form[:3000]
+    for junk in ("999999", "abc", "٣"):  # not one to choose: nothing preselected, no error
+        other = client.get(f"/detention/{d.pk}/orders/add/?decision={junk}")
+        assert other.status_code == 200
+        assert f'<option value="{decision.pk}" selected>' not in other.content.decode()
+    start = timezone.localtime(d.arrested_at + H).strftime("%Y-%m-%dT%H:%M")
+    client.post(link, {"decision": decision.pk, "starts_at": start, "days": "15"})
+    after = client.get(f"/detention/{d.pk}/").content.decode()
+    assert 'id="awaiting-decisions"' not in after
+    # A reader who may not work on the case is not prompted.
+    second = _decision(lead, case, order_number="91/ت/2026")
+    observer = make_user("obs.karada", unit="BGD-MANSOUR")
+    case_services.member_add(actor=lead, case=case, user=observer, role="observer")
+    assert f"decision={second.pk}" in client.get(f"/detention/{d.pk}/").content.decode()
+    assert (
+        'id="awaiting-decisions"'
+        not in client_for(observer).get(f"/detention/{d.pk}/").content.decode()
+    )
