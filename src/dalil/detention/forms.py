@@ -137,6 +137,10 @@ class OrderForm(BootstrapForm):
         field.queryset = decisions.select_related("request")
         if not decisions.exists():  # nothing recorded under the requests: type the order in
             del self.fields["decision"]
+        else:  # the particulars come from the decision: hide them while one is chosen
+            field.widget.attrs["data-hides"] = " ".join(
+                f"id_{name}" for name in ("order_number", "judge_name", "court", "issued_on")
+            )
 
 
 class TransferForm(BootstrapForm):

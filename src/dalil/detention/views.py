@@ -3,6 +3,7 @@ case); writes through `services`, which check the case's "work" action again."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -218,13 +219,20 @@ def arrest(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+def _next_minute(moment: dt.datetime) -> dt.datetime:
+    whole = moment.replace(second=0, microsecond=0)
+    return whole if whole == moment else whole + dt.timedelta(minutes=1)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def order_add(request: HttpRequest, pk: int) -> HttpResponse:
     detainee = _for_work(request, pk)
     now = timezone.now()
     state = selectors.clock_of(detainee, now)
-    start = state.order_expires_at or detainee.arrested_at
+    # The form takes minutes: an arrest recorded to the second (through the API) is proposed as
+    # the next whole minute, or the first order would start before the arrest.
+    start = state.order_expires_at or _next_minute(detainee.arrested_at)
     decisions = judicial_selectors.detention_decisions(request.user, detainee.case, detainee)
     form = OrderForm(
         request.POST or None,

@@ -44,6 +44,23 @@
     if (ev.target.id === "confirm-dialog") { pending = null; }
   });
 
+  // A choice that makes other fields unnecessary: <select data-hides="id_a id_b">. While a value
+  // is chosen their boxes are hidden (not disabled: anything typed is still sent and checked),
+  // except a box that shows an error.
+  function applyHides(select) {
+    (select.getAttribute("data-hides") || "").split(" ").forEach(function (id) {
+      var input = id && document.getElementById(id);
+      var box = input && input.closest(".mb-3");
+      if (box) { box.hidden = !!select.value && !box.querySelector(".invalid-feedback"); }
+    });
+  }
+  document.addEventListener("change", function (ev) {
+    if (ev.target.matches && ev.target.matches("select[data-hides]")) { applyHides(ev.target); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-hides]").forEach(applyHides);
+  });
+
   // Language selector in the footer submits on change.
   document.addEventListener("change", function (ev) {
     if (ev.target.id === "lang-select") { ev.target.form.submit(); }
