@@ -104,21 +104,56 @@ def test_the_command_prints_then_applies_and_refuses_an_unknown_role(app_role):
     call_command("audit", "privileges", "--role", app_role, "--apply", stdout=applied)
     assert applied.getvalue().startswith("OK: ")
     assert Entry.objects.filter(action="audit.privileges_applied").count() == 1
-    with pytest.raises(CommandError, match="no database role named"):
-        call_command("audit", "privileges", "--role", "no_such_role_here", "--apply")
+    for mode in ((), ("--apply",)):
+        with pytest.raises(CommandError, match="no database role named"):
+            call_command("audit", "privileges", "--role", "no_such_role_here", *mode)
 
 
 @on_postgresql
-def test_migrations_reapply_the_grants_when_the_role_is_configured(app_role, settings):
-    from dalil.audit.apps import _grant_app_role
+def test_migrations_that_change_something_reapply_the_grants(app_role, settings):
+    from django.apps import apps
+    from django.db.models.signals import post_migrate
 
     _sql("CREATE TABLE audit_scratch_new (id int)")  # a table a later migration might add
     settings.DALIL_DB_APP_ROLE = app_role
-    _grant_app_role(using="default")
+
+    def migrated(plan: list) -> None:
+        for config in apps.get_app_configs():
+            post_migrate.send(
+                sender=config,
+                app_config=config,
+                verbosity=0,
+                interactive=False,
+                using="default",
+                plan=plan,
+                apps=apps,
+            )
+
+    migrated([])  # `dalil serve` migrates with nothing to do: nothing granted, nothing written
+    assert not Entry.objects.filter(action="audit.privileges_applied").exists()
+    migrated([("a migration", False)])
     assert privileges.loose_tables(app_role) == []
     with AsRole(app_role):
         _sql("INSERT INTO audit_scratch_new VALUES (1)")  # new tables are granted too
     assert Entry.objects.filter(action="audit.privileges_applied").count() == 1
+
+
+@on_postgresql
+def test_a_role_that_could_change_the_tables_anyway_is_refused_and_nothing_is_granted(app_role):
+    owner_member = f"{app_role}_own"
+    _sql(f"CREATE ROLE {owner_member} NOLOGIN")
+    _sql(f"GRANT {connection.settings_dict['USER']} TO {owner_member}")  # a member of the owner
+    for role, why in (
+        (owner_member, "owns Dalil's tables"),
+        (connection.settings_dict["USER"], "is a superuser"),
+        ('bad"name', "not a plain role"),
+    ):
+        with pytest.raises(privileges.PrivilegeError, match=why):
+            privileges.apply(role, actor=System("test"))
+        with pytest.raises(CommandError, match=why.split()[0]):
+            call_command("audit", "privileges", "--role", role, "--apply", stdout=StringIO())
+    assert not Entry.objects.filter(action="audit.privileges_applied").exists()
+    assert privileges.loose_tables(owner_member)  # it could, and the check says so
 
 
 @on_postgresql

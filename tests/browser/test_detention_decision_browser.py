@@ -34,7 +34,6 @@ def test_an_order_is_recorded_from_the_judges_decision_in_a_few_clicks(
     case = case_services.case_create(
         actor=officer, unit=tree["BGD-KARADA"], title="سرقة", lead=officer
     )
-    case_services.offence_add(actor=officer, case=case, code="0101", stage="completed")
     detainee = detention.arrest_record(
         actor=officer,
         case=case,
@@ -46,9 +45,11 @@ def test_an_order_is_recorded_from_the_judges_decision_in_a_few_clicks(
         penalty="years",
         penalty_years=10,
     )
+    named = case_services.case_party_add(actor=officer, case=case, entity=person, role="suspect")
     req = judicial.request_create(
         actor=officer,
         case=case,
+        persons=[named],
         kind="other",
         grounds="عرض الموقوف على القاضي لإصدار أمر التوقيف وفق الأصول.",
         court="محكمة تحقيق الكرادة",

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,14 +20,15 @@ class AuditConfig(AppConfig):
         post_migrate.connect(_grant_app_role, sender=self)
 
 
-def _grant_app_role(using: str = "default", **kwargs: object) -> None:
-    """After migrations (run as the owner), give the application role its grants again: new tables
-    start with none, and an append-only table must never be left changeable."""
+def _grant_app_role(using: str = "default", plan: Any = None, **kwargs: Any) -> None:
+    """After migrations that changed something (run as the owner), give the application role its
+    grants again: new tables start with none, and an append-only table must never be left
+    changeable. A refusal (the role is the owner, a superuser…) stops `migrate` with its reason."""
     from django.conf import settings
     from django.db import connections
 
     role = settings.DALIL_DB_APP_ROLE
-    if not role or connections[using].vendor != "postgresql" or using != "default":
+    if not role or not plan or using != "default" or connections[using].vendor != "postgresql":
         return
     from .ledger import System
     from .privileges import apply

@@ -154,8 +154,15 @@ class TransferForm(BootstrapForm):
     reason = forms.CharField(label=_("Reason"), max_length=500)
     # Where the page showed the detainee: a transfer from a page opened before another one was
     # recorded is refused instead of recording a move from a place they have already left.
-    seen_place = forms.CharField(widget=forms.HiddenInput, required=False, max_length=300)
-    seen_unit = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    seen_place = forms.CharField(
+        label=_("Place shown on the page"),
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=300,
+    )
+    seen_unit = forms.IntegerField(
+        label=_("Unit shown on the page"), widget=forms.HiddenInput, required=False, min_value=1
+    )
 
 
 class ReleaseForm(BootstrapForm):

@@ -314,6 +314,8 @@ def order_record(
         order_number, judge_name, court, issued_on = _from_decision(
             p, actor, detainee, decision, order_number, judge_name, court, issued_on
         )
+        if "decision" in p.by_field:  # the rest would only repeat it field by field
+            p.raise_any()
     order_number = _text(p, "order_number", order_number, _("Give the number of the order."))
     judge_name = _text(p, "judge_name", judge_name, _("Give the name of the judge."))
     court = _text(p, "court", court, _("Give the court that issued the order."))
@@ -502,8 +504,8 @@ def transfer_record(
         transfer = Transfer.objects.create(
             detainee=detainee,
             moved_at=moved_at,
-            from_place=detainee.place_of_detention,
-            from_unit=detainee.place_unit,
+            from_place=seen_place,  # where the claim found the detainee
+            from_unit_id=seen_unit,
             to_place=to_place,
             to_unit=to_unit,
             reason=reason,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models as m
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from dalil import access
 from dalil.accounts.selectors import history
@@ -50,9 +51,11 @@ DETENTION_REQUEST_KINDS = (
 
 def detention_decisions(actor: Any, case: Case, detainee: Any = None) -> QuerySet[Decision]:
     """The decisions of `case` a detention order may name: granted (wholly or partly), not
-    superseded by a correction, on a request that can lead to detention; newest first. For a
-    given detainee, only a decision on a request that names no one or names this person, and that
-    no order of this detainee has carried out yet (one decision, one order per detainee)."""
+    superseded by a correction, on a request that can lead to detention; newest first.
+
+    For a given detainee, also: dated on or after the arrest; on a request that names this person
+    (a request to extend detention may also name no one); and not yet carried out by an order of
+    this detainee, directly or through the decision it corrects (one ruling, one order)."""
     qs = decisions(actor).filter(
         case=case,
         outcome__in=[Decision.Outcome.GRANTED, Decision.Outcome.PARTLY_GRANTED],
@@ -63,9 +66,25 @@ def detention_decisions(actor: Any, case: Case, detainee: Any = None) -> QuerySe
         named = CaseParty.objects.filter(judicial_requests=m.OuterRef("request"))
         qs = qs.filter(
             m.Exists(named.filter(entity_type="person", entity_id=detainee.person_id))
-            | ~m.Exists(named)
-        ).exclude(detention_orders__detainee=detainee)
+            | (m.Q(request__kind=JudicialRequest.Kind.DETENTION_EXTENSION) & ~m.Exists(named)),
+            decided_on__gte=timezone.localdate(detainee.arrested_at),
+        ).exclude(pk__in=_carried_out(detainee))
     return qs.order_by("-decided_on", "-pk")
+
+
+def _carried_out(detainee: Any) -> set[int]:
+    """The decisions an order of `detainee` carries out, and every correction of them."""
+    found = set(
+        Decision.objects.filter(detention_orders__detainee=detainee).values_list("pk", flat=True)
+    )
+    frontier = found
+    while frontier:  # corrections are a short chain; each round follows one link
+        frontier = (
+            set(Decision.objects.filter(corrects_id__in=frontier).values_list("pk", flat=True))
+            - found
+        )
+        found |= frontier
+    return found
 
 
 def deadlines(actor: Any) -> QuerySet[Deadline]:

@@ -245,14 +245,15 @@ def test_a_decision_dated_before_the_arrest_is_refused_on_the_decision_field(arr
         services.order_record(
             actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
         )
-    assert set(exc.value.message_dict) == {"decision"}
-    assert "before the arrest" in exc.value.message_dict["decision"][0]
+    assert set(exc.value.message_dict) == {"decision"}  # not offered, and refused alone
+    assert "Choose a granted decision" in exc.value.message_dict["decision"][0]
 
 
 def test_a_long_court_name_or_order_number_from_the_decision_fits_the_order(arrest, lead, case):
     d = arrest()
+    named = case_services.case_party_add(actor=lead, case=case, entity=d.person, role="suspect")
     req = judicial.request_create(
-        actor=lead, case=case, kind="other", grounds=GROUNDS, court="م" * 250
+        actor=lead, case=case, kind="other", grounds=GROUNDS, court="م" * 250, persons=[named]
     )
     judicial.request_submit(actor=lead, req=req)
     decision = judicial.decision_record(
@@ -299,3 +300,39 @@ def test_the_detainee_page_points_to_a_decision_awaiting_its_order(
         'id="awaiting-decisions"'
         not in client_for(observer).get(f"/detention/{d.pk}/").content.decode()
     )
+
+
+def test_a_correction_of_a_decision_already_carried_out_is_not_a_second_ruling(arrest, lead, case):
+    d = arrest()
+    decision = _decision(lead, case)
+    first = services.order_record(
+        actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=decision
+    )
+    correction = judicial.decision_correct(
+        actor=lead,
+        decision=decision,
+        reason="رقم الأمر مكتوب خطأ في النسخة الأولى",
+        order_number="77/ت/2026-م",
+        decided_on=timezone.localdate(),
+        judge_name="القاضي حيدر الموسوي",
+        outcome="granted",
+        text="تصحيح",
+    )
+    from dalil.judicial import selectors as judicial_selectors
+
+    assert not judicial_selectors.detention_decisions(lead, case, d).exists()
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=first.ends_at, days=15, decision=correction
+        )
+    assert set(exc.value.message_dict) == {"decision"}
+
+
+def test_a_request_of_another_kind_must_name_the_detainee(arrest, lead, case):
+    d = arrest()
+    unnamed = _decision(lead, case, kind="other")
+    with pytest.raises(ValidationError) as exc:
+        services.order_record(
+            actor=lead, detainee=d, starts_at=d.arrested_at + H, days=15, decision=unnamed
+        )
+    assert set(exc.value.message_dict) == {"decision"}

@@ -99,23 +99,20 @@ class Command(BaseCommand):
                 "protect the database file with the file system's permissions."
             )
             return
-        if not options["apply"]:
-            with connection.cursor() as cur:
-                cur.execute("SELECT current_schema()")
-                schema = cur.fetchone()[0]
-            for sql in privileges.grant_statements(role, schema, triggers.registered_tables()):
-                self.stdout.write(f"{sql};")
-            return
         try:
+            if not options["apply"]:
+                if not privileges.role_exists(role):
+                    raise privileges.PrivilegeError(f"no database role named {role!r}")
+                tables = triggers.registered_tables()
+                for sql in privileges.grant_statements(role, privileges.schema(), tables):
+                    self.stdout.write(f"{sql};")
+                unsafe = privileges.why_unsafe(role)
+                if unsafe:
+                    self.stderr.write(f"warning: {unsafe}; these grants would not protect anything")
+                return
             privileges.apply(role, actor=System("cli:audit"))
-        except ValueError as exc:
+        except privileges.PrivilegeError as exc:
             raise CommandError(str(exc)) from None
-        loose = privileges.loose_tables(role)
-        if loose:
-            raise CommandError(
-                f"{role} may still change {', '.join(loose)}: it owns them or is a superuser. "
-                "Serve as a role that owns nothing."
-            )
         self.stdout.write(
             f"OK: {role} may read and add to the append-only tables, never change them."
         )
