@@ -291,6 +291,7 @@ SPECTACULAR_SETTINGS = {
         "UnitKindEnum": "dalil.accounts.models.Unit.Kind",
         "JudicialRequestKindEnum": "dalil.judicial.models.JudicialRequest.Kind",
         "JudicialDeadlineKindEnum": "dalil.judicial.models.Deadline.Kind",
+        "ReleaseBasisEnum": "dalil.detention.models.Detainee.ReleaseBasis",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

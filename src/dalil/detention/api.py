@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dalil import access
+from dalil.accounts.models import Unit
 from dalil.api.serializers import StrictInput
 from dalil.api.views import ApiMixin
 
@@ -157,6 +159,43 @@ class DetentionOrderCreateSerializer(StrictInput):
     )
 
 
+class TransferCreateSerializer(StrictInput):
+    moved_at = serializers.DateTimeField(
+        help_text="With its offset; a time without one is Baghdad time"
+    )
+    from_place = serializers.CharField(
+        max_length=300,
+        help_text="Where the caller believes the detainee is held now (place_of_detention as "
+        "read): the transfer is refused if the detainee was moved or released meanwhile",
+    )
+    from_unit = serializers.CharField(
+        max_length=40, required=False, allow_null=True, help_text="Code of place_unit as read"
+    )
+    to_place = serializers.CharField(max_length=300)
+    to_unit = serializers.CharField(
+        max_length=40, required=False, allow_null=True, help_text="Code of the holding unit"
+    )
+    reason = serializers.CharField(max_length=500)
+
+
+class ReleaseSerializer(StrictInput):
+    released_at = serializers.DateTimeField(
+        help_text="With its offset; a time without one is Baghdad time"
+    )
+    basis = serializers.ChoiceField(choices=Detainee.ReleaseBasis.choices)
+    basis_other = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+def _unit(code: str | None, field: str) -> Unit | None:
+    if not code:
+        return None
+    unit = Unit.objects.filter(code=code, is_active=True).first()
+    if unit is None:
+        raise serializers.ValidationError({field: [_("No active unit has this code.")]})
+    return unit
+
+
 class DetaineeViewSet(
     ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -211,3 +250,49 @@ class DetaineeViewSet(
             v["decision"] = services.order_decision(request.user, detainee, v["decision"])
         order = services.order_record(actor=request.user, detainee=detainee, **v)
         return Response(DetentionOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    def _after(self, detainee: Detainee, code: int = status.HTTP_200_OK) -> Response:
+        fresh = self.get_object()
+        context = self.get_serializer_context()
+        context["visible_persons"] = selectors.visible_person_ids(self.request.user, [fresh])
+        return Response(DetaineeSerializer(fresh, context=context).data, status=code)
+
+    @extend_schema(
+        request=TransferCreateSerializer,
+        responses={201: DetaineeSerializer},
+        summary="Record a transfer to another place of detention",
+    )
+    @action(detail=True, methods=["post"])
+    def transfers(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = TransferCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        from_unit = _unit(v.pop("from_unit", None), "from_unit")
+        services.transfer_record(
+            actor=request.user,
+            detainee=detainee,
+            moved_at=v["moved_at"],
+            to_place=v["to_place"],
+            to_unit=_unit(v.get("to_unit"), "to_unit"),
+            reason=v["reason"],
+            seen=(v["from_place"], from_unit.pk if from_unit else None),
+        )
+        return self._after(detainee, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ReleaseSerializer,
+        responses={200: DetaineeSerializer},
+        summary="Record the release and its legal basis",
+    )
+    @action(detail=True, methods=["post"])
+    def release(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = ReleaseSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.release_record(actor=request.user, detainee=detainee, **data.validated_data)
+        return self._after(detainee)

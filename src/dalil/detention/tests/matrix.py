@@ -197,6 +197,23 @@ def _order_data(w: Any, me: Any) -> dict[str, Any]:
     }
 
 
+def _transfer_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "moved_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(),
+        "from_place": "موقف المركز",  # where _detainee() holds every matrix detainee
+        "to_place": "سجن الرصافة",
+        "reason": "نقل بأمر القاضي",
+    }
+
+
+def _release_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"released_at": (timezone.now() - dt.timedelta(minutes=30)).isoformat(), "basis": "bail"}
+
+
 WORK = MANAGE  # the case's "work" in these classes: commanders (own), the lead (lead)
 
 MATRIX: list[dict[str, Any]] = [
@@ -272,5 +289,21 @@ MATRIX: list[dict[str, Any]] = [
         "objects": _objects(),
         "allowed": WORK,
         "data": _order_data,
+    },
+    {
+        "route": "api:detainee-transfers",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _transfer_data,
+    },
+    {
+        "route": "api:detainee-release",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _release_data,
     },
 ]

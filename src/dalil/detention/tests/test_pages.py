@@ -485,3 +485,48 @@ def test_the_register_reads_all_orders_in_one_query_however_many_detainees(
             order(d, d.arrested_at + H, 5)
         counts.append(order_queries())
     assert counts == [1, 1], counts
+
+
+def test_the_api_records_a_transfer_from_where_the_caller_read_and_a_release(arrest, lead, tree):
+    from dalil.detention.models import Transfer
+
+    d = arrest()
+    client = _api(lead)
+    url = f"/api/v1/detainees/{d.pk}/"
+
+    def post(path: str, body: dict) -> object:
+        return client.post(url + path, json.dumps(body), content_type="application/json")
+
+    moved = (timezone.now() - H).isoformat()
+    body = {
+        "moved_at": moved,
+        "from_place": d.place_of_detention,
+        "to_place": "سجن الرصافة",
+        "to_unit": "BGD-POL",
+        "reason": "أمر القاضي",
+    }
+    before = Entry.objects.count()
+    for bad, field in (
+        ({"to_unit": "NO-SUCH"}, "to_unit"),
+        ({"from_place": "مكان قديم"}, "to_place"),  # read before a move: refused, named
+        ({"reason": ""}, "reason"),
+        ({"colour": "red"}, "colour"),
+    ):
+        refused = post("transfers/", {**body, **bad})
+        assert refused.status_code == 400, refused.content
+        assert field in refused.json()["errors"], (bad, refused.json())
+    assert not Transfer.objects.exists() and Entry.objects.count() == before
+    moved_ok = post("transfers/", body)
+    assert moved_ok.status_code == 201
+    assert moved_ok.json()["place_of_detention"] == "سجن الرصافة"
+    assert moved_ok.json()["place_unit"] == "BGD-POL"
+    again = post("transfers/", {**body, "to_place": "سجن الكرخ"})  # the same stale read
+    assert again.status_code == 400 and Transfer.objects.count() == 1
+    released = post("release/", {"released_at": timezone.now().isoformat(), "basis": "bail"})
+    assert released.status_code == 200 and released.json()["release_basis"] == "bail"
+    twice = post("release/", {"released_at": timezone.now().isoformat(), "basis": "acquittal"})
+    assert twice.status_code == 400
+    assert [e.action for e in Entry.objects.filter(seq__gt=0).order_by("-seq")[:2]] == [
+        "detention.released",
+        "detention.transferred",
+    ]
