@@ -89,19 +89,6 @@ def assignee_allowed(case: Case, user: User) -> bool:
     return related and access.can(user, "view", case)
 
 
-def assignee_refused() -> ValidationError:
-    """The one refusal for an assignee, whether the user name is unknown or the user may not take
-    the task: the API must not tell which user names exist."""
-    return ValidationError(
-        {
-            "assignee": _(
-                "A task can be given only to an active member of the case or of its unit "
-                "who may see the case."
-            )
-        }
-    )
-
-
 def assignee_candidates(case: Case) -> list[User]:
     """Whom a task of this case may be given to (for the forms; the service checks again)."""
     users = (
@@ -140,7 +127,14 @@ def _task_fields(
             }
         )
     if assignee is not None and not assignee_allowed(case, assignee):
-        raise assignee_refused()
+        raise ValidationError(
+            {
+                "assignee": _(
+                    "A task can be given only to an active member of the case or of its unit "
+                    "who may see the case."
+                )
+            }
+        )
     return {
         "title": title,
         "description": description,

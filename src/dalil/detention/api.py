@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -159,6 +159,17 @@ class DetentionOrderCreateSerializer(StrictInput):
     )
 
 
+def _unit_field(help_text: str) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Unit.objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        help_text=help_text,
+        error_messages={"does_not_exist": _("No active unit has this code.")},
+    )
+
+
 class TransferCreateSerializer(StrictInput):
     moved_at = serializers.DateTimeField(
         help_text="With its offset; a time without one is Baghdad time"
@@ -168,13 +179,9 @@ class TransferCreateSerializer(StrictInput):
         help_text="Where the caller believes the detainee is held now (place_of_detention as "
         "read): the transfer is refused if the detainee was moved or released meanwhile",
     )
-    from_unit = serializers.CharField(
-        max_length=40, required=False, allow_null=True, help_text="Code of place_unit as read"
-    )
+    from_unit = _unit_field("Code of place_unit as read")
     to_place = serializers.CharField(max_length=300)
-    to_unit = serializers.CharField(
-        max_length=40, required=False, allow_null=True, help_text="Code of the holding unit"
-    )
+    to_unit = _unit_field("Code of the holding unit")
     reason = serializers.CharField(max_length=500)
 
 
@@ -185,15 +192,6 @@ class ReleaseSerializer(StrictInput):
     basis = serializers.ChoiceField(choices=Detainee.ReleaseBasis.choices)
     basis_other = serializers.CharField(max_length=300, required=False, allow_blank=True)
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-
-
-def _unit(code: str | None, field: str) -> Unit | None:
-    if not code:
-        return None
-    unit = Unit.objects.filter(code=code, is_active=True).first()
-    if unit is None:
-        raise serializers.ValidationError({field: [_("No active unit has this code.")]})
-    return unit
 
 
 class DetaineeViewSet(
@@ -270,15 +268,12 @@ class DetaineeViewSet(
         data = TransferCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
-        from_unit = _unit(v.pop("from_unit", None), "from_unit")
+        from_unit = v.pop("from_unit", None)
         services.transfer_record(
             actor=request.user,
             detainee=detainee,
-            moved_at=v["moved_at"],
-            to_place=v["to_place"],
-            to_unit=_unit(v.get("to_unit"), "to_unit"),
-            reason=v["reason"],
-            seen=(v["from_place"], from_unit.pk if from_unit else None),
+            seen=(v.pop("from_place"), from_unit.pk if from_unit else None),
+            **v,
         )
         return self._after(detainee, status.HTTP_201_CREATED)
 

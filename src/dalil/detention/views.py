@@ -8,8 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, Value, When, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -21,9 +20,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dalil import access, audit
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
-from dalil.cases.models import Case, CaseParty
+from dalil.cases.models import Case
 from dalil.cases.navigation import case_url, closed_redirect
-from dalil.cases.selectors import case_for
+from dalil.cases.selectors import case_for, case_parties
 from dalil.core.views import file_response
 from dalil.judicial import selectors as judicial_selectors
 from dalil.parties.models import Person
@@ -161,21 +160,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_persons(actor: Any, case: Case) -> list[Person]:
-    """The persons of the case the actor may see, offered first on the arrest form (suspects and
-    accused first). An informant's row stays hidden, even as a suggestion."""
-    rows = access.scope(
-        actor, "view", CaseParty.objects.filter(case=case, entity_type="person")
-    ).order_by(
-        CaseWhen(
-            When(role__in=["suspect", "accused"], then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
-        "pk",
-    )
-    pks = list(dict.fromkeys(rows.values_list("entity_id", flat=True)))[:SUGGESTED]
-    seen = access.scope(actor, "view", Person.objects.filter(pk__in=pks)).in_bulk()
-    return [seen[pk] for pk in pks if pk in seen]
+    """The persons of the case the actor may see (informants only for the cleared: the case's own
+    rule), offered first on the arrest form, suspects and accused first."""
+    rows = [p for p in case_parties(actor, case) if p.party.entity_type == "person" and p.entity]
+    rows.sort(key=lambda p: p.party.role not in ("suspect", "accused"))  # stable: then by pk
+    return list(dict.fromkeys(p.entity for p in rows))[:SUGGESTED]
 
 
 @login_required
