@@ -35,6 +35,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         [
             "audit.ledger.view",
             "audit.ledger.verify",
+            "audit.alert.view",
             "access.explain",
             "access.role.view",
             "accounts.unit.view",

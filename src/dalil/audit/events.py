@@ -9,3 +9,5 @@ LEDGER_VERIFIED = register("audit.ledger_verified", _("Ledger verified"))
 PRIVILEGES_APPLIED = register(
     "audit.privileges_applied", _("Database privileges of the application role applied")
 )
+ALERT_RAISED = register("audit.alert_raised", _("Alert to auditors raised"))
+ALERT_ACKNOWLEDGED = register("audit.alert_acknowledged", _("Alert to auditors acknowledged"))

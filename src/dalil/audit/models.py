@@ -53,3 +53,26 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint @{self.seq}"
+
+
+class Alert(models.Model):
+    """Something an auditor should look at (see `dalil.audit.alerts`). Raised by the system;
+    an auditor acknowledges it with a note. Both are on the ledger."""
+
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    raised_at = models.DateTimeField(_("raised"))
+    key = models.CharField(_("key"), max_length=200, blank=True, db_index=True)
+    facts = models.JSONField(_("facts"), default=dict)  # user names, unit codes, counts: no labels
+    entries = models.JSONField(_("ledger entries"), default=list)  # sequence numbers
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    acknowledged_by = models.CharField(_("acknowledged by"), max_length=150, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        db_table = "audit_alert"
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("alert to auditors")
+        verbose_name_plural = _("alerts to auditors")
+
+    def __str__(self) -> str:
+        return f"alert {self.pk} ({self.kind})"

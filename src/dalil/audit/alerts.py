@@ -1,0 +1,121 @@
+"""Alerts to auditors: patterns of use that a person should look at (a content grant at the
+ministry, two people who approve each other's requests within minutes, break-glass, a first
+sign-in after a grant, failed sign-ins across many accounts).
+
+An alert names plain facts (user names, unit codes, counts) and the ledger entries it rests on;
+it never copies a record's label, so it shows nothing the ledger would hide from its reader.
+Apps declare their kinds with `register_kind()` and raise them with `raise_alert()` inside the
+transaction of the action that caused them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+from dalil import access
+
+from . import text_digest
+from .ledger import System
+from .ledger import record as ledger_record
+from .models import Alert
+
+WATCH = System("watch")
+
+
+@dataclass(frozen=True)
+class AlertKind:
+    code: str
+    label: str | Promise
+
+
+KINDS: dict[str, AlertKind] = {}
+
+
+def register_kind(code: str, label: str | Promise) -> str:
+    if code in KINDS:
+        raise ValueError(f"alert kind {code!r} registered twice")
+    KINDS[code] = AlertKind(code, label)
+    return code
+
+
+def kind_label(code: str) -> str:
+    kind = KINDS.get(code)
+    return str(kind.label) if kind else code
+
+
+def raise_alert(
+    *, kind: str, facts: dict[str, Any], entries: Sequence[int] = (), key: str = ""
+) -> Alert | None:
+    """Raise an alert in the caller's transaction, with one ledger entry of its own.
+
+    `key` makes an alert once-only while it is open (e.g. one alert per pair of approvers): a
+    second call with the same open key adds its entries to the first instead of a new alert."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("raise_alert() must be called inside the action's transaction")
+    if kind not in KINDS:
+        raise LookupError(f"unknown alert kind {kind!r}: register it with register_kind()")
+    seqs = sorted({int(s) for s in entries})
+    if key:
+        open_alert = (
+            Alert.objects.select_for_update()
+            .filter(key=key[:200], acknowledged_at__isnull=True)
+            .first()
+        )
+        if open_alert is not None:
+            open_alert.entries = sorted(set(open_alert.entries) | set(seqs))
+            open_alert.facts = {**open_alert.facts, **facts}
+            open_alert.save(update_fields=["entries", "facts"])
+            return open_alert
+    alert = Alert.objects.create(
+        kind=kind, raised_at=timezone.now(), key=key[:200], facts=facts, entries=seqs
+    )
+    ledger_record(
+        actor=WATCH,
+        action="audit.alert_raised",
+        target=("audit.alert", str(alert.pk), f"alert {alert.pk}"),
+        payload={"kind": kind, "facts": facts, "entries": seqs},
+    )
+    return alert
+
+
+def alert_acknowledge(*, actor: Any, alert: Alert, note: str) -> Alert:
+    """An auditor closes an alert, saying what was found. A note is required."""
+    note = note.strip()
+    with transaction.atomic():
+        locked = Alert.objects.select_for_update().get(pk=alert.pk)
+        access.require(actor, "manage", locked)
+        if locked.acknowledged_at is not None:
+            raise ValidationError(_("This alert has already been acknowledged."))
+        if len(note) < 5:
+            raise ValidationError({"note": _("Say what you found, in at least 5 characters.")})
+        locked.acknowledged_at = timezone.now()
+        locked.acknowledged_by = actor.get_username()
+        locked.note = note
+        locked.save(update_fields=["acknowledged_at", "acknowledged_by", "note"])
+        ledger_record(
+            actor=actor,
+            action="audit.alert_acknowledged",
+            target=("audit.alert", str(locked.pk), f"alert {locked.pk}"),
+            payload={"kind": locked.kind, "note_sha256": text_digest(note)},
+        )
+    return locked
+
+
+def alert_list(actor: Any, *, open_only: bool = False) -> QuerySet[Alert]:
+    qs = access.scope(actor, "view", Alert.objects.all())
+    return qs.filter(acknowledged_at__isnull=True) if open_only else qs
+
+
+def open_count(actor: Any) -> int:
+    if not access.has_permission(actor, "audit.alert.view"):
+        return 0
+    return alert_list(actor, open_only=True).count()
