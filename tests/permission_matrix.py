@@ -41,7 +41,7 @@ Object classes used so far (later modules add theirs, e.g. "ia", "informant", "s
 
 Who the role users are (PLACEMENT): one user per seeded role (``dalil.access.roles.ROLES``), holding
 that role over BGD-KARADA and its subtree, except the ministry-wide roles, which the demo grants at
-MOI (``dalil.accounts.demo.GRANTED_AT``): system_admin, auditor, donor_officer.
+MOI (``dalil.accounts.demo.GRANTED_AT``): system_admin, auditor, donor_officer, security_officer.
 
 Expected answers
   allowed role           200 or 302 (a 302 that is not a bounce to the sign-in page), no access.denied
@@ -77,7 +77,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 # Ministry-wide roles sit at MOI, as in the demo; all others at BGD-KARADA (subtree).
 HOME_UNIT = "BGD-KARADA"
-PLACEMENT: dict[str, str] = {"system_admin": "MOI", "auditor": "MOI", "donor_officer": "MOI"}
+PLACEMENT: dict[str, str] = {
+    "system_admin": "MOI",
+    "auditor": "MOI",
+    "donor_officer": "MOI",
+    "security_officer": "MOI",
+}
 OTHER_UNIT = "BGD-MANSOUR"
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}

@@ -97,7 +97,7 @@ def test_a_token_created_on_my_tokens_page_is_shown_once_and_only_its_hash_is_st
     assert me.status_code == 200
     assert me.json()["username"] == "commander.karada"
     assert me.json()["roles"] == [
-        {"role": "commander", "unit": "BGD-KARADA", "include_subtree": True}
+        {"role": "commander", "unit": "BGD-KARADA", "include_subtree": True, "approved": True}
     ]
 
 

@@ -43,7 +43,7 @@ def test_the_matrix_runs_as_every_seeded_role(tree):
     from dalil.access.models import Role
 
     roles = pm.role_codes()
-    assert len(roles) == 14
+    assert len(roles) == 15
     assert set(Role.objects.values_list("code", flat=True)) >= set(roles)
     for role in roles:
         assert pm.PLACEMENT.get(role, pm.HOME_UNIT) in tree
@@ -222,8 +222,9 @@ def _admin_writes(tree: dict[str, Any], make_user: Any) -> dict[str, tuple[str, 
             reverse("admin:user_mfa_reset", args=[target.username]),
             {},
         ),
+        # A role that opens content is asked for (ADR 0014); the approval is its own write.
         "grant role": (
-            "access.assignment_granted",
+            "access.assignment_requested",
             reverse("admin:user_assign", args=[target.username]),
             {
                 "role": Role.objects.get(code="analyst").pk,

@@ -20,6 +20,22 @@ class AccessConfig(AppConfig):
             group="admin",
         )
         nav.register(
+            "access:grant_requests",
+            _("Grant requests"),
+            "access.grant.approve",
+            "access.assignment.manage",
+            "access.role.manage",
+            order=83,
+            group="admin",
+            count=_waiting,
+        )
+        nav.register(
             "access:explain", _("Explain access"), "access.explain", order=92, group="admin"
         )
         from . import events, policies  # noqa: F401
+
+
+def _waiting(user: object) -> int:
+    from .selectors import waiting_for
+
+    return waiting_for(user)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -28,16 +28,25 @@ M = TypeVar("M", bound=Model)
 class Permission:
     code: str
     label: str | Promise
+    # Administrative permissions (units, users, roles) open no case or internal-affairs content.
+    # Every other permission opens content, so a grant of it needs a second person (ADR 0014):
+    # a module that adds a permission is on the safe side unless it says otherwise.
+    administrative: bool = False
 
 
 PERMISSIONS: dict[str, Permission] = {}
 
 
-def register_permission(code: str, label: str | Promise) -> str:
+def register_permission(code: str, label: str | Promise, *, administrative: bool = False) -> str:
     if code in PERMISSIONS:
         raise ValueError(f"permission {code!r} registered twice")
-    PERMISSIONS[code] = Permission(code, label)
+    PERMISSIONS[code] = Permission(code, label, administrative)
     return code
+
+
+def opens_content(codes: Iterable[str]) -> set[str]:
+    """The codes among `codes` whose grant needs a second person (unknown codes included)."""
+    return {c for c in codes if c not in PERMISSIONS or not PERMISSIONS[c].administrative}
 
 
 class Denied(Http404):
@@ -69,14 +78,15 @@ def grants_of(actor: Any) -> Grants:
     from .models import Assignment, Clearance, RolePermission
 
     grants = Grants()
-    rows = Assignment.objects.filter(user=actor).values_list(
+    # Only approved grants count: a request waiting for its second person opens nothing.
+    rows = Assignment.objects.filter(user=actor, approved_at__isnull=False).values_list(
         "role_id", "role__code", "unit__path", "include_subtree", "unit__name_ar"
     )
     role_ids = {r[0] for r in rows}
     perms: dict[int, list[str]] = {}
-    for role_id, code in RolePermission.objects.filter(role_id__in=role_ids).values_list(
-        "role_id", "code"
-    ):
+    for role_id, code in RolePermission.objects.filter(
+        role_id__in=role_ids, approved_at__isnull=False
+    ).values_list("role_id", "code"):
         perms.setdefault(role_id, []).append(code)
     for role_id, role_code, path, subtree, unit_name in rows:
         for code in perms.get(role_id, []):
@@ -174,6 +184,31 @@ class Anywhere(Rule):
             _("role “%(role)s” at %(unit)s grants %(perm)s")
             % {"role": role, "unit": unit, "perm": self.permission}
             for _p, _s, role, unit in grants_of(actor).by_permission.get(self.permission, [])
+        ]
+
+
+@dataclass
+class AtTop(Rule):
+    """Open every object to an actor who holds `permission` over the whole organisation (at a
+    top unit, with the units below): ministry-wide decisions such as widening a role."""
+
+    permission: str
+
+    def _grants(self, actor: Any) -> list[tuple[str, bool, str, str]]:
+        return [
+            g
+            for g in grants_of(actor).by_permission.get(self.permission, [])
+            if g[1] and g[0].count("/") == 2  # "/MOI/": a unit without a parent
+        ]
+
+    def q(self, actor: Any) -> Q:
+        return Q(pk__isnull=False) if self._grants(actor) else Q(pk__in=[])
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        return [
+            _("role “%(role)s” at %(unit)s grants %(perm)s")
+            % {"role": role, "unit": unit, "perm": self.permission}
+            for _p, _s, role, unit in self._grants(actor)
         ]
 
 

@@ -29,6 +29,27 @@ class Role(models.Model):
 class RolePermission(models.Model):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
     code = models.CharField(_("permission"), max_length=80)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+
+    # A grant that opens content waits for a second person (ADR 0014): until `approved_at` is
+    # set it opens nothing. Grants by the operator's command line are approved when made.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -38,6 +59,10 @@ class RolePermission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role.code}:{self.code}"
+
+    @property
+    def pending(self) -> bool:
+        return self.approved_at is None
 
 
 class Assignment(models.Model):
@@ -56,7 +81,27 @@ class Assignment(models.Model):
         Unit, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("unit")
     )
     include_subtree = models.BooleanField(_("includes units below"), default=True)
-    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+
+    # A grant that opens content waits for a second person (ADR 0014): until `approved_at` is
+    # set it opens nothing. Grants by the operator's command line are approved when made.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -67,6 +112,10 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} @ {self.unit}"
+
+    @property
+    def pending(self) -> bool:
+        return self.approved_at is None
 
 
 class Compartment(models.Model):

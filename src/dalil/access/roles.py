@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 CORE_READ = ["accounts.unit.view"]
 FILES = ["core.file.view", "core.file.upload"]
 ENTITIES = ["parties.entity.view", "parties.entity.manage"]
@@ -42,6 +44,14 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             "accounts.user.view",
         ],
     ),
+    # The second person for grants that open content (ADR 0014): approves what administrators
+    # request, administers nothing and reads no case.
+    "security_officer": (
+        "مسؤول أمن المعلومات",
+        "بەرپرسی ئاسایشی زانیاری",
+        "Security officer (approves grants)",
+        [*CORE_READ, "access.grant.approve"],
+    ),
     "commander": (
         "آمر الوحدة",
         "فەرماندەی یەکە",
@@ -51,6 +61,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             "accounts.user.view",
             "core.file.view",
             "access.break_glass",
+            "access.grant.approve",
             *CASES_READ,
             "cases.case.manage",
             "parties.entity.view",
@@ -136,13 +147,18 @@ def sync(apps: Any) -> None:
     Role = apps.get_model("access", "Role")
     RolePermission = apps.get_model("access", "RolePermission")
     Compartment = apps.get_model("access", "Compartment")
+    # Seeded permissions are the operator's: in force at once (from migration 0003 on, the
+    # model records approval; the earlier migration's model has no such field).
+    now = timezone.now()
+    fields = {f.name for f in RolePermission._meta.get_fields()}
+    approved = {"approved_at": now, "requested_at": now} if "approved_at" in fields else {}
     for code, (ar, ckb, en, perms) in ROLES.items():
         role, _ = Role.objects.get_or_create(
             code=code, defaults={"name_ar": ar, "name_ckb": ckb, "name_en": en}
         )
         have = set(RolePermission.objects.filter(role=role).values_list("code", flat=True))
         RolePermission.objects.bulk_create(
-            [RolePermission(role=role, code=p) for p in perms if p not in have]
+            [RolePermission(role=role, code=p, **approved) for p in perms if p not in have]
         )
     for code, (ar, ckb, en) in COMPARTMENTS.items():
         Compartment.objects.get_or_create(

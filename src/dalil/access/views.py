@@ -12,13 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from dalil import audit
 from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
 
-from . import door, selectors
+from . import door, selectors, services
 
 
 def _record_types() -> list[tuple[str, str]]:
@@ -134,3 +134,62 @@ def explain(request: HttpRequest) -> HttpResponse:
             )
         result = {"subject": subject, "obj": obj, "action": action, "reasons": reasons}
     return render(request, "access/explain.html", {"form": form, "result": result})
+
+
+# --- Grants waiting for a second person (ADR 0014) ------------------------------------------------
+@login_required
+@require_http_methods(["GET"])
+def grant_requests(request: HttpRequest) -> HttpResponse:
+    if not (
+        door.has_permission(request.user, "access.grant.approve")
+        or door.has_permission(request.user, "access.assignment.manage")
+        or door.has_permission(request.user, "access.role.manage")
+    ):
+        raise door.Denied(request.user, "access.grant.approve", None)
+    return render(
+        request,
+        "access/grant_requests.html",
+        {**selectors.grant_requests(request.user), "breadcrumbs": [(_("Grant requests"), None)]},
+    )
+
+
+def _decide(request: HttpRequest, grant: Any, approve: bool) -> HttpResponse:
+    try:
+        if approve:
+            services.grant_approve(actor=request.user, grant=grant)
+            messages.success(request, _("Approved. The grant is in force from now on."))
+        else:
+            services.grant_reject(actor=request.user, grant=grant)
+            messages.success(request, _("The request has been removed. It opened nothing."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("access:grant_requests")
+
+
+# A waiting grant the actor may not see answers 404 like a missing one (and is ledgered).
+@login_required
+@require_POST
+def assignment_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = door.get_or_404(request.user, "view", selectors.pending_assignments_all(), pk=pk)
+    return _decide(request, grant, approve=True)
+
+
+@login_required
+@require_POST
+def assignment_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = door.get_or_404(request.user, "view", selectors.pending_assignments_all(), pk=pk)
+    return _decide(request, grant, approve=False)
+
+
+@login_required
+@require_POST
+def permission_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = door.get_or_404(request.user, "view", selectors.pending_permissions_all(), pk=pk)
+    return _decide(request, grant, approve=True)
+
+
+@login_required
+@require_POST
+def permission_reject(request: HttpRequest, pk: int) -> HttpResponse:
+    grant = door.get_or_404(request.user, "view", selectors.pending_permissions_all(), pk=pk)
+    return _decide(request, grant, approve=False)

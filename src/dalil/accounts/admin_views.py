@@ -227,11 +227,13 @@ def user_assign(request: HttpRequest, username: str) -> HttpResponse:
     form = AssignmentForm(request.POST, actor=request.user)
     if form.is_valid():
         try:
-            access_services.assignment_grant(actor=request.user, user=subject, **form.cleaned_data)
+            granted = access_services.assignment_grant(
+                actor=request.user, user=subject, **form.cleaned_data
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("The role has been granted."))
+            messages.success(request, _granted_message(granted.pending))
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("admin:user_detail", username=subject.username)
@@ -245,6 +247,20 @@ def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     access_services.assignment_revoke(actor=request.user, assignment=assignment)
     messages.success(request, _("The role has been withdrawn."))
     return redirect("admin:user_detail", username=username)
+
+
+def _waiting_message() -> str:
+    return _(
+        "Permissions that open case or internal-affairs records wait for a second person: they are in force only once approved on the page “Grant requests”."
+    )
+
+
+def _granted_message(pending: bool) -> str:
+    if pending:
+        return _(
+            "The role has been asked for. It opens nothing until a second person approves it on the page “Grant requests”."
+        )
+    return _("The role has been granted.")
 
 
 # --- Roles ----------------------------------------------------------------------------------------
@@ -266,8 +282,12 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def role_detail(request: HttpRequest, code: str) -> HttpResponse:
     role = access.get_or_404(request.user, "view", Role, code=code)
-    codes = set(role.permissions.values_list("code", flat=True))
-    perms = [p for c, p in sorted(access.door.PERMISSIONS.items()) if c in codes]
+    waiting = dict(role.permissions.values_list("code", "approved_at"))
+    perms = [
+        {"perm": p, "pending": waiting[c] is None}
+        for c, p in sorted(access.door.PERMISSIONS.items())
+        if c in waiting
+    ]
     return render(
         request,
         "accounts/role_detail.html",
@@ -295,6 +315,8 @@ def role_create(request: HttpRequest) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The role has been created."))
+            if role.permissions.filter(approved_at__isnull=True).exists():
+                messages.warning(request, _waiting_message())
             return redirect("admin:role_detail", code=role.code)
     return render(
         request,
@@ -327,6 +349,8 @@ def role_edit(request: HttpRequest, code: str) -> HttpResponse:
             apply_errors(form, exc)
         else:
             messages.success(request, _("The role has been saved."))
+            if role.permissions.filter(approved_at__isnull=True).exists():
+                messages.warning(request, _waiting_message())
             return redirect("admin:role_detail", code=role.code)
     return render(
         request,

@@ -194,6 +194,16 @@ USERS = [
         [],
     ),
     (
+        "security",
+        "MOI-IG",
+        "security_officer",
+        "المقدم نادية فاضل الجبوري",
+        "Lt. Col. Nadia Fadhil al-Jubouri",
+        "IG-2077",
+        "ar",
+        [],
+    ),
+    (
         "commander.bgd",
         "BGD-POL",
         "commander",
@@ -338,7 +348,7 @@ USERS = [
 
 
 # Where a user's role is granted when it is not their home unit (ministry-wide roles).
-GRANTED_AT = {"admin": "MOI", "auditor": "MOI", "donor": "MOI"}
+GRANTED_AT = {"admin": "MOI", "auditor": "MOI", "donor": "MOI", "security": "MOI"}
 
 
 def demo_key(username: str) -> str:

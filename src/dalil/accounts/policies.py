@@ -4,11 +4,16 @@ from dalil.access import Member, Policy, UnitGrant, register_permission, registe
 
 from .models import Unit, User
 
-UNIT_VIEW = register_permission("accounts.unit.view", _("See units"))
-UNIT_MANAGE = register_permission("accounts.unit.manage", _("Create and change units"))
-USER_VIEW = register_permission("accounts.user.view", _("See users of a unit"))
+# Administration opens no case content: these grants need no second person (ADR 0014).
+UNIT_VIEW = register_permission("accounts.unit.view", _("See units"), administrative=True)
+UNIT_MANAGE = register_permission(
+    "accounts.unit.manage", _("Create and change units"), administrative=True
+)
+USER_VIEW = register_permission("accounts.user.view", _("See users of a unit"), administrative=True)
 USER_MANAGE = register_permission(
-    "accounts.user.manage", _("Create users, release locks, reset second factors")
+    "accounts.user.manage",
+    _("Create users, release locks, reset second factors"),
+    administrative=True,
 )
 
 register_policy(

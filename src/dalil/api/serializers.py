@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 from dalil.access.models import Assignment, Role
 from dalil.accounts.models import Unit, User
-from dalil.audit import registry
-from dalil.audit.models import Entry
+from dalil.audit import alerts, registry
+from dalil.audit.models import Alert, Entry
 
 from . import services
 from .models import ApiToken
@@ -90,6 +90,11 @@ class RoleBriefSerializer(serializers.Serializer):
     role = serializers.CharField(source="role.code")
     unit = serializers.CharField(source="unit.code")
     include_subtree = serializers.BooleanField()
+    # A grant that opens content waits for a second person; until then it opens nothing.
+    approved = serializers.SerializerMethodField()
+
+    def get_approved(self, obj: Assignment) -> bool:
+        return obj.approved_at is not None
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -138,20 +143,53 @@ class MeSerializer(UserSerializer):
 
 class RoleSerializer(serializers.ModelSerializer):
     permissions = serializers.SerializerMethodField()
+    requested_permissions = serializers.SerializerMethodField()
 
     class Meta:
         model = Role
-        fields = ["code", "name_ar", "name_ckb", "name_en", "permissions"]
+        fields = ["code", "name_ar", "name_ckb", "name_en", "permissions", "requested_permissions"]
         read_only_fields = fields
 
     def get_permissions(self, obj: Role) -> list[str]:
-        return sorted(obj.permissions.values_list("code", flat=True))
+        """The permissions in force."""
+        return sorted(p.code for p in obj.permissions.all() if p.approved_at is not None)
+
+    def get_requested_permissions(self, obj: Role) -> list[str]:
+        """Permissions asked for, waiting for a second person (they open nothing yet)."""
+        return sorted(p.code for p in obj.permissions.all() if p.approved_at is None)
 
 
 class RoleFullSerializer(RoleSerializer):
     class Meta(RoleSerializer.Meta):
         fields = [*RoleSerializer.Meta.fields, "description"]
         read_only_fields = fields
+
+
+# --- Alerts to auditors ---------------------------------------------------------------------------
+class AlertSerializer(serializers.ModelSerializer):
+    kind_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Alert
+        fields = [
+            "id",
+            "kind",
+            "kind_label",
+            "raised_at",
+            "facts",
+            "entries",
+            "acknowledged_at",
+            "acknowledged_by",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_kind_label(self, obj: Alert) -> str:
+        return alerts.kind_label(obj.kind)
+
+
+class AcknowledgeSerializer(serializers.Serializer):
+    note = serializers.CharField(min_length=5, max_length=2000)
 
 
 # --- The ledger ------------------------------------------------------------------------------------

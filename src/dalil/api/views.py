@@ -24,9 +24,10 @@ from dalil import access, audit
 from dalil.access.models import Role
 from dalil.accounts import services as account_services
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.audit import alerts
 from dalil.audit import selectors as ledger_selectors
 from dalil.audit.ledger import source as ledger_source
-from dalil.audit.models import Entry
+from dalil.audit.models import Alert, Entry
 
 from . import filters, serializers, services
 from .models import ApiToken
@@ -251,6 +252,51 @@ class LedgerViewSet(
         response = super().retrieve(request, *args, **kwargs)
         self._viewed({"seq": str(self.kwargs["seq"])})
         return response
+
+
+# --- Alerts to auditors -------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "open", OpenApiTypes.BOOL, description="Only alerts not yet acknowledged"
+            )
+        ]
+    ),
+    acknowledge=extend_schema(
+        request=serializers.AcknowledgeSerializer,
+        responses=serializers.AlertSerializer,
+        summary="Acknowledge an alert, saying what was found",
+    ),
+)
+class AlertViewSet(
+    ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Alerts to auditors, for holders of `audit.alert.view`; each names its ledger entries."""
+
+    serializer_class = serializers.AlertSerializer
+    lookup_value_regex = r"[0-9]+"
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        access.require_permission(request.user, "audit.alert.view")
+
+    def get_queryset(self) -> QuerySet[Alert]:
+        if getattr(self, "swagger_fake_view", False):
+            return Alert.objects.none()
+        only_open = self.request.query_params.get("open", "").lower() in {"1", "true", "yes"}
+        return alerts.alert_list(self.request.user, open_only=only_open)
+
+    def get_object(self) -> Alert:
+        return access.get_or_404(self.request.user, "view", Alert, pk=self.kwargs["pk"])
+
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str) -> Response:
+        alert = access.get_or_404(request.user, "manage", Alert, pk=pk)
+        data = serializers.AcknowledgeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        alert = alerts.alert_acknowledge(actor=request.user, alert=alert, **data.validated_data)
+        return Response(serializers.AlertSerializer(alert).data)
 
 
 # --- My API tokens -----------------------------------------------------------------------------------

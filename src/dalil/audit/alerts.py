@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from dalil import access
 
@@ -45,6 +46,24 @@ def register_kind(code: str, label: str | Promise) -> str:
         raise ValueError(f"alert kind {code!r} registered twice")
     KINDS[code] = AlertKind(code, label)
     return code
+
+
+# How the facts of an alert are labelled on its page (other keys are shown as they are).
+FACT_LABELS: dict[str, str | Promise] = {
+    "user": _lazy("User"),
+    "requested_by": _lazy("Asked by"),
+    "approved_by": _lazy("Approved by"),
+    "role": _lazy("Role"),
+    "unit": _lazy("Unit"),
+    "subtree": _lazy("With the units below"),
+    "count": _lazy("How many"),
+    "minutes": _lazy("Within (minutes)"),
+    "record": _lazy("Record"),
+}
+
+
+def fact_rows(alert: Alert) -> list[tuple[str, Any]]:
+    return [(str(FACT_LABELS.get(k, k)), v) for k, v in alert.facts.items()]
 
 
 def kind_label(code: str) -> str:

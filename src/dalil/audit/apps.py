@@ -13,6 +13,14 @@ class AuditConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register("audit:ledger", _("Ledger"), "audit.ledger.view", order=90, group="admin")
+        nav.register(
+            "audit:alerts",
+            _("Alerts to auditors"),
+            "audit.alert.view",
+            order=89,
+            group="admin",
+            count=_open_alerts,
+        )
         from django.db.models.signals import post_migrate
 
         from . import events, policies  # noqa: F401
@@ -34,3 +42,9 @@ def _grant_app_role(using: str = "default", plan: Any = None, **kwargs: Any) -> 
     from .privileges import apply
 
     apply(role, actor=System("migrate"))
+
+
+def _open_alerts(user: Any) -> int:
+    from .alerts import open_count
+
+    return open_count(user)

@@ -18,6 +18,7 @@ _MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%d
 
 
 class LedgerFilter(ListFilterSet):
+    seq = django_filters.NumberFilter(label=_("Entry number"), field_name="seq", min_value=1)
     actor_name = django_filters.CharFilter(
         label=_("Who"), field_name="actor", lookup_expr="icontains", max_length=150
     )

@@ -43,3 +43,13 @@ class ExportForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
+
+
+class AcknowledgeForm(BootstrapMixin, forms.Form):
+    note = forms.CharField(
+        label=_("What you found"),
+        min_length=5,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept with the alert; the ledger keeps its fingerprint."),
+    )

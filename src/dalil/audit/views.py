@@ -4,6 +4,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from dalil import access, audit
 from dalil.ui.lists import render_list
 
-from . import integrity, selectors
+from . import alerts, integrity, selectors
 from .filters import LedgerFilter
-from .forms import ExportForm
+from .forms import AcknowledgeForm, ExportForm
 
 
 @login_required
@@ -110,3 +111,44 @@ def export(request: HttpRequest) -> HttpResponse:
             "cancel_url": "/audit/",
         },
     )
+
+
+# --- Alerts to auditors --------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET"])
+def alert_list(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, "audit.alert.view")
+    show = request.GET.get("show", "open")
+    rows = list(alerts.alert_list(request.user, open_only=show != "all")[:200])
+    for a in rows:
+        a.kind_label = alerts.kind_label(a.kind)  # type: ignore[attr-defined]
+        a.fact_rows = alerts.fact_rows(a)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "audit/alerts.html",
+        {
+            "rows": rows,
+            "show": show,
+            "form": AcknowledgeForm(),
+            "breadcrumbs": [(_("Ledger"), "/audit/"), (_("Alerts to auditors"), None)],
+        },
+    )
+
+
+@login_required
+@require_POST
+def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    alert = access.get_or_404(request.user, "manage", alerts.Alert, pk=pk)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            alerts.alert_acknowledge(
+                actor=request.user, alert=alert, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The alert has been acknowledged."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("audit:alerts")

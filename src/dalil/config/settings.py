@@ -163,6 +163,10 @@ DALIL_LOCKOUT_WINDOW_SECONDS = 15 * 60
 DALIL_IDLE_TIMEOUT_SECONDS = 30 * 60
 DALIL_ABSOLUTE_SESSION_SECONDS = 12 * 60 * 60
 DALIL_BREAK_GLASS_MAX_SECONDS = 4 * 60 * 60
+# Auditors are alerted when the same two people approve more than COUNT grants within MINUTES of
+# their request, over 30 days (ADR 0014).
+DALIL_QUICK_APPROVAL_MINUTES = int(os.environ.get("DALIL_QUICK_APPROVAL_MINUTES", "10"))
+DALIL_QUICK_APPROVAL_COUNT = int(os.environ.get("DALIL_QUICK_APPROVAL_COUNT", "3"))
 DALIL_CHECKPOINT_INTERVAL_SECONDS = 15 * 60
 # A running job that has reported nothing for this long is taken as abandoned by its worker.
 DALIL_JOB_STALE_MINUTES = int(os.environ.get("DALIL_JOB_STALE_MINUTES", "60"))

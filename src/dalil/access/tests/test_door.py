@@ -425,6 +425,13 @@ def test_a_granted_role_works_at_the_very_next_request(make_user, tree, client_f
         },
     )
     assert granted.status_code == 302
+    # The auditor's role opens content: it waits for a second person (ADR 0014) ...
+    assert officer_client.get(reverse("audit:ledger")).status_code == 404
+    security = make_user("security.moi", unit="MOI", role="security_officer")
+    assignment = Assignment.objects.get(user=officer, role__code="auditor")
+    approved = client_for(security).post(reverse("access:assignment_approve", args=[assignment.pk]))
+    assert approved.status_code == 302
+    # ... and works at the very next request once approved.
     assert officer_client.get(reverse("audit:ledger")).status_code == 200
 
 

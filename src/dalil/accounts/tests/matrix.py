@@ -13,6 +13,8 @@ from dalil.access.roles import ROLES
 EVERYONE = frozenset(ROLES)
 ADMIN = {"system_admin"}
 MINISTRY_READERS = {"system_admin", "auditor"}  # read rights at MOI, so over every unit
+# The security officer sees every unit (to judge the grants asked for them), nothing more.
+UNIT_EVERYWHERE = {*MINISTRY_READERS, "security_officer"}
 # Hold accounts.unit.view (or manage) at their unit: everybody but the donor programme officer.
 UNIT_READERS = EVERYONE - {"donor_officer"}
 # Hold accounts.user.view at BGD-KARADA, plus the ministry-wide readers.
@@ -85,7 +87,7 @@ MATRIX: list[dict[str, Any]] = [
         "route": "admin:unit_detail",
         "methods": ("GET",),
         "objects": UNIT,
-        "allowed": {"own": UNIT_READERS, "other": MINISTRY_READERS},
+        "allowed": {"own": UNIT_READERS, "other": UNIT_EVERYWHERE},
     },
     {
         "route": "admin:unit_edit",

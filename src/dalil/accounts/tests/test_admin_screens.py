@@ -61,8 +61,13 @@ def _says(response: Any, message: str, lang: str = "ar") -> None:
     assert expected in response.content.decode(), f"{message!r} ({lang}) not on the page"
 
 
-def _refused(client: Any, url: str, data: dict[str, Any], field: str | None) -> Any:
+def _refused(
+    client: Any, url: str, data: dict[str, Any], field: str | None, ledgered: str = ""
+) -> Any:
+    """The form is refused and nothing is written, except the refusal's own ledger entry
+    (`ledgered`) when the refusal is an attempt to widen one's own rights."""
     before = _counts()
+    last = Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
     response = client.post(url, data)
     assert response.status_code == 200, response.get("Location")
     form = response.context["form"]
@@ -70,7 +75,9 @@ def _refused(client: Any, url: str, data: dict[str, Any], field: str | None) -> 
     if field is not None:
         assert field in form.errors, form.errors
     assert 'id="error-summary"' in response.content.decode()
-    assert _counts() == before, "a refused form must write nothing"
+    assert _counts()[:4] == before[:4], "a refused form must write nothing"
+    new = list(Entry.objects.filter(seq__gt=last).values_list("action", flat=True))
+    assert new == ([ledgered] if ledgered else []), new
     return response
 
 
@@ -264,7 +271,11 @@ def test_an_administrator_cannot_grant_themselves_a_role(admin_client, admin, tr
     )
     assert response.status_code == 200
     _says(response, "Ask another administrator to give you a role.")
-    assert _counts() == before
+    # Nothing changed but the ledger, which keeps the refusal like every other refusal.
+    assert _counts()[:4] == before[:4]
+    refusal = Entry.objects.order_by("-seq").first()
+    assert refusal.action == "access.escalation_refused" and refusal.actor_id == admin.pk
+    assert _counts()[4] == before[4] + 1
     assert not admin.assignments.filter(role__code="auditor").exists()
     assert admin_client.get(reverse("audit:ledger")).status_code == 404
 
@@ -344,14 +355,17 @@ def test_an_administrator_cannot_widen_a_role_they_hold(admin_client, tree, make
     data = {"name_ar": role.name_ar, "permissions": sorted(held | {"audit.ledger.view"})}
     before = _counts()
     response = _refused(
-        admin_client, reverse("admin:role_edit", args=["system_admin"]), data, "permissions"
+        admin_client,
+        reverse("admin:role_edit", args=["system_admin"]),
+        data,
+        "permissions",
+        ledgered="access.escalation_refused",
     )
     _says(response, "You hold this role: ask another administrator to widen it.")
-    assert _counts() == before
+    assert _counts()[:4] == before[:4]
     assert admin_client.get(reverse("audit:ledger")).status_code == 404
     # Someone who manages roles without holding this one may.
     from dalil.access import services as access_services
-    from dalil.access.models import Assignment
     from dalil.audit.ledger import System
     from dalil.audit.models import Entry
 
@@ -362,9 +376,13 @@ def test_an_administrator_cannot_widen_a_role_they_hold(admin_client, tree, make
         permissions={"access.role.manage", "access.role.view"},
     )
     steward = make_user("steward", unit="MOI")
-    Assignment.objects.create(user=steward, role=steward_role, unit=tree["MOI"])
+    access_services.assignment_grant(
+        actor=System("test"), user=steward, role=steward_role, unit=tree["MOI"]
+    )
     access_services.role_update(
         actor=steward, role=role, permissions=held | {"audit.ledger.view"}, name_ar=role.name_ar
     )
-    assert role.permissions.filter(code="audit.ledger.view").exists()
+    # A permission that opens content is asked for, not granted: it waits for a second person.
+    asked = role.permissions.get(code="audit.ledger.view")
+    assert asked.approved_at is None and asked.requested_by == steward
     assert Entry.objects.filter(action="access.role_changed", actor_id=steward.pk).count() == 1

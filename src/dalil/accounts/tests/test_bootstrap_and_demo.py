@@ -61,7 +61,7 @@ def test_demo_loads_every_unit_and_user_once_and_verifies():
     assert Entry.objects.count() == entries + 1
     assert Entry.objects.order_by("-seq").first().action == "audit.checkpoint_signed"
     roles = set(Assignment.objects.values_list("role__code", flat=True))
-    assert len(roles) == 14  # every seeded role has a demo user
+    assert len(roles) == 15  # every seeded role has a demo user
     assert integrity.verify().ok
 
 

@@ -16,6 +16,8 @@ EVERYONE = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
 ADMIN = {"system_admin"}
 MINISTRY_READERS = {"system_admin", "auditor"}
+# The security officer sees every unit (to judge the grants asked for them), nothing more.
+UNIT_EVERYWHERE = {*MINISTRY_READERS, "security_officer"}
 UNIT_READERS = EVERYONE - {"donor_officer"}
 USER_READERS = {
     "system_admin",
@@ -76,6 +78,17 @@ def _new_unit(w: Any, me: Any) -> dict[str, Any]:
     }
 
 
+def _fresh_alert(w: Any, me: Any) -> dict[str, Any]:
+    from django.db import transaction
+
+    from dalil.audit import alerts
+
+    with transaction.atomic():
+        alert = alerts.raise_alert(kind="access.break_glass", facts={"user": "matrix"})
+    assert alert is not None
+    return {"pk": alert.pk}
+
+
 def build(world: Any) -> None:
     world.objects["api.token_owner"] = world.make_user("matrix.api.owner", unit="BGD-KARADA")
     world.objects["api.user.own"] = world.make_user("matrix.api.own", unit="BGD-KARADA")
@@ -117,7 +130,7 @@ MATRIX: list[dict[str, Any]] = [
         "methods": ("GET",),
         "api": "token",
         "objects": UNIT,
-        "allowed": {"own": UNIT_READERS, "other": MINISTRY_READERS},
+        "allowed": {"own": UNIT_READERS, "other": UNIT_EVERYWHERE},
     },
     {"route": "api:user-list", "methods": ("GET",), "api": "token", "allowed": EVERYONE},
     {
@@ -138,6 +151,22 @@ MATRIX: list[dict[str, Any]] = [
         "allowed": {"global": MINISTRY_READERS},
     },
     {"route": "api:entry-list", "methods": ("GET",), "api": "token", "allowed": {"auditor"}},
+    {"route": "api:alert-list", "methods": ("GET",), "api": "token", "allowed": {"auditor"}},
+    {
+        "route": "api:alert-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": {"global": _fresh_alert},
+        "allowed": {"global": {"auditor"}},
+    },
+    {
+        "route": "api:alert-acknowledge",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": {"global": _fresh_alert},
+        "allowed": {"global": {"auditor"}},
+        "data": lambda w, me: {"note": "Checked with the unit: a planned audit."},
+    },
     {
         "route": "api:entry-detail",
         "methods": ("GET",),
