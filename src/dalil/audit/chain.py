@@ -16,6 +16,12 @@ Canonical form of an entry (docs/ledger.md):
 
 Checkpoints and export seals are Ed25519 signatures (RFC 8032) over `checkpoint_message(...)` /
 `seal_message(...)`; this file verifies them with the RFC's reference arithmetic.
+
+Withheld entries (ADR "withheld entries in exports"): a bundle made for a reader who may not see
+an entry in full holds it as {"seq", "withheld": true, "prev_hash", "hash"} only. Its content
+cannot be recomputed, so its stated hash is taken as it is: it must link to the entry before it,
+the entry after it must link to it (and that entry's own hash covers the link), and a signed
+checkpoint on it must name that hash. The export seal signs how many entries are withheld.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from json.encoder import encode_basestring as _json_str
-from typing import Any
+from typing import Any, cast
 
 GENESIS = "0" * 64
 FIELDS = (
@@ -119,15 +125,25 @@ class Problem:
 
 Row = tuple[int, str, "int | None", str, str, str, str, str, str, str, str, str]
 """(seq, ts, actor_id, actor, source, action, target_type, target_id, target_label,
-payload_json, prev_hash, hash) in this order."""
+payload_json, prev_hash, hash) in this order. A withheld entry of a bundle has ts None."""
+
+
+def _is_sha256_hex(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and value.strip("0123456789abcdef") == ""
 
 
 def verify_rows(
-    rows: Iterable[Row], *, first_seq: int = 1, first_prev: str | None = GENESIS
+    rows: Iterable[Row],
+    *,
+    first_seq: int = 1,
+    first_prev: str | None = GENESIS,
+    withheld_allowed: bool = False,
 ) -> tuple[int, str | None, Problem | None]:
     """Check contiguity, linkage and every hash. Returns (count, last hash, first problem).
 
     `first_prev=None` accepts whatever the first row links to (a partial export).
+    `withheld_allowed` (export bundles only, never the database): a row whose ts is None is a
+    withheld entry, whose stated hash is taken as it is and links the chain.
     The previous hash is carried as bytes, so it is not parsed again from hex on every row.
     """
     expected_seq = first_seq
@@ -149,11 +165,18 @@ def verify_rows(
             prev_bytes = bytes.fromhex(rprev)
         elif rprev != prev:
             return count, last_hash, Problem(seq, "previous-hash link broken")
-        body = entry_bytes(seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload)
-        digest = sha256(prev_bytes + body)
-        if digest.hexdigest() != rhash:
-            return count, last_hash, Problem(seq, "content does not match its hash")
-        prev_bytes = digest.digest()
+        if ts is None and withheld_allowed:
+            if not _is_sha256_hex(rhash):
+                return count, last_hash, Problem(seq, "withheld entry's hash is not a SHA-256")
+            prev_bytes = bytes.fromhex(rhash)
+        else:
+            body = entry_bytes(
+                seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload
+            )
+            digest = sha256(prev_bytes + body)
+            if digest.hexdigest() != rhash:
+                return count, last_hash, Problem(seq, "content does not match its hash")
+            prev_bytes = digest.digest()
         prev = last_hash = rhash
         expected_seq += 1
         count += 1
@@ -164,10 +187,15 @@ def checkpoint_message(seq: int, head_hash: str, ts: str) -> bytes:
     return f"dalil-ledger-checkpoint\n{seq}\n{head_hash}\n{ts}\n".encode()
 
 
-def seal_message(first_seq: int, first_prev: str, last_seq: int, last_hash: str, ts: str) -> bytes:
+def seal_message(
+    first_seq: int, first_prev: str, last_seq: int, last_hash: str, ts: str, withheld: int
+) -> bytes:
+    """What an export seal signs: the range's first link and last hash, and how many of its
+    entries the bundle withholds (so that no one can withhold more after the seal)."""
     return (
-        f"dalil-ledger-export\n{first_seq}\n{first_prev}\n{last_seq}\n{last_hash}\n{ts}\n".encode()
-    )
+        f"dalil-ledger-export/2\n{first_seq}\n{first_prev}\n{last_seq}\n{last_hash}\n{ts}\n"
+        f"withheld {withheld}\n"
+    ).encode()
 
 
 # --- Ed25519 verification (RFC 8032 §6 reference arithmetic; verify only, no secrets) -----------
@@ -250,6 +278,11 @@ def ed25519_verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
 def _entry_rows(lines: Iterable[str]) -> Iterator[Row]:
     for line in lines:
         e = json.loads(line)
+        if e.get("withheld") is True:  # hashes only: ts None marks it, nothing else is read
+            yield cast(
+                Row, (e["seq"], None, None, "", "", "", "", "", "", "", e["prev_hash"], e["hash"])
+            )
+            continue
         yield (
             e["seq"],
             e["ts"],
@@ -266,9 +299,17 @@ def _entry_rows(lines: Iterable[str]) -> Iterator[Row]:
         )
 
 
-def verify_bundle(path: str) -> list[str]:
-    """Verify an export bundle. Returns a list of problems; empty means it verifies."""
-    problems: list[str] = []
+@dataclass
+class BundleReport:
+    problems: list[str]
+    entries: int = 0
+    withheld: int = 0
+
+
+def verify_bundle(path: str) -> BundleReport:
+    """Verify an export bundle. `problems` is empty when it verifies."""
+    report = BundleReport(problems=[])
+    problems = report.problems
     with zipfile.ZipFile(path) as zf:
         manifest = json.loads(zf.read("manifest.json"))
         keys = {k["key_id"]: bytes.fromhex(k["public_key"]) for k in manifest["public_keys"]}
@@ -282,12 +323,15 @@ def verify_bundle(path: str) -> list[str]:
     def rows() -> Iterator[Row]:
         for row in _entry_rows(x for x in entries_text.splitlines() if x):
             hashes[row[0]] = row[11]
+            if row[1] is None:
+                report.withheld += 1
             yield row
 
     first_prev = manifest["first_prev_hash"] if manifest["first_seq"] == 1 else None
     count, last_hash, problem = verify_rows(
-        rows(), first_seq=manifest["first_seq"], first_prev=first_prev
+        rows(), first_seq=manifest["first_seq"], first_prev=first_prev, withheld_allowed=True
     )
+    report.entries = count
     if problem:
         problems.append(str(problem))
     expected = manifest["last_seq"] - manifest["first_seq"] + 1 if manifest["last_seq"] else 0
@@ -300,10 +344,15 @@ def verify_bundle(path: str) -> list[str]:
         manifest["last_seq"],
         manifest["last_hash"],
         seal["ts"],
+        manifest["withheld"],
     )
     key = keys.get(seal["key_id"])
     if key is None or not ed25519_verify(key, message, bytes.fromhex(seal["signature"])):
         problems.append("export seal signature is not valid")
+    if not problem and report.withheld != manifest["withheld"]:
+        problems.append(
+            f"bundle withholds {report.withheld} entries, the seal says {manifest['withheld']}"
+        )
     if not problem and last_hash is not None and last_hash != manifest["last_hash"]:
         problems.append("last entry's hash differs from the sealed hash")
     if count and not problem:
@@ -319,7 +368,7 @@ def verify_bundle(path: str) -> list[str]:
             problems.append(
                 f"checkpoint at entry {cp['seq']}: entry hash differs from the signed one"
             )
-    return problems
+    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -328,15 +377,26 @@ def main(argv: list[str] | None = None) -> int:
         print("usage: python3 verify_ledger.py BUNDLE.zip", file=sys.stderr)
         return 2
     try:
-        problems = verify_bundle(args[0])
+        report = verify_bundle(args[0])
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         print(f"FAILED: the bundle cannot be read: {exc}")
         return 1
-    if problems:
-        for p in problems:
+    if report.problems:
+        for p in report.problems:
             print(f"FAILED: {p}")
         return 1
-    print("OK: every entry, link, checkpoint and the export seal verify.")
+    if not report.withheld:
+        print("OK: every entry, link, checkpoint and the export seal verify.")
+        return 0
+    print(
+        f"OK: every link, checkpoint and the export seal verify; "
+        f"{report.entries - report.withheld} of {report.entries} entries verify in full."
+    )
+    print(
+        f"WITHHELD: {report.withheld} entries are in this bundle as their hashes only (the seal "
+        "states their number). Their content was not checked: only that they hold their place "
+        "in the chain."
+    )
     return 0
 
 

@@ -8,9 +8,10 @@ import io
 import json
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -313,6 +314,12 @@ def _verify_witness(report: Report, verifier: Ed25519PublicKey, kid: str, max_se
 
 
 # --- Export --------------------------------------------------------------------------------------
+# The seqs in [first, last] the bundle's reader may not see in full (`selectors.withheld_from`).
+Withheld = Callable[[int, int], Collection[int]]
+# Entries are read and their visibility decided in windows of this many seqs.
+_WINDOW = 50_000
+
+
 def _entry_json(row: chain.Row) -> str:
     keys = (
         "seq",
@@ -331,15 +338,44 @@ def _entry_json(row: chain.Row) -> str:
     return json.dumps(dict(zip(keys, row, strict=True)), ensure_ascii=False)
 
 
+def _withheld_json(row: chain.Row) -> str:
+    """Hashes only: no time, actor, action, record or payload, just its place in the chain."""
+    return json.dumps({"seq": row[0], "withheld": True, "prev_hash": row[10], "hash": row[11]})
+
+
+def _write_entries(fh: IO[bytes], first: int, last: int, withheld: Withheld | None) -> int:
+    """Write entries first..last, those `withheld` names as hashes only. Returns how many."""
+    count = 0
+    held_back: Collection[int] = ()
+    window_end = 0
+    for row in iter_rows(first, last):
+        seq = row[0]
+        if withheld is not None and seq > window_end:
+            window_end = min(seq + _WINDOW - 1, last)
+            held_back = withheld(seq, window_end)
+        if seq in held_back:
+            count += 1
+            fh.write((_withheld_json(row) + "\n").encode())
+        else:
+            fh.write((_entry_json(row) + "\n").encode())
+    return count
+
+
 def export_bundle(
     out: io.BufferedIOBase | Path | str,
     *,
     actor: object,
+    withheld: Withheld | None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
 ) -> dict:
     """Write entries with ts in [start, end], the checkpoints among them, the public key, a signed
-    seal over the range and the standalone verifier into a zip. Returns the manifest."""
+    seal over the range and the standalone verifier into a zip. Returns the manifest.
+
+    `withheld(first, last)` names the seqs the bundle's reader may not see in full: they are
+    written as their hashes only, and the seal states how many (ADR "withheld entries in
+    exports"). `None` writes every entry in full: the operator's command line only (ADR 0006).
+    """
     qs = Entry.objects.all()
     if start:
         qs = qs.filter(ts__gte=start)
@@ -349,28 +385,27 @@ def export_bundle(
     last = qs.order_by("-seq").values_list("seq", "hash").first()
     key = signing_key()
     public = public_key_bytes(key)
-    ts = format_ts(now())
     first_seq, first_prev = first if first else (0, chain.GENESIS)
     last_seq, last_hash = last if last else (0, chain.GENESIS)
-    seal = key.sign(chain.seal_message(first_seq, first_prev, last_seq, last_hash, ts))
-    manifest = {
-        "format": "dalil-ledger-export/1",
-        "first_seq": first_seq,
-        "first_prev_hash": first_prev,
-        "last_seq": last_seq,
-        "last_hash": last_hash,
-        "range": {
-            "from": start.isoformat() if start else None,
-            "to": end.isoformat() if end else None,
-        },
-        "public_keys": [{"key_id": key_id(public), "public_key": public.hex()}],
-        "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
-    }
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         with zf.open("entries.jsonl", "w") as fh:
-            if first_seq:
-                for row in iter_rows(first_seq, last_seq):
-                    fh.write((_entry_json(row) + "\n").encode())
+            held = _write_entries(fh, first_seq, last_seq, withheld) if first_seq else 0
+        ts = format_ts(now())
+        seal = key.sign(chain.seal_message(first_seq, first_prev, last_seq, last_hash, ts, held))
+        manifest = {
+            "format": "dalil-ledger-export/2",
+            "first_seq": first_seq,
+            "first_prev_hash": first_prev,
+            "last_seq": last_seq,
+            "last_hash": last_hash,
+            "withheld": held,
+            "range": {
+                "from": start.isoformat() if start else None,
+                "to": end.isoformat() if end else None,
+            },
+            "public_keys": [{"key_id": key_id(public), "public_key": public.hex()}],
+            "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
+        }
         cps = Checkpoint.objects.filter(seq__gte=first_seq or 1, seq__lte=last_seq)
         zf.writestr(
             "checkpoints.jsonl",
@@ -395,7 +430,7 @@ def export_bundle(
         record(
             actor=actor,
             action="audit.ledger_exported",
-            payload={"first_seq": first_seq, "last_seq": last_seq},
+            payload={"first_seq": first_seq, "last_seq": last_seq, "withheld": held},
         )
     return manifest
 
@@ -413,4 +448,9 @@ To check this bundle on any computer with Python 3.11 or newer:
 
 It prints OK when every entry, link, checkpoint and the seal verify, and FAILED with the first
 problem otherwise. The canonical form of an entry is described at the top of verify_ledger.py.
+
+Withheld entries: a bundle made for a reader who may not see some entries in full holds those as
+{"seq", "withheld": true, "prev_hash", "hash"} only. The seal (manifest.json, "withheld") states
+how many. The verifier checks that each of them links the chain and matches any signed checkpoint
+on it, and says how many it could not check the content of.
 """

@@ -76,5 +76,20 @@ def entry_list(
     return qs
 
 
+def withheld_from(reader: Any) -> Callable[[int, int], set[int]]:
+    """For a ledger export made for `reader`: the seqs in [first, last] of the entries the ledger
+    page does not show them (`entry_list`, the page's and the API's own rule). The bundle holds
+    those as their hashes only; a reader who may not open the ledger page gets every entry so."""
+
+    def seqs(first: int, last: int) -> set[int]:
+        in_range = Entry.objects.filter(seq__gte=first, seq__lte=last)
+        if access.has_permission(reader, "audit.ledger.view"):
+            shown = entry_list(reader).filter(seq__gte=first, seq__lte=last)
+            in_range = in_range.exclude(seq__in=shown.values("seq"))
+        return set(in_range.values_list("seq", flat=True))
+
+    return seqs
+
+
 def annotate(entries: list[Entry]) -> list[Entry]:
     return _annotate(entries)

@@ -91,6 +91,7 @@ def export(request: HttpRequest) -> HttpResponse:
         manifest = integrity.export_bundle(
             buf,
             actor=request.user,
+            withheld=selectors.withheld_from(request.user),
             start=form.cleaned_data["since"],
             end=form.cleaned_data["until"],
         )
@@ -105,8 +106,15 @@ def export(request: HttpRequest) -> HttpResponse:
             "form": form,
             "title": _("Export the ledger"),
             "submit_label": _("Download bundle"),
-            "intro": _(
-                "The bundle holds the entries, the signed checkpoints, the public key and a verifier that runs offline with Python alone."
+            "intro": " ".join(
+                (
+                    _(
+                        "The bundle holds the entries, the signed checkpoints, the public key and a verifier that runs offline with Python alone."
+                    ),
+                    _(
+                        "Entries the ledger page does not show you are in the bundle as their hashes only: it still verifies, and its seal states how many were withheld."
+                    ),
+                )
             ),
             "cancel_url": "/audit/",
         },

@@ -79,11 +79,12 @@ class Command(BaseCommand):
         manifest = integrity.export_bundle(
             out,
             actor=System("cli:audit"),
+            withheld=None,  # the operator's command line exports in full (ADR 0006)
             start=_when(options["start"]),
             end=_when(options["end"], end=True),
         )
         self.stdout.write(
-            f"wrote {out}: entries {manifest['first_seq']}..{manifest['last_seq']}. "
+            f"wrote {out}: entries {manifest['first_seq']}..{manifest['last_seq']}, in full. "
             f"Check it anywhere with: python3 verify_ledger.py {out.name} (inside the zip)"
         )
 
