@@ -356,6 +356,17 @@ def demo_key(username: str) -> str:
     return hashlib.sha1(f"dalil-demo-totp:{username}".encode(), usedforsecurity=False).hexdigest()
 
 
+def _waiting_grant() -> None:
+    """The administrator has asked for the analyst's role for the Mansour investigator: it waits
+    for a second person (ADR 0014), so the security officer's "Grant requests" has work."""
+    officer = User.objects.get(username="investigator.mansour")
+    analyst = Role.objects.get(code="analyst")
+    if not Assignment.objects.filter(user=officer, role=analyst).exists():
+        access_services.assignment_grant(
+            actor=User.objects.get(username="admin"), user=officer, role=analyst, unit=officer.unit
+        )
+
+
 def load() -> dict[str, Any]:
     created = {"units": 0, "users": 0}
     with audit.ledger.source("cli:demo"), transaction.atomic():
@@ -398,6 +409,7 @@ def load() -> dict[str, Any]:
                 compartment = Compartment.objects.get(code=comp)
                 if not Clearance.objects.filter(user=user, compartment=compartment).exists():
                     access_services.clearance_grant(actor=ACTOR, user=user, compartment=compartment)
+        _waiting_grant()
         if created["units"] or created["users"]:
             audit.record(actor=ACTOR, action="accounts.demo_loaded", payload=created)
     return created
