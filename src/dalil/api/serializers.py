@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dalil.access.models import Assignment, Role
+from dalil.access.models import Assignment, Role, RolePermission
 from dalil.accounts.models import Unit, User
 from dalil.audit import alerts, registry
 from dalil.audit.models import Alert, Entry
@@ -163,6 +163,54 @@ class RoleFullSerializer(RoleSerializer):
     class Meta(RoleSerializer.Meta):
         fields = [*RoleSerializer.Meta.fields, "description"]
         read_only_fields = fields
+
+
+# --- Grants waiting for a second person (ADR 0014) ---------------------------------------------------
+class GrantRequestSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(source="user.username")
+    role = serializers.CharField(source="role.code")
+    unit = serializers.CharField(source="unit.code")
+    requested_by = serializers.SerializerMethodField()
+    requested_at = serializers.DateTimeField(source="created_at")
+    approved = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "user",
+            "role",
+            "unit",
+            "include_subtree",
+            "requested_by",
+            "requested_at",
+            "approved",
+        ]
+        read_only_fields = fields
+
+    def get_requested_by(self, obj: Assignment) -> str:
+        return obj.requested_by.username if obj.requested_by else ""
+
+    def get_approved(self, obj: Assignment) -> bool:
+        return obj.approved_at is not None
+
+
+class RoleRequestSerializer(serializers.ModelSerializer):
+    role = serializers.CharField(source="role.code")
+    permission = serializers.CharField(source="code")
+    requested_by = serializers.SerializerMethodField()
+    approved = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RolePermission
+        fields = ["id", "role", "permission", "requested_by", "requested_at", "approved"]
+        read_only_fields = fields
+
+    def get_requested_by(self, obj: RolePermission) -> str:
+        return obj.requested_by.username if obj.requested_by else ""
+
+    def get_approved(self, obj: RolePermission) -> bool:
+        return obj.approved_at is not None
 
 
 # --- Alerts to auditors ---------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dalil import access, audit
+from dalil.access import selectors as access_selectors
+from dalil.access import services as access_services
 from dalil.access.models import Role
 from dalil.accounts import services as account_services
 from dalil.accounts.models import Governorate, Unit, User
@@ -252,6 +254,66 @@ class LedgerViewSet(
         response = super().retrieve(request, *args, **kwargs)
         self._viewed({"seq": str(self.kwargs["seq"])})
         return response
+
+
+# --- Grants waiting for a second person (ADR 0014) -----------------------------------------------------
+class _Waiting(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Approve (a second person) or refuse/withdraw a waiting grant, as on "Grant requests"."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    def scoped(self) -> QuerySet:
+        raise NotImplementedError
+
+    def unscoped(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.unscoped().none()
+        return self.scoped()
+
+    def get_object(self) -> Any:
+        return access.get_or_404(self.request.user, "view", self.unscoped(), pk=self.kwargs["pk"])
+
+    @extend_schema(request=None, summary="Approve: the grant is in force from the next request")
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        grant = access_services.grant_approve(actor=request.user, grant=self.get_object())
+        return Response(self.get_serializer(grant).data)
+
+    @extend_schema(
+        request=None, responses={204: None}, summary="Refuse, or withdraw your own request"
+    )
+    @action(detail=True, methods=["post"])
+    def refuse(self, request: Request, pk: str) -> Response:
+        access_services.grant_reject(actor=request.user, grant=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class GrantRequestViewSet(_Waiting):
+    """Roles asked for people, waiting for a second person (the unit's commander or the
+    ministry's security officer); listed for those who may see their unit's grants."""
+
+    serializer_class = serializers.GrantRequestSerializer
+
+    def scoped(self) -> QuerySet:
+        return access_selectors.pending_assignments(self.request.user)
+
+    def unscoped(self) -> QuerySet:
+        return access_selectors.pending_assignments_all()
+
+
+class RoleRequestViewSet(_Waiting):
+    """Permissions asked for roles, waiting for a second person at the top of the organisation."""
+
+    serializer_class = serializers.RoleRequestSerializer
+
+    def scoped(self) -> QuerySet:
+        return access_selectors.pending_role_permissions(self.request.user)
+
+    def unscoped(self) -> QuerySet:
+        return access_selectors.pending_permissions_all()
 
 
 # --- Alerts to auditors -------------------------------------------------------------------------------

@@ -417,3 +417,55 @@ def test_the_badge_counts_what_waits_for_this_approver(people, tree):
     assert waiting_for(people["security"]) == 1
     assert waiting_for(people["commander.bsr"]) == 0
     assert waiting_for(people["admin"]) == 0
+
+
+def _bearer(user: Any) -> dict[str, str]:
+    from dalil.api import services as api_services
+
+    user.is_verified = lambda: True
+    _row, secret = api_services.token_create(actor=user, name="test")
+    del user.is_verified
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_the_api_approves_and_refuses_like_the_page(people, tree, client):
+    role = Role.objects.get(code="investigator")
+    grant = access_services.assignment_grant(
+        actor=people["admin"], user=people["x"], role=role, unit=tree["BGD-KARADA"]
+    )
+    commander = _bearer(people["commander"])
+    listed = client.get("/api/v1/grant-requests/", **commander).json()["results"]
+    assert [(g["id"], g["user"], g["requested_by"]) for g in listed] == [
+        (grant.pk, "x.moi", "admin.moi")
+    ]
+    # Basra's commander: 404, exactly as for a missing grant.
+    basra = _bearer(people["commander.bsr"])
+    assert client.post(f"/api/v1/grant-requests/{grant.pk}/approve/", **basra).status_code == 404
+    assert client.post("/api/v1/grant-requests/999999/approve/", **basra).status_code == 404
+    # The requester holds no approving right: 404 too; the commander approves.
+    admin = _bearer(people["admin"])
+    assert client.post(f"/api/v1/grant-requests/{grant.pk}/approve/", **admin).status_code == 404
+    ok = client.post(f"/api/v1/grant-requests/{grant.pk}/approve/", **commander)
+    assert ok.status_code == 200 and ok.json()["approved"] is True
+    again = client.post(f"/api/v1/grant-requests/{grant.pk}/approve/", **commander)
+    assert again.status_code == 404  # no longer waiting
+
+
+def test_the_api_refuses_a_grant_to_the_approver_with_a_problem_and_a_ledger_entry(
+    people, tree, client
+):
+    grant = access_services.assignment_grant(
+        actor=people["admin"],
+        user=people["commander"],
+        role=Role.objects.get(code="analyst"),
+        unit=tree["BGD-KARADA"],
+    )
+    seq = _last()
+    refused = client.post(
+        f"/api/v1/grant-requests/{grant.pk}/approve/", **_bearer(people["commander"])
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert "escalation_refused" in [e.action.split(".")[1] for e in _since(seq)]
+    grant.refresh_from_db()
+    assert grant.pending

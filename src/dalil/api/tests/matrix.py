@@ -11,6 +11,8 @@ import itertools
 from typing import Any
 
 from dalil.access.roles import ROLES
+from dalil.access.tests.matrix import ASSIGNMENT as WAITING_ASSIGNMENT
+from dalil.access.tests.matrix import ASSIGNMENT_DECIDERS, _waiting_permission
 
 EVERYONE = frozenset(ROLES)
 NOBODY: frozenset[str] = frozenset()
@@ -152,6 +154,46 @@ MATRIX: list[dict[str, Any]] = [
     },
     {"route": "api:entry-list", "methods": ("GET",), "api": "token", "allowed": {"auditor"}},
     {"route": "api:alert-list", "methods": ("GET",), "api": "token", "allowed": {"auditor"}},
+    # Grants waiting for a second person (ADR 0014): lists are scoped, so everybody gets one.
+    {"route": "api:grant-request-list", "methods": ("GET",), "api": "token", "allowed": EVERYONE},
+    {
+        "route": "api:grant-request-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": WAITING_ASSIGNMENT,
+        "allowed": {
+            "own": {"system_admin", "commander", "security_officer"},
+            "other": {"system_admin", "security_officer"},
+        },
+    },
+    *(
+        {
+            "route": f"api:grant-request-{verb}",
+            "methods": ("POST",),
+            "api": "token",
+            "objects": WAITING_ASSIGNMENT,
+            "allowed": ASSIGNMENT_DECIDERS,
+        }
+        for verb in ("approve", "refuse")
+    ),
+    {"route": "api:role-request-list", "methods": ("GET",), "api": "token", "allowed": EVERYONE},
+    {
+        "route": "api:role-request-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": {"global": _waiting_permission},
+        "allowed": {"global": {"system_admin", "auditor", "security_officer"}},
+    },
+    *(
+        {
+            "route": f"api:role-request-{verb}",
+            "methods": ("POST",),
+            "api": "token",
+            "objects": {"global": _waiting_permission},
+            "allowed": {"global": {"security_officer"}},
+        }
+        for verb in ("approve", "refuse")
+    ),
     {
         "route": "api:alert-detail",
         "methods": ("GET",),
