@@ -123,7 +123,7 @@ def make_user(tree: dict[str, Any]) -> Callable[..., Any]:
         **extra: Any,
     ) -> Any:
         actor = System("test")
-        user = services.user_create(
+        user = services.operator_user_create(
             actor=actor,
             unit=tree[unit],
             username=username,

@@ -18,7 +18,7 @@ from dalil.audit.selectors import annotate
 from dalil.core.forms import apply_errors
 from dalil.ui.lists import render_list
 
-from . import selectors, services
+from . import enrolment, selectors, services, throttle
 from .filters import UnitFilter, UserFilter
 from .forms import UnitEditForm, UnitForm, UserEditForm, UserForm
 from .models import Unit, User
@@ -139,6 +139,9 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
             "own_assignments": Assignment.objects.filter(user=subject).count(),
             "assign_form": form,
             "has_mfa": selectors.has_mfa(subject),
+            "enrolled": selectors.has_mfa(subject) or subject.has_usable_password(),
+            "pending": enrolment.pending(subject) if can_manage else None,
+            "recent_failures": throttle.recent_failures(subject.username) if can_manage else 0,
             "history": annotate(selectors.history(request.user, subject)),
         },
     )
@@ -151,12 +154,12 @@ def user_create(request: HttpRequest, code: str) -> HttpResponse:
     form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.user_create(actor=request.user, unit=unit, **form.cleaned_data)
+            issued = services.user_create(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc, default_field="password")
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The user has been created."))
-            return redirect("admin:user_detail", username=user.username)
+            return _show_once(request, issued)
     return render(
         request,
         "ui/form_page.html",
@@ -198,26 +201,44 @@ def user_edit(request: HttpRequest, username: str) -> HttpResponse:
 def user_unlock(request: HttpRequest, username: str) -> HttpResponse:
     subject = access.get_or_404(request.user, "manage", User, username=username)
     services.user_unlock(actor=request.user, user=subject)
-    messages.success(request, _("The lock has been released. The user can sign in again."))
+    messages.success(
+        request, _("The failed sign-ins have been cleared. The user can sign in again.")
+    )
     return redirect("admin:user_detail", username=subject.username)
+
+
+def _show_once(request: HttpRequest, issued: enrolment.Issued) -> HttpResponse:
+    """The one-time code, in the response to the POST that made it: never stored, never shown
+    again (the middleware marks every page no-store)."""
+    return render(request, "accounts/enrolment_issued.html", {"issued": issued})
+
+
+def _reset(request: HttpRequest, username: str, what: str) -> HttpResponse:
+    subject = access.get_or_404(request.user, "manage", User, username=username)
+    try:
+        issued = services.user_credentials_reset(actor=request.user, user=subject, what=what)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("admin:user_detail", username=subject.username)
+    return _show_once(request, issued)
+
+
+@login_required
+@require_POST
+def user_password_reset(request: HttpRequest, username: str) -> HttpResponse:
+    return _reset(request, username, "password")
 
 
 @login_required
 @require_POST
 def user_mfa_reset(request: HttpRequest, username: str) -> HttpResponse:
-    subject = access.get_or_404(request.user, "manage", User, username=username)
-    try:
-        services.user_mfa_reset(actor=request.user, user=subject)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _(
-                "The second factor has been removed. The user sets up a new one at the next sign-in."
-            ),
-        )
-    return redirect("admin:user_detail", username=subject.username)
+    return _reset(request, username, "second_factor")
+
+
+@login_required
+@require_POST
+def user_enrolment_renew(request: HttpRequest, username: str) -> HttpResponse:
+    return _reset(request, username, "new_code")
 
 
 @login_required

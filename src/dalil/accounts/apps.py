@@ -27,4 +27,4 @@ class AccountsConfig(AppConfig):
             group="admin",
         )
         nav.register("accounts:password", _("My password"), order=99)
-        from . import events, policies  # noqa: F401
+        from . import alerts, events, policies  # noqa: F401

@@ -1,13 +1,13 @@
-"""Sign-in with two factors, lockout, enrolment and recovery codes.
+"""Sign-in with two factors, the waits after failures (`throttle`), recovery codes.
 
 A session becomes authenticated only in `complete_sign_in`, after the second factor; the password
-step only remembers, in the session, which user is half-way (`PENDING_KEY`).
+step only remembers, in the session, which user is half-way (`PENDING_KEY`). An account without a
+second factor cannot sign in: it enrols with a one-time code (`enrolment`).
 """
 
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from dalil import audit
 
+from . import alerts, throttle
 from .models import LoginFailure, User
 
 PENDING_KEY = "dalil_pending_user"
@@ -36,55 +37,35 @@ RECOVERY_CODES = 10
 @dataclass
 class PasswordResult:
     user: User | None
-    locked: bool = False
-
-
-def _failures(username: str) -> int:
-    since = timezone.now() - dt.timedelta(seconds=settings.DALIL_LOCKOUT_WINDOW_SECONDS)
-    return LoginFailure.objects.filter(username=username, ts__gte=since).count()
-
-
-def is_locked(username: str) -> bool:
-    """Locked: an account an administrator has not yet released, or any user name (known or not,
-    so the answer does not reveal which exist) with too many recent failures."""
-    user = User.objects.filter(username=username).first()
-    return bool(user and user.locked_at) or _failures(username) >= settings.DALIL_LOCKOUT_FAILURES
-
-
-def register_failure(username: str, action: str) -> bool:
-    """Count a failure; lock the account at the limit. Returns True when now locked."""
-    with transaction.atomic():
-        LoginFailure.objects.create(username=username)
-        user = User.objects.filter(username=username).first()
-        audit.record(
-            actor=None,
-            action=action,
-            target=user,
-            payload={"username": username[:150]},
-        )
-        if _failures(username) >= settings.DALIL_LOCKOUT_FAILURES:
-            if user and user.locked_at is None:
-                user.locked_at = timezone.now()
-                user.save(update_fields=["locked_at"])
-                audit.record(actor=None, action="accounts.user_locked", target=user)
-            return True
-    return False
+    failed: bool = False  # the password was checked and was wrong (or the user unknown)
+    wait: int = 0  # seconds this client must wait before trying this user name again
+    not_enrolled: bool = False  # right password, but no second factor: needs an enrolment code
 
 
 def check_password_step(request: HttpRequest, username: str, password: str) -> PasswordResult:
     username = username.strip().lower()[:150]
-    if is_locked(username):
-        # Still count it: an attacker learns nothing, and the ledger shows the attempt.
-        register_failure(username, "accounts.sign_in_failed")
-        return PasswordResult(None, locked=True)
+    key = throttle.client_key(request)
+    wait = throttle.wait_seconds(username, key)
+    if wait:  # refused before any check: the same answer whether the name exists or not
+        return PasswordResult(None, wait=wait)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        locked = register_failure(username, "accounts.sign_in_failed")
-        return PasswordResult(None, locked=locked)
+        wait = throttle.register_failure(username, key, LoginFailure.Step.PASSWORD)
+        return PasswordResult(None, failed=True, wait=wait)
+    assert isinstance(user, User)
+    if confirmed_totp(user) is None:
+        return PasswordResult(user, not_enrolled=True)
     request.session.cycle_key()
     request.session[PENDING_KEY] = user.pk
     request.session[PENDING_AT_KEY] = timezone.now().timestamp()
-    return PasswordResult(user)  # type: ignore[arg-type]
+    return PasswordResult(user)
+
+
+def register_code_failure(request: HttpRequest, user: User) -> int:
+    """A wrong second-factor code counts like a wrong password; returns the wait it imposes."""
+    return throttle.register_failure(
+        user.username, throttle.client_key(request), LoginFailure.Step.CODE
+    )
 
 
 def pending_user(request: HttpRequest) -> User | None:
@@ -93,8 +74,8 @@ def pending_user(request: HttpRequest) -> User | None:
     at = request.session.get(PENDING_AT_KEY, 0)
     if not pk or timezone.now().timestamp() - at > PENDING_SECONDS:
         return None
-    user = User.objects.filter(pk=pk, is_active=True).first()
-    if user is None or is_locked(user.username):
+    user = User.objects.filter(pk=pk, is_active=True, locked_at__isnull=True).first()
+    if user is None or throttle.wait_seconds(user.username, throttle.client_key(request)):
         return None
     return user
 
@@ -140,13 +121,14 @@ def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | Stat
         request.session[SEEN_KEY] = now
         request.session.pop(PENDING_KEY, None)
         request.session.pop(PENDING_AT_KEY, None)
-        LoginFailure.objects.filter(username=user.username).delete()
-        audit.record(
+        throttle.clear(user.username, throttle.client_key(request))
+        entry = audit.record(
             actor=user,
             action="accounts.signed_in",
             target=user,
             payload={"factor": "totp" if isinstance(device, TOTPDevice) else "recovery"},
         )
+        alerts.watch_first_sign_in(user, entry)
 
 
 def sign_out(request: HttpRequest, *, reason: str = "") -> None:
@@ -169,22 +151,18 @@ def enrol_device(user: User) -> TOTPDevice:
     return device
 
 
-def enrol_confirm(user: User, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm the device with a first code; returns new recovery codes, shown once."""
-    token = "".join(token.split())
-    if not (token.isdigit() and len(token) == 6 and device.verify_token(token)):
-        return None
+def confirm_device(user: User, device: TOTPDevice) -> list[str]:
+    """Make `device` the user's only authenticator, with ten new recovery codes, returned to be
+    shown once. Inside the enrolment's transaction (`enrolment.complete`), which ledgers it."""
     codes = [f"{secrets.token_hex(5)}-{secrets.token_hex(5)}" for _ in range(RECOVERY_CODES)]
-    with transaction.atomic():
-        TOTPDevice.objects.filter(user=user, confirmed=True).delete()
-        device.confirmed = True
-        device.save(update_fields=["confirmed"])
-        StaticDevice.objects.filter(user=user).delete()
-        static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-        StaticToken.objects.bulk_create(
-            [StaticToken(device=static, token=recovery_digest(c)) for c in codes]
-        )
-        audit.record(actor=user, action="accounts.mfa_enrolled", target=user)
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=static, token=recovery_digest(c)) for c in codes]
+    )
     return codes
 
 

@@ -387,7 +387,7 @@ def load() -> dict[str, Any]:
         for username, unit, role, name, latin, badge, lang, compartments in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = services.user_create(
+                user = services.operator_user_create(
                     actor=ACTOR,
                     unit=Unit.objects.get(code=unit),
                     username=username,

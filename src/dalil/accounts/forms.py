@@ -57,21 +57,48 @@ class TokenForm(BootstrapMixin, forms.Form):
     )
 
 
-class EnrolForm(BootstrapMixin, forms.Form):
+class EnrolmentCodeForm(BootstrapMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=60,
+        help_text=_("The code your administrator handed you, for example ABCD-EFGH-…"),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "dir": "ltr", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class EnrolmentForm(BootstrapMixin, forms.Form):
+    new_password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
+        help_text=_(
+            "At least 12 characters. A sentence in Arabic or any language is a good password."
+        ),
+    )
+    confirm = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
     token = forms.CharField(
         label=_("Code from the app"),
         max_length=6,
         min_length=6,
         help_text=_("After scanning, type the six-digit code the app shows."),
         widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "dir": "ltr",
-                "inputmode": "numeric",
-                "autofocus": True,
-            }
+            attrs={"autocomplete": "one-time-code", "dir": "ltr", "inputmode": "numeric"}
         ),
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("new_password") and data.get("new_password") != data.get("confirm"):
+            raise ValidationError(_("The two passwords differ."))
+        return data
 
 
 class PasswordChangeForm(BootstrapMixin, forms.Form):
@@ -147,15 +174,6 @@ class UserForm(BootstrapMixin, forms.Form):
     )
     badge_number = IdentifierField(label=_("Badge number"), max_length=40, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=User.Language.choices)
-    password = forms.CharField(
-        label=_("First password"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "Give it to the user in person. They enrol their second factor at first sign-in."
-        ),
-    )
 
 
 class UserEditForm(UserForm):
@@ -164,4 +182,3 @@ class UserEditForm(UserForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["username"]
-        del self.fields["password"]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.utils import timezone
@@ -149,13 +151,61 @@ class User(AbstractBaseUser):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in for a user name (known or not), counted for the lockout window."""
+    """A failed sign-in step (or a refused enrolment code), counted for the waits of
+    `dalil.accounts.throttle`. The client appears only as `client_key`, a keyed hash (HMAC with the
+    SECRET_KEY) of its address: enough to count, never the address (ADR "lockout")."""
+
+    class Step(models.TextChoices):
+        PASSWORD = "password", _("password")
+        CODE = "code", _("second-factor code")
+        ENROLMENT = "enrolment", _("enrolment code")
 
     username = models.CharField(max_length=150, db_index=True)
     ts = models.DateTimeField(default=timezone.now, db_index=True)
+    client_key = models.CharField(max_length=64, blank=True, db_index=True)
+    step = models.CharField(max_length=10, choices=Step.choices, default=Step.PASSWORD)
+    entry_seq = models.BigIntegerField(null=True, blank=True)  # its ledger entry, for alerts
 
     class Meta:
         verbose_name = _("failed sign-in")
+        indexes = [
+            models.Index(fields=["username", "client_key", "ts"], name="acc_failure_key_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.ts:%Y-%m-%d %H:%M:%S}"
+
+
+class Enrolment(models.Model):
+    """A one-time enrolment code: its holder sets the account's password and second factor.
+
+    Only a SHA-256 of the code is stored (the code carries 140 random bits, so the digest cannot
+    be turned back into it). Usable once, until `expires_at`, and only while it is the account's
+    newest: issuing another supersedes it."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("issued"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    superseded_at = models.DateTimeField(_("replaced"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("enrolment code")
+        verbose_name_plural = _("enrolment codes")
+
+    def __str__(self) -> str:
+        return f"enrolment {self.pk} ({self.user_id})"
+
+    def refusal(self, now: dt.datetime) -> str:
+        """Why it cannot be used now ("" when it can): for the ledger, never for the page."""
+        if self.used_at is not None:
+            return "used"
+        if self.superseded_at is not None:
+            return "superseded"
+        if self.expires_at <= now:
+            return "expired"
+        return ""

@@ -14,6 +14,7 @@ from dalil import access, audit, search
 from dalil.audit.ledger import System
 from dalil.core.records import apply_changes
 
+from . import enrolment, revocation, selectors
 from .models import Governorate, LoginFailure, Unit, User
 
 UNIT_FIELDS = ("kind", "name_ar", "name_ckb", "name_en", "governorate", "is_active")
@@ -84,16 +85,15 @@ def unit_update(*, actor: Any, unit: Unit, **fields: Any) -> Unit:
     return unit
 
 
-def user_create(
+def _new_user(
     *,
     actor: Any,
     unit: Unit,
     username: str,
     full_name: str,
-    password: str,
-    full_name_latin: str = "",
-    badge_number: str = "",
-    language: str = "ar",
+    full_name_latin: str,
+    badge_number: str,
+    language: str,
 ) -> User:
     access.require_unless_operator(actor, "add_user", unit)
     username = username.lower()
@@ -107,19 +107,77 @@ def user_create(
         badge_number=badge_number,
         language=language,
     )
+    user.set_unusable_password()
     user.full_clean(exclude=["password"])
+    return user
+
+
+def _save_new_user(actor: Any, user: User) -> None:
+    user.save()
+    search.index(user)
+    audit.record(
+        actor=actor,
+        action="accounts.user_created",
+        target=user,
+        payload={"username": user.username, "unit": user.unit.code},
+    )
+
+
+def user_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    username: str,
+    full_name: str,
+    full_name_latin: str = "",
+    badge_number: str = "",
+    language: str = "ar",
+) -> enrolment.Issued:
+    """A new account without a password: it gets a one-time enrolment code, returned here to be
+    shown once, with which the user sets their own password and second factor."""
+    user = _new_user(
+        actor=actor,
+        unit=unit,
+        username=username,
+        full_name=full_name,
+        full_name_latin=full_name_latin,
+        badge_number=badge_number,
+        language=language,
+    )
+    with transaction.atomic():
+        _save_new_user(actor, user)
+        return enrolment.issue(actor=actor, user=user, reason="new_account")
+
+
+def operator_user_create(
+    *,
+    actor: Any,
+    unit: Unit,
+    username: str,
+    full_name: str,
+    password: str,
+    full_name_latin: str = "",
+    badge_number: str = "",
+    language: str = "ar",
+) -> User:
+    """The operator's command line only (demo data, tests): an account with a chosen password and
+    no enrolment code; `auth.enrol_fixed_key` gives it its second factor."""
+    if not access.is_operator(actor):
+        raise access.Denied(actor, "add_user_with_password", unit)
+    user = _new_user(
+        actor=actor,
+        unit=unit,
+        username=username,
+        full_name=full_name,
+        full_name_latin=full_name_latin,
+        badge_number=badge_number,
+        language=language,
+    )
     validate_password(password, user)
     with transaction.atomic():
         user.set_password(password)
         user.password_changed_at = timezone.now()
-        user.save()
-        search.index(user)
-        audit.record(
-            actor=actor,
-            action="accounts.user_created",
-            target=user,
-            payload={"username": username, "unit": unit.code},
-        )
+        _save_new_user(actor, user)
     return user
 
 
@@ -145,34 +203,60 @@ def user_update(*, actor: Any, user: User, **fields: Any) -> User:
 
 
 def user_unlock(*, actor: Any, user: User) -> User:
-    """An administrator releases a lockout; the failure counter starts again."""
+    """An administrator clears the failed sign-ins counted for an account (from every client), and
+    releases a lock set under the rule before ADR "lockout" (`locked_at`)."""
     access.require(actor, "manage", user)
     with transaction.atomic():
-        LoginFailure.objects.filter(username=user.username).delete()
+        cleared, _detail = LoginFailure.objects.filter(username=user.username).delete()
         if user.locked_at is not None:
             user.locked_at = None
             user.save(update_fields=["locked_at"])
-        audit.record(actor=actor, action="accounts.user_unlocked", target=user)
+        audit.record(
+            actor=actor,
+            action="accounts.user_unlocked",
+            target=user,
+            payload={"failures_cleared": cleared},
+        )
     return user
 
 
-def user_mfa_reset(*, actor: Any, user: User) -> User:
-    """Remove a user's second factor (lost phone); they enrol again at their next sign-in."""
+RESETS = {
+    "password": "accounts.password_reset",
+    "second_factor": "accounts.mfa_reset",
+    "new_code": None,  # an account that never enrolled: only a fresh code
+}
+
+
+def user_credentials_reset(*, actor: Any, user: User, what: str) -> enrolment.Issued:
+    """An administrator resets a password or a second factor (forgotten, lost phone, seen by
+    someone): the account loses both and all its sessions and API tokens, and the user sets both
+    again with a one-time enrolment code, returned here to be shown once."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    access.require(actor, "manage", user)
+    access.require_unless_operator(actor, "manage", user)
+    if what not in RESETS:
+        raise ValueError(what)
     if user.pk == getattr(actor, "pk", None):
-        raise ValidationError(_("Ask another administrator to reset your own second factor."))
+        raise ValidationError(_("Ask another administrator to reset your own sign-in."))
+    if what == "new_code" and (user.has_usable_password() or selectors.has_mfa(user)):
+        raise ValidationError(
+            _("This account has enrolled: reset its password or second factor instead.")
+        )
     with transaction.atomic():
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
         TOTPDevice.objects.filter(user=user).delete()
         StaticDevice.objects.filter(user=user).delete()
-        audit.record(actor=actor, action="accounts.mfa_reset", target=user)
-    return user
+        ended = revocation.revoke_all(actor=actor, user=user)
+        action = RESETS[what]
+        if action:
+            audit.record(actor=actor, action=action, target=user, payload={"ended": ended})
+        return enrolment.issue(actor=actor, user=user, reason=what)
 
 
 def user_set_password(*, actor: Any, user: User, password: str) -> User:
-    """A user changes their own password (administrators reset MFA, never read passwords)."""
+    """A user changes their own password (administrators never choose or read one)."""
     if getattr(actor, "pk", None) != user.pk:
         raise access.Denied(actor, "set_password", user)
     validate_password(password, user)

@@ -1,8 +1,9 @@
-"""Sign-in (password, then second factor), enrolment, recovery codes, sign-out, own password."""
+"""Sign-in (password, then second factor), enrolment with a one-time code, sign-out, own password."""
 
 from __future__ import annotations
 
 import base64
+import math
 
 import segno
 from django.contrib import messages
@@ -13,22 +14,37 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import auth, services
-from .forms import EnrolForm, LoginForm, PasswordChangeForm, TokenForm
-from .models import User
+from dalil.core.forms import apply_errors
+
+from . import auth, enrolment, services, throttle
+from .forms import EnrolmentCodeForm, EnrolmentForm, LoginForm, PasswordChangeForm, TokenForm
+from .models import Enrolment, User
+
+ENROLMENT_KEY = "dalil_enrolment"
 
 
 def _generic_failure() -> str:
     return _("The user name or password is wrong.")
 
 
-def _locked_message() -> str:
-    return _(
-        "This account is locked after repeated failed sign-ins. "
-        "Ask your unit's administrator to release it."
-    )
+def _wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many failed attempts. Try again in %(n)d minute.",
+        "Too many failed attempts. Try again in %(n)d minutes.",
+        minutes,
+    ) % {"n": minutes}
+
+
+def _not_enrolled_message() -> str:
+    return _("Your account has no second factor yet. Ask your administrator for an enrolment code.")
+
+
+def _bad_code() -> str:
+    return _("This code is not valid. Check the time on your phone and try the newest code.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,11 +56,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
         result = auth.check_password_step(
             request, form.cleaned_data["username"], form.cleaned_data["password"]
         )
-        if result.user is not None:
-            if auth.confirmed_totp(result.user):
-                return redirect("accounts:login_otp")
-            return redirect("accounts:enrol")
-        form.add_error(None, _locked_message() if result.locked else _generic_failure())
+        if result.user is not None and not result.not_enrolled:
+            return redirect("accounts:login_otp")
+        if result.not_enrolled:
+            form.add_error(None, _not_enrolled_message())
+        if result.failed:
+            form.add_error(None, _generic_failure())
+        if result.wait:
+            form.add_error(None, _wait_message(result.wait))
     return render(request, "accounts/login.html", {"form": form})
 
 
@@ -60,43 +79,102 @@ def login_otp_view(request: HttpRequest) -> HttpResponse:
         if device is not None:
             auth.complete_sign_in(request, user, device)
             return redirect("ui:home")
-        if auth.register_failure(user.username, "accounts.second_factor_failed"):
+        wait = auth.register_code_failure(request, user)
+        if wait:  # start again from the password once the wait is over
             request.session.flush()
-            messages.error(request, _locked_message())
+            messages.error(request, _wait_message(wait))
             return redirect("accounts:login")
-        form.add_error(
-            "token",
-            _("This code is not valid. Check the time on your phone and try the newest code."),
-        )
+        form.add_error("token", _bad_code())
     return render(request, "accounts/login_otp.html", {"form": form, "pending": user})
+
+
+# --- Enrolment with a one-time code ----------------------------------------------------------------
+def _open_or_refuse(request: HttpRequest, code: str) -> Enrolment | str:
+    """The enrolment a presented code opens, or the message to show. Refusals are ledgered and
+    counted per client; a client with too many waits before any code is looked up."""
+    key = throttle.client_key(request)
+    wait = throttle.enrolment_wait(key)
+    if wait:
+        return _wait_message(wait)
+    found, reason = enrolment.find(code)
+    if found is None or reason:
+        throttle.register_enrolment_refusal(key, found.user if found else None, reason)
+        return enrolment.not_valid_message()
+    return found
+
+
+def _open_enrolment(request: HttpRequest, found: Enrolment) -> HttpResponse:
+    """Remember the enrolment in a fresh session and continue without the code in the address."""
+    if request.user.is_authenticated:
+        auth.sign_out(request)
+    request.session.cycle_key()
+    request.session[ENROLMENT_KEY] = found.pk
+    return redirect("accounts:enrol_setup")
 
 
 @require_http_methods(["GET", "POST"])
 def enrol_view(request: HttpRequest) -> HttpResponse:
-    """First sign-in: scan the QR code, type a code; the recovery codes are shown once."""
-    user = auth.pending_user(request)
-    if user is None:
-        messages.warning(request, _("Please sign in again."))
-        return redirect("accounts:login")
-    if auth.confirmed_totp(user):
-        return redirect("accounts:login_otp")
-    device = auth.enrol_device(user)
-    form = EnrolForm(request.POST or None)
+    """Type the code you were handed (when you cannot open the link)."""
+    form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        codes = auth.enrol_confirm(user, device, form.cleaned_data["token"])
-        if codes is not None:
+        found = _open_or_refuse(request, form.cleaned_data["code"])
+        if isinstance(found, str):
+            form.add_error("code", found)
+        else:
+            return _open_enrolment(request, found)
+    return render(request, "accounts/enrol_code.html", {"form": form})
+
+
+@require_http_methods(["GET"])
+def enrol_code_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The one-time link: opens the enrolment, or says in one message why it cannot."""
+    found = _open_or_refuse(request, code)
+    if isinstance(found, str):
+        form = EnrolmentCodeForm({"code": code[:60]})
+        form.is_valid()
+        form.add_error("code", found)
+        return render(request, "accounts/enrol_code.html", {"form": form})
+    return _open_enrolment(request, found)
+
+
+@require_http_methods(["GET", "POST"])
+def enrol_setup_view(request: HttpRequest) -> HttpResponse:
+    """Choose a password, scan the QR code, type a first code: then signed in, with the recovery
+    codes shown once."""
+    found = enrolment.still_open(request.session.get(ENROLMENT_KEY))
+    if found is None:
+        request.session.pop(ENROLMENT_KEY, None)
+        messages.error(request, enrolment.not_valid_message())
+        return redirect("accounts:enrol")
+    user = found.user
+    device = auth.enrol_device(user)
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = enrolment.complete(
+                enrolment_pk=found.pk,
+                password=form.cleaned_data["new_password"],
+                device=device,
+                token=form.cleaned_data["token"],
+            )
+        except ValidationError as exc:
+            apply_errors(form, exc)
+        else:
+            request.session.pop(ENROLMENT_KEY, None)
+            user.refresh_from_db()  # the session is bound to the new password's hash
             auth.complete_sign_in(request, user, device)
             return render(request, "accounts/recovery_codes.html", {"codes": codes})
-        form.add_error(
-            "token",
-            _("This code is not valid. Check the time on your phone and try the newest code."),
-        )
     qr = segno.make(device.config_url, error="m").svg_inline(scale=4, omitsize=True)
     b32 = base64.b32encode(device.bin_key).decode().rstrip("=")
     return render(
         request,
         "accounts/enrol.html",
-        {"form": form, "qr": mark_safe(qr), "secret": b32},  # noqa: S308 (segno's own SVG)
+        {
+            "form": form,
+            "subject": user,
+            "qr": mark_safe(qr),  # noqa: S308 (segno's own SVG)
+            "secret": b32,
+        },
     )
 
 

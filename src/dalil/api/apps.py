@@ -11,4 +11,8 @@ class ApiConfig(AppConfig):
         from dalil.ui import nav
 
         nav.register("api:token_list", _("My API tokens"), order=98, menu="user")
-        from . import events, policies  # noqa: F401
+        from dalil.accounts import revocation
+
+        from . import events, policies, services  # noqa: F401
+
+        revocation.register("api_tokens", services.tokens_revoke_all)

@@ -83,6 +83,23 @@ def token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     return token
 
 
+def tokens_revoke_all(actor: Any, user: Any) -> int:
+    """An administrator reset the user's sign-in (`accounts.revocation`): every token still
+    active ends with it, each with its own entry. Inside the reset's transaction."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=now))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        audit.record(
+            actor=actor,
+            action="api.token_revoked",
+            target=token,
+            payload={"key_id": token.key_id, "reason": "sign_in_reset"},
+        )
+    return len(tokens)
+
+
 def token_user(secret: str) -> tuple[Any, ApiToken] | None:
     """The active user and token for a presented secret, or None (unknown, expired, revoked)."""
     if not secret.startswith(PREFIX) or len(secret) > 200:

@@ -158,8 +158,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 OTP_TOTP_ISSUER = "Dalil"
 
+# Failed sign-ins are counted per account AND client (docs/adr/XXXX-lockout.md): a growing wait
+# after each failure, then a 15-minute lock after 5 failures within 15 minutes. The lock ends by
+# itself and never touches open sessions; another client (the owner's) is not held up.
 DALIL_LOCKOUT_FAILURES = 5
 DALIL_LOCKOUT_WINDOW_SECONDS = 15 * 60
+DALIL_LOCKOUT_SECONDS = 15 * 60
+# The wait after the 1st, 2nd, 3rd and 4th failure (seconds); the 5th starts the lock above.
+DALIL_SIGN_IN_DELAYS = (0, 0, 60, 5 * 60)
+# Alerts to auditors: this many distinct accounts failing from one client within the window, or
+# this many failures across all accounts and clients within the window.
+DALIL_SIGN_IN_ALERT_ACCOUNTS = int(os.environ.get("DALIL_SIGN_IN_ALERT_ACCOUNTS", "10"))
+DALIL_SIGN_IN_ALERT_FAILURES = int(os.environ.get("DALIL_SIGN_IN_ALERT_FAILURES", "100"))
+# Behind N reverse proxies the client's address is the N-th from the right of X-Forwarded-For;
+# 0 (the default) takes REMOTE_ADDR. Only ever kept as a keyed hash.
+DALIL_TRUSTED_PROXIES = int(os.environ.get("DALIL_TRUSTED_PROXIES", "0"))
+# One-time enrolment codes (first password and second factor): validity, and how many wrong codes
+# one client may try within the window before it waits out the lock.
+DALIL_ENROLMENT_HOURS = 24
+DALIL_ENROLMENT_GUESSES = 10
 DALIL_IDLE_TIMEOUT_SECONDS = 30 * 60
 DALIL_ABSOLUTE_SESSION_SECONDS = 12 * 60 * 60
 DALIL_BREAK_GLASS_MAX_SECONDS = 4 * 60 * 60

@@ -323,7 +323,7 @@ def test_the_same_two_people_approving_quickly_again_and_again_alert_the_auditor
     targets = ["a1", "a2", "a3", "a4"]
     for i, name in enumerate(targets):
         with time_machine.travel(start + dt.timedelta(hours=i), tick=False):
-            user = account_services.user_create(
+            user = account_services.operator_user_create(
                 actor=System("test"),
                 unit=tree["BGD-KARADA"],
                 username=f"quick.{name}",

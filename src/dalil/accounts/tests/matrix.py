@@ -79,6 +79,13 @@ MATRIX: list[dict[str, Any]] = [
     {"route": "accounts:login", "methods": ("GET", "POST"), "public": True},
     {"route": "accounts:login_otp", "methods": ("GET", "POST"), "public": True},
     {"route": "accounts:enrol", "methods": ("GET", "POST"), "public": True},
+    {"route": "accounts:enrol_setup", "methods": ("GET", "POST"), "public": True},
+    {
+        "route": "accounts:enrol_code",
+        "methods": ("GET",),
+        "public": True,
+        "objects": {"page": lambda w, me: {"code": "ABCD-EFGH-JKMN-PQRS-TVWX-YZ01-2345"}},
+    },
     {"route": "accounts:logout", "methods": ("POST",), "public": True, "signs_out": True},
     {"route": "accounts:password", "methods": ("GET", "POST"), "allowed": EVERYONE},
     # Units.
@@ -123,6 +130,18 @@ MATRIX: list[dict[str, Any]] = [
     },
     {
         "route": "admin:user_unlock",
+        "methods": ("POST",),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:user_password_reset",
+        "methods": ("POST",),
+        "objects": USER,
+        "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},
+    },
+    {
+        "route": "admin:user_enrolment_renew",
         "methods": ("POST",),
         "objects": USER,
         "allowed": {"own": ADMIN, "other": ADMIN, "self": ADMIN},

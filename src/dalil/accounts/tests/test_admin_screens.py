@@ -25,7 +25,6 @@ BIDI_MESSAGE = "This contains invisible direction-control characters, which are 
 IDENTIFIER_MESSAGE = (
     "Use Latin letters, digits, dot, dash or underscore only, starting with a letter or digit."
 )
-STRONG_PASSWORD = "Tigris-river-lantern-42"
 
 
 @pytest.fixture(autouse=True)
@@ -96,7 +95,6 @@ def _user_data(**over: Any) -> dict[str, Any]:
         "username": "new.officer",
         "full_name": "ضابط جديد",
         "language": "ar",
-        "password": STRONG_PASSWORD,
         **over,
     }
 
@@ -168,26 +166,22 @@ def test_a_taken_user_name_is_refused_whatever_its_case(admin_client, tree, make
     _says(response, "This user name is taken.")
 
 
-@pytest.mark.parametrize(
-    "password", ["short", "password1234", "123456789012345", "new.officer-2026"]
-)
-def test_a_weak_first_password_is_refused_with_the_reason(admin_client, tree, password):
-    response = _refused(admin_client, NEW_USER, _user_data(password=password), "password")
-    errors = response.context["form"].errors["password"]
-    page = response.content.decode()
-    for error in errors:
-        assert escape(error) in page
-    assert not User.objects.filter(username="new.officer").exists()
+def test_the_new_user_form_asks_for_no_password(admin_client, tree):
+    """The first password is the user's own, set with their enrolment code (issue #9 §1)."""
+    form = admin_client.get(NEW_USER).context["form"]
+    assert "password" not in form.fields
+    assert 'type="password"' not in admin_client.get(NEW_USER).content.decode()
 
 
 def test_arabic_indic_digits_in_a_badge_number_are_stored_as_ascii(admin_client, tree):
     response = admin_client.post(NEW_USER, _user_data(badge_number="BG-٣٣٢١", username="officer٧"))
-    assert response.status_code == 302
+    assert response.status_code == 200  # the page with the one-time enrolment code
     user = User.objects.get(username="officer7")
     assert user.badge_number == "BG-3321"
-    assert response["Location"] == reverse("admin:user_detail", args=["officer7"])
-    entry = Entry.objects.order_by("-seq").first()
-    assert entry.action == "accounts.user_created" and entry.target_id == str(user.pk)
+    assert response.context["issued"].user == user
+    created, issued = Entry.objects.order_by("-seq")[:2][::-1]
+    assert created.action == "accounts.user_created" and created.target_id == str(user.pk)
+    assert issued.action == "accounts.enrolment_issued" and issued.target_id == str(user.pk)
 
 
 def test_persian_digits_in_a_badge_number_are_normalised_when_a_user_is_changed(

@@ -27,28 +27,9 @@ def test_eighteen_governorates_with_three_in_the_kurdistan_region():
     assert all(g.name_ar and g.name_ckb and g.name_en for g in Governorate.objects.all())
 
 
-def test_bootstrap_creates_the_ministry_and_an_administrator_on_the_ledger(monkeypatch):
-    monkeypatch.setenv("DALIL_BOOTSTRAP_PASSWORD", "a long enough passphrase 42")
-    call_command(
-        "bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO()
-    )
-    user = User.objects.get(username="first.admin")
-    assert Assignment.objects.get(user=user).role.code == "system_admin"
-    assert user.unit.parent is None
-    actions = list(Entry.objects.values_list("action", flat=True))
-    assert actions == [
-        "accounts.unit_created",
-        "accounts.user_created",
-        "access.assignment_granted",
-    ]
-
-
-def test_bootstrap_refuses_a_weak_password_and_writes_nothing(monkeypatch):
-    monkeypatch.setenv("DALIL_BOOTSTRAP_PASSWORD", "12345678")
+def test_bootstrap_refuses_a_bad_user_name_and_writes_nothing():
     with pytest.raises(CommandError):
-        call_command(
-            "bootstrap", username="first.admin", full_name="المدير الأول", stdout=io.StringIO()
-        )
+        call_command("bootstrap", username="مدير", full_name="المدير الأول", stdout=io.StringIO())
     assert not Unit.objects.exists() and not User.objects.exists() and not Entry.objects.exists()
 
 

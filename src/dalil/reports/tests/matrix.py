@@ -31,6 +31,10 @@ MATRIX: list[dict[str, Any]] = [
         "route": "reports:ledger_extract",
         "methods": ("GET", "POST"),
         "objects": {"own": _unit("BGD-KARADA"), "other": _unit("BGD-MANSOUR"), "self": _self},
-        "allowed": {"own": UNIT_READERS, "other": {*MINISTRY_READERS, "security_officer"}, "self": EVERYONE},
+        "allowed": {
+            "own": UNIT_READERS,
+            "other": {*MINISTRY_READERS, "security_officer"},
+            "self": EVERYONE,
+        },
     },
 ]

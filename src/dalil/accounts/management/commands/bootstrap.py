@@ -1,6 +1,3 @@
-import getpass
-import os
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -13,7 +10,10 @@ from dalil.audit.ledger import System, source
 
 
 class Command(BaseCommand):
-    help = "First start of a real installation: the ministry unit and the first administrator."
+    help = (
+        "First start of a real installation: the ministry unit and the first administrator, who "
+        "sets their own password and second factor with the one-time enrolment code printed here."
+    )
 
     def add_arguments(self, parser):  # type: ignore[no-untyped-def]
         parser.add_argument("--unit-code", default="MOI")
@@ -23,7 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         actor = System("cli:bootstrap")
-        password = os.environ.get("DALIL_BOOTSTRAP_PASSWORD") or getpass.getpass("Password: ")
         try:
             with source("cli:bootstrap"), transaction.atomic():
                 root = Unit.objects.filter(parent=None).first() or services.unit_create(
@@ -33,19 +32,23 @@ class Command(BaseCommand):
                     kind="ministry",
                     name_ar=str(options["unit_name"]),
                 )
-                user = services.user_create(
+                issued = services.user_create(
                     actor=actor,
                     unit=root,
                     username=str(options["username"]),
                     full_name=str(options["full_name"]),
-                    password=password,
                 )
                 access_services.assignment_grant(
-                    actor=actor, user=user, role=Role.objects.get(code="system_admin"), unit=root
+                    actor=actor,
+                    user=issued.user,
+                    role=Role.objects.get(code="system_admin"),
+                    unit=root,
                 )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
         self.stdout.write(
-            f"Administrator {user.username} created at {root.code}. "
-            "They set up their second factor at first sign-in."
+            f"Administrator {issued.user.username} created at {root.code}.\n"
+            "They choose their password and second factor with this one-time code "
+            f"(shown only now, valid until {issued.expires_at:%Y-%m-%d %H:%M} UTC):\n"
+            f"  {issued.link}\n  code: {issued.code}"
         )
