@@ -5,7 +5,7 @@ judicial, detention) is seen through it, by one helper: `through_case`."""
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +60,11 @@ def sees_informants(actor: Any) -> bool:
     return INFORMANTS in grants_of(actor).compartments
 
 
+def seen_cases(actor: Any) -> QuerySet[Case]:
+    """The cases `actor` may see: every record that hangs on a case is seen through this."""
+    return access.scope(actor, "view", Case.objects.all())
+
+
 class ThroughCase(Rule):
     """Open the records of the cases the actor may see: whatever opens the case (a unit grant,
     membership, break-glass on the case) opens what hangs on it, and nothing else does."""
@@ -68,8 +73,7 @@ class ThroughCase(Rule):
         self.case_field = case_field  # lookup from the record to its case, e.g. "detainee__case"
 
     def q(self, actor: Any) -> Q:
-        cases = access.scope(actor, "view", Case.objects.all())
-        return Q(**{f"{self.case_field}__in": cases.values("pk")})
+        return Q(**{f"{self.case_field}__in": seen_cases(actor).values("pk")})
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
         case_id = (

@@ -15,11 +15,9 @@ moved to another unit, or taken off the case, no longer reads about its detainee
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.access import Anywhere, Member, Policy, register_permission, register_policy
 from dalil.audit import visibility
-from dalil.cases.models import Case
-from dalil.cases.policies import through_case
+from dalil.cases.policies import seen_cases, through_case
 
 from .models import (
     AlertRecipient,
@@ -51,9 +49,7 @@ register_policy(
         AlertRecipient,
         {"view": [Member("user", label=_("the user it is addressed to"))]},
         compartment_field="alert__detainee__case__compartment",
-        restrict=lambda actor: Q(
-            alert__detainee__case__in=access.scope(actor, "view", Case.objects.all()).values("pk")
-        ),
+        restrict=lambda actor: Q(alert__detainee__case__in=seen_cases(actor).values("pk")),
     )
 )
 

@@ -11,7 +11,6 @@ from django.db.models import Model, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.access import Policy, UnitGrant, register_permission, register_policy
 from dalil.access.door import Rule
 
@@ -31,9 +30,10 @@ class InVisibleCase(Rule):
         self.kind = kind
 
     def _parties(self, actor: Any) -> Any:
-        from dalil.cases.models import Case, CaseParty
+        from dalil.cases.models import CaseParty
+        from dalil.cases.policies import seen_cases
 
-        cases = access.scope(actor, "view", Case.objects.all()).values("pk")
+        cases = seen_cases(actor).values("pk")
         return CaseParty.objects.filter(entity_type=self.kind, case__in=cases).exclude(
             role=CaseParty.Role.INFORMANT
         )
