@@ -271,9 +271,31 @@ class Policy:
     actions: dict[str, Sequence[Rule]]
     compartment_field: str | None = None  # an object with a compartment needs the clearance too
     break_glass: Sequence[str] = ()  # actions that break-glass may open
-    # A condition every action needs besides its rules, e.g. a confidential source's row needs
-    # the informants clearance however the case was opened: actor -> Q.
+    # A clearance the object needs besides its compartment, which no rule gives: actor -> Q of the
+    # rows the actor is cleared for (a confidential source's part in a case: informants).
+    clearance: Callable[[Any], Q] | None = None
+    # A condition every action needs besides its rules (e.g. an alert only while its case is
+    # seen): actor -> Q. Unlike `clearance`, it is scope, not secrecy.
     restrict: Callable[[Any], Q] | None = None
+
+    @property
+    def gated(self) -> bool:
+        """Some of its objects sit behind a clearance that no role gives."""
+        return bool(self.compartment_field or self.clearance)
+
+    def cleared_q(self, actor: Any) -> Q:
+        """The objects `actor` is cleared for (compartment and `clearance`). An object outside is,
+        for that actor, as if it did not exist on every path: lists, pages, break-glass, the
+        ledger (`dalil.audit.visibility`)."""
+        q = Q()
+        if self.compartment_field:
+            held = grants_of(actor).compartments
+            q &= Q(**{f"{self.compartment_field}__isnull": True}) | Q(
+                **{f"{self.compartment_field}__code__in": held}
+            )
+        if self.clearance is not None:
+            q &= self.clearance(actor)
+        return q
 
     def rules(self, action: str) -> list[Rule]:
         rules = list(self.actions.get(action, ()))
@@ -288,11 +310,7 @@ class Policy:
         q = Q(pk__in=[])
         for rule in rules:
             q |= rule.q(actor)
-        if self.compartment_field:
-            held = grants_of(actor).compartments
-            q &= Q(**{f"{self.compartment_field}__isnull": True}) | Q(
-                **{f"{self.compartment_field}__code__in": held}
-            )
+        q &= self.cleared_q(actor)
         if self.restrict is not None:
             q &= self.restrict(actor)
         return q
@@ -312,6 +330,14 @@ def _policy(model: type[Model]) -> Policy | None:
     return POLICIES.get(model)
 
 
+def model_for(target_type: str) -> type[Model] | None:
+    """The model with a policy that `app_label.model` names (as the ledger and break-glass do)."""
+    for model in POLICIES:
+        if model._meta.label_lower == target_type:
+            return model
+    return None
+
+
 # --- The door --------------------------------------------------------------------------------------
 def scope(actor: Any, action: str, qs: QuerySet[M]) -> QuerySet[M]:
     """The objects of `qs` that `actor` may `action`. Deny by default (no policy: nothing)."""
@@ -323,6 +349,44 @@ def scope(actor: Any, action: str, qs: QuerySet[M]) -> QuerySet[M]:
 
 def can(actor: Any, action: str, obj: Model) -> bool:
     return scope(actor, action, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def cleared_for(actor: Any, obj: Model) -> bool:
+    """`obj` is not behind a clearance `actor` lacks (see `Policy.cleared_q`). A model without a
+    policy is nobody's."""
+    policy = _policy(type(obj))
+    if policy is None:
+        return False
+    if not policy.gated:
+        return True
+    qs = type(obj)._default_manager.filter(pk=obj.pk)
+    return qs.filter(policy.cleared_q(actor)).exists()
+
+
+def visible_records(
+    actor: Any, refs: Iterable[tuple[str, str]], action: str = "view"
+) -> dict[tuple[str, str], Model]:
+    """The records among `refs` (type and id, as the ledger names them) that `actor` may
+    `action`, one query per type. Unknown types and ids are simply not there."""
+    from django.core.exceptions import ValidationError
+
+    wanted: dict[str, set[str]] = {}
+    for target_type, target_id in refs:
+        wanted.setdefault(target_type, set()).add(target_id)
+    found: dict[tuple[str, str], Model] = {}
+    for target_type, ids in wanted.items():
+        model = model_for(target_type)
+        if model is None:
+            continue
+        pks = []
+        for raw in ids:
+            try:
+                pks.append(model._meta.pk.to_python(raw))
+            except ValidationError:
+                continue
+        for obj in scope(actor, action, model._default_manager.filter(pk__in=pks)):
+            found[(target_type, str(obj.pk))] = obj
+    return found
 
 
 def require(actor: Any, action: str, obj: Model) -> None:
@@ -380,20 +444,23 @@ def explain(actor: Any, action: str, obj: Model) -> list[str]:
     return out
 
 
-def break_glass_open(*, actor: Any, obj: Model, reason: str, minutes: int) -> Any:
-    """Open one record for at most four hours, with a reason, on the ledger."""
+def break_glass_open(*, actor: Any, obj: Model | None, reason: str, minutes: int) -> Any:
+    """Open one record for at most four hours, with a reason, on the ledger.
+
+    `obj` None is a record that does not exist. It, a record behind a clearance the opener lacks
+    and a kind of record break-glass never opens are refused in the same words, so the answer never
+    tells whether a record exists; the refusal of an existing record is ledgered, as the door's
+    refusals are. The grant keeps no label of the record: lists show it to who may see it."""
     from django.conf import settings
     from django.core.exceptions import ValidationError
     from django.db import transaction
 
     from dalil import audit
+    from dalil.audit import alerts
 
     from .models import BreakGlass
 
     require_permission(actor, "access.break_glass")
-    policy = _policy(type(obj))
-    if policy is None or not policy.break_glass:
-        raise ValidationError(_("Break-glass access is not available for this kind of record."))
     reason = reason.strip()
     if len(reason) < 10:
         raise ValidationError(_("State the reason in at least 10 characters."))
@@ -402,22 +469,44 @@ def break_glass_open(*, actor: Any, obj: Model, reason: str, minutes: int) -> An
         raise ValidationError(
             _("Choose a duration between 1 and %(max)d minutes.") % {"max": limit}
         )
+    cleared = obj is not None and cleared_for(actor, obj)
+    if obj is not None and not cleared:
+        audit.record_now(
+            actor=actor, action="access.denied", target=obj, payload={"action": "break_glass"}
+        )
+    if obj is None or not cleared or type(obj) not in break_glass_types():
+        raise ValidationError(_("No such record."))
     now = timezone.now()
     with transaction.atomic():
         grant = BreakGlass.objects.create(
             user=actor,
             target_type=obj._meta.label_lower,
             target_id=str(obj.pk),
-            target_label=str(obj)[:200],
+            target_label="",
             reason=reason,
             started_at=now,
             expires_at=now + dt.timedelta(minutes=minutes),
         )
-        audit.record(
+        opened = audit.record(
             actor=actor,
             action="access.break_glass_opened",
             target=obj,
             payload={"reason": reason, "minutes": minutes, "grant": grant.pk},
         )
+        # Auditors look at every break-glass: the alert names the record by type and id only.
+        alerts.raise_alert(
+            kind="access.break_glass",
+            facts={
+                "user": actor.get_username(),
+                "record": f"{obj._meta.label_lower} #{obj.pk}",
+                "minutes": minutes,
+            },
+            entries=[opened.seq],
+        )
     forget(actor)
     return grant
+
+
+def break_glass_types() -> list[type[Model]]:
+    """The kinds of record break-glass may open (the policies that allow it)."""
+    return [model for model, policy in POLICIES.items() if policy.break_glass]

@@ -181,4 +181,4 @@ class BreakGlass(models.Model):
         verbose_name_plural = _("break-glass accesses")
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.target_label}"
+        return f"{self.user} → {self.target_type} #{self.target_id}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,17 +23,23 @@ from dalil.accounts.models import User
 from . import door, selectors, services
 
 
-def _record_types() -> list[tuple[str, str]]:
-    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in door.POLICIES]
+def _record_types(models: Iterable[type[Model]]) -> list[tuple[str, str]]:
+    return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in models]
 
 
 class RecordForm(BootstrapMixin, forms.Form):
+    """Names a record by type and id. `target()` fetches it *unscoped*: the caller decides what the
+    reader may learn of it (`door.cleared_for`, `door.can`)."""
+
     target_type = forms.ChoiceField(label=gettext_lazy("Record type"))
     target_id = forms.CharField(label=gettext_lazy("Record number (id)"), max_length=64)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target_type"].choices = _record_types()  # type: ignore[attr-defined]
+        self.fields["target_type"].choices = _record_types(self.record_types())  # type: ignore[attr-defined]
+
+    def record_types(self) -> Iterable[type[Model]]:
+        return door.POLICIES
 
     def target(self) -> Any:
         model = apps.get_model(self.cleaned_data["target_type"])
@@ -53,6 +61,9 @@ class BreakGlassForm(RecordForm):
         label=gettext_lazy("For how many minutes"), min_value=1, max_value=240, initial=60
     )
 
+    def record_types(self) -> Iterable[type[Model]]:
+        return door.break_glass_types()
+
 
 class ExplainForm(RecordForm):
     username = forms.CharField(label=gettext_lazy("User name"), max_length=150)
@@ -65,25 +76,22 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     door.require_permission(request.user, "access.break_glass")
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        obj = form.target()
-        if obj is None:
-            form.add_error("target_id", _("No such record."))
+        try:
+            # A missing record and one the opener may not learn of are refused alike, by the door.
+            door.break_glass_open(
+                actor=request.user,
+                obj=form.target(),
+                reason=form.cleaned_data["reason"],
+                minutes=form.cleaned_data["minutes"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
-            try:
-                door.break_glass_open(
-                    actor=request.user,
-                    obj=obj,
-                    reason=form.cleaned_data["reason"],
-                    minutes=form.cleaned_data["minutes"],
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.warning(
-                    request,
-                    _("Break-glass access opened. It is on the ledger and shown to auditors."),
-                )
-                return redirect("access:break_glass_list")
+            messages.warning(
+                request,
+                _("Break-glass access opened. It is on the ledger and shown to auditors."),
+            )
+            return redirect("access:break_glass_list")
     return render(
         request,
         "ui/form_page.html",
@@ -100,12 +108,17 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def break_glass_list(request: HttpRequest) -> HttpResponse:
-    rows = selectors.break_glass_list(request.user)
+    rows = list(selectors.break_glass_list(request.user)[:200])
+    # The record's name only for who may see the record now; everybody else: type and id.
+    seen = door.visible_records(request.user, {(g.target_type, g.target_id) for g in rows})
+    for g in rows:
+        record = seen.get((g.target_type, g.target_id))
+        g.target_label = str(record) if record is not None else ""
     return render(
         request,
         "access/break_glass_list.html",
         {
-            "rows": rows[:200],
+            "rows": rows,
             "can_open": door.has_permission(request.user, "access.break_glass"),
         },
     )
@@ -121,6 +134,10 @@ def explain(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         subject = User.objects.filter(username=form.cleaned_data["username"].lower()).first()
         obj = form.target()
+        if obj is not None and not door.cleared_for(request.user, obj):
+            # Behind a clearance the auditor lacks: answered as a missing record (the middleware
+            # ledgers the refusal, as for any refused record).
+            raise door.Denied(request.user, "explain", obj)
         if subject is None or obj is None:
             raise Http404(_("Not found."))
         action = form.cleaned_data["action"]
@@ -132,7 +149,14 @@ def explain(request: HttpRequest) -> HttpResponse:
                 target=obj,
                 payload={"subject": subject.username, "action": action, "allowed": bool(reasons)},
             )
-        result = {"subject": subject, "obj": obj, "action": action, "reasons": reasons}
+        result = {
+            "subject": subject,
+            "ref": f"{obj._meta.label_lower} #{obj.pk}",
+            # The record's name only if the auditor may see the record itself.
+            "label": str(obj) if door.can(request.user, "view", obj) else "",
+            "action": action,
+            "reasons": reasons,
+        }
     return render(request, "access/explain.html", {"form": form, "result": result})
 
 

@@ -34,19 +34,12 @@ def user_list(actor: Any, *, query: str = "") -> QuerySet[User]:
     return qs
 
 
-# Entries that tell of oversight rather than of the record itself: who was refused, who was
-# explained, who broke the glass. Only auditors see them in a record's history (R-06: an officer
-# must get no signal that someone is looking at them).
-OVERSIGHT_ACTIONS = ("access.", "audit.")
-
-
 def history(actor: Any, obj: Model, limit: int = 50) -> list[Entry]:
-    """The ledger entries about a record the actor may already see (its history panel)."""
-    qs = Entry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
-    if not access.has_permission(actor, "audit.ledger.view"):
-        for prefix in OVERSIGHT_ACTIONS:
-            qs = qs.exclude(action__startswith=prefix)
-    return list(qs.order_by("-seq")[:limit])
+    """The ledger entries about a record the actor may already see (its history panel), as the
+    ledger's one visibility rule lets this reader read them (`dalil.audit.selectors.about`)."""
+    from dalil.audit.selectors import about
+
+    return list(about(actor, obj).order_by("-seq")[:limit])
 
 
 def has_mfa(user: User) -> bool:

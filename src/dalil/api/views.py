@@ -26,7 +26,7 @@ from dalil.access import services as access_services
 from dalil.access.models import Role
 from dalil.accounts import services as account_services
 from dalil.accounts.models import Governorate, Unit, User
-from dalil.audit import alerts
+from dalil.audit import alerts, visibility
 from dalil.audit import selectors as ledger_selectors
 from dalil.audit.ledger import source as ledger_source
 from dalil.audit.models import Alert, Entry
@@ -230,7 +230,11 @@ class LedgerViewSet(
         entry = self.get_queryset().filter(seq=seq).first()
         if entry is None:
             raise exceptions.NotFound()
-        return entry
+        return visibility.present(self.request.user, [entry])[0]
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else visibility.present(self.request.user, page)
 
     def _viewed(self, payload: dict[str, Any]) -> None:
         from django.db import transaction

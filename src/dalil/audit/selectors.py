@@ -1,39 +1,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db.models import CharField, Q, QuerySet
-from django.db.models.functions import Cast
+from django.db.models import Model, Q, QuerySet
 
 from dalil import access
 
-from . import registry
+from . import registry, visibility
 from .models import Entry
 
-# Entries about compartmented records are hidden from auditors without the clearance: a whole
-# record type (`COMPARTMENT_PREFIXES`, e.g. integrity referrals), or the rows of a type that sit
-# in a compartment one by one (`hide_targets`, e.g. a case in an operation's compartment).
-COMPARTMENT_PREFIXES: dict[str, str] = {}  # target_type prefix -> compartment code
-HiddenRows = Callable[[frozenset[str]], QuerySet]  # compartments held -> the records to hide
-_HIDDEN_ROWS: dict[str, HiddenRows] = {}
-
-
-def hide_targets(target_type: str, rows: HiddenRows) -> None:
-    """Hide the entries about `rows(held)` (records of `target_type`) from auditors who do not
-    hold their compartment."""
-    _HIDDEN_ROWS[target_type] = rows
-
-
-def _hidden(qs: QuerySet[Entry], held: frozenset[str]) -> QuerySet[Entry]:
-    for prefix, compartment in COMPARTMENT_PREFIXES.items():
-        if compartment not in held:
-            qs = qs.exclude(target_type__startswith=prefix)
-    for target_type, rows in _HIDDEN_ROWS.items():
-        ids = rows(held).values(key=Cast("pk", CharField()))
-        qs = qs.exclude(target_type=target_type, target_id__in=ids)
-    return qs
+# Entries that tell of oversight rather than of the record itself: who was refused, who was
+# explained, who broke the glass, who read the ledger.
+OVERSIGHT_ACTIONS = ("access.", "audit.")
 
 
 def _annotate(entries: list[Entry]) -> list[Entry]:
@@ -43,8 +23,10 @@ def _annotate(entries: list[Entry]) -> list[Entry]:
 
 
 def recent_activity(user: Any, limit: int = 10) -> list[Entry]:
-    """A user's own latest actions, for their home page."""
-    return _annotate(list(Entry.objects.filter(actor_id=user.pk).order_by("-seq")[:limit]))
+    """A user's own latest actions, for their home page: a refusal names no record the user may
+    not see (`visibility`)."""
+    qs = visibility.visible(user, Entry.objects.filter(actor_id=user.pk)).order_by("-seq")
+    return _annotate(visibility.present(user, qs[:limit]))
 
 
 def entry_list(
@@ -59,8 +41,7 @@ def entry_list(
 ) -> QuerySet[Entry]:
     """The ledger, for those who hold `audit.ledger.view`, filtered."""
     access.require_permission(actor, "audit.ledger.view")
-    qs = Entry.objects.order_by("-seq")
-    qs = _hidden(qs, frozenset(access.door.grants_of(actor).compartments))
+    qs = visibility.visible(actor, Entry.objects.order_by("-seq"))
     if actor_name:
         qs = qs.filter(actor__icontains=actor_name)
     if action:
@@ -93,3 +74,20 @@ def withheld_from(reader: Any) -> Callable[[int, int], set[int]]:
 
 def annotate(entries: list[Entry]) -> list[Entry]:
     return _annotate(entries)
+
+
+def shown(reader: Any, entries: Iterable[Entry]) -> list[Entry]:
+    """Entries (already through `visibility.visible`) as `reader` may read them, with labels."""
+    return _annotate(visibility.present(reader, entries))
+
+
+def about(reader: Any, obj: Model) -> QuerySet[Entry]:
+    """The entries about a record the reader may already see (its history panel, its ledger
+    extract). Entries that tell of oversight (refusals, explanations, break-glass, reading the
+    ledger) only for readers of the ledger: an officer gets no signal that someone is looking at
+    them (R-06)."""
+    qs = Entry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
+    if not visibility.reads_ledger(reader):
+        for prefix in OVERSIGHT_ACTIONS:
+            qs = qs.exclude(action__startswith=prefix)
+    return visibility.visible(reader, qs)

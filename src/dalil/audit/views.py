@@ -37,7 +37,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "checkpoints": integrity.Checkpoint.objects.order_by("-seq")[:5],
             "breadcrumbs": [(_("Ledger"), None)],
         },
-        rows=selectors.annotate,
+        rows=lambda entries: selectors.shown(request.user, entries),
     )
 
 

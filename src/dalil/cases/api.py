@@ -128,12 +128,14 @@ class CaseViewSet(
     def get_queryset(self) -> QuerySet[Case]:
         return (
             selectors.case_list(self.request.user)
-            .prefetch_related("offences__category", "offences__governorate")
+            .prefetch_related(selectors.with_offences(self.request.user))
             .order_by("-opened_at", "-pk")
         )
 
     def get_object(self) -> Case:
-        qs = Case.objects.select_related("unit", "lead", "compartment")
+        qs = Case.objects.select_related("unit", "lead", "compartment").prefetch_related(
+            selectors.with_offences(self.request.user)
+        )
         return access.get_or_404(self.request.user, "view", qs, number=self.kwargs["number"])
 
     @extend_schema(
@@ -186,7 +188,7 @@ class CaseViewSet(
             services.case_transition(actor=request.user, case=case, **data.validated_data)
         except services.Conflict as exc:
             raise CaseConflict(str(exc)) from exc
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(self.get_object()).data)
 
     @extend_schema(
         request=OffenceCreateSerializer,

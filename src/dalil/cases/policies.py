@@ -1,16 +1,18 @@
 """Who may see and manage a case (IN-1). A compartmented case also needs the clearance, whatever
-opens it; break-glass opens `view` only."""
+opens it; break-glass opens `view` only. Every record that hangs on a case (here and in casework,
+judicial, detention) is seen through it, by one helper: `through_case`."""
 
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Model, Q
-from django.utils import timezone
-from django.utils.translation import gettext as _gettext
+from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dalil import access
 from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
 from dalil.access.door import Rule
-from dalil.audit import selectors as audit_selectors
+from dalil.audit import visibility
 
 from .models import Case, CaseMember, CaseParty, Offence
 
@@ -49,31 +51,6 @@ register_policy(
         break_glass=("view",),
     )
 )
-# Members and offences are seen through their case.
-register_policy(
-    Policy(
-        CaseMember,
-        {
-            "view": [
-                UnitGrant(CASE_VIEW, "case__unit__path"),
-                Member("case__members__user", label=_("a member of the case")),
-            ]
-        },
-        compartment_field="case__compartment",
-    )
-)
-register_policy(
-    Policy(
-        Offence,
-        {
-            "view": [
-                UnitGrant(CASE_VIEW, "case__unit__path"),
-                Member("case__members__user", label=_("a member of the case")),
-            ]
-        },
-        compartment_field="case__compartment",
-    )
-)
 INFORMANTS = "informants"  # the compartment that opens confidential sources
 
 
@@ -83,81 +60,66 @@ def sees_informants(actor: Any) -> bool:
     return INFORMANTS in grants_of(actor).compartments
 
 
+def seen_cases(actor: Any) -> QuerySet[Case]:
+    """The cases `actor` may see: every record that hangs on a case is seen through this."""
+    return access.scope(actor, "view", Case.objects.all())
+
+
+class ThroughCase(Rule):
+    """Open the records of the cases the actor may see: whatever opens the case (a unit grant,
+    membership, break-glass on the case) opens what hangs on it, and nothing else does."""
+
+    def __init__(self, case_field: str) -> None:
+        self.case_field = case_field  # lookup from the record to its case, e.g. "detainee__case"
+
+    def q(self, actor: Any) -> Q:
+        return Q(**{f"{self.case_field}__in": seen_cases(actor).values("pk")})
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        case_id = (
+            type(obj)
+            ._default_manager.filter(pk=obj.pk)
+            .values_list(self.case_field, flat=True)
+            .first()
+        )
+        case = Case.objects.filter(pk=case_id).first() if case_id is not None else None
+        if case is None or not access.can(actor, "view", case):
+            return []
+        return [
+            gettext("through its case: %(reason)s") % {"reason": reason}
+            for rule in access.door.POLICIES[Case].rules("view")
+            for reason in rule.reasons(actor, case)
+        ]
+
+
+def through_case(
+    model: type[Model], prefix: str = "case__", clearance: Callable[[Any], Q] | None = None
+) -> Policy:
+    """THE policy of a record that hangs on a case (an offence, a member, a party, a task, a
+    request to the judge, a detainee and what is recorded about them): whoever may see the case
+    sees it — unit grant, membership, break-glass on the case (`ThroughCase`) — and a
+    compartmented case's records need its clearance, on every path (the ledger included:
+    `dalil.audit.visibility` reads `compartment_field`). Writes are the case's "work" action,
+    checked by the services on the case itself."""
+    return register_policy(
+        Policy(
+            model,
+            {"view": [ThroughCase(prefix.removesuffix("__"))]},
+            compartment_field=f"{prefix}compartment",
+            clearance=clearance,
+        )
+    )
+
+
 def _informants_need_clearance(actor: Any) -> Q:
     """A confidential source's part in a case is opened only to those cleared for informants,
     whoever may see the case: on the page, in the API, by number, in the ledger extract."""
     return Q() if sees_informants(actor) else ~Q(role=CaseParty.Role.INFORMANT)
 
 
-register_policy(
-    Policy(
-        CaseParty,
-        {
-            "view": [
-                UnitGrant(CASE_VIEW, "case__unit__path"),
-                Member("case__members__user", label=_("a member of the case")),
-            ]
-        },
-        compartment_field="case__compartment",
-        restrict=_informants_need_clearance,
-    )
-)
-
-
-# The ledger viewer hides entries about a compartmented case from auditors without the clearance.
-audit_selectors.hide_targets(
-    "cases.case",
-    lambda held: Case.objects.filter(compartment__isnull=False).exclude(compartment__code__in=held),
-)
-
-
-class CaseBreakGlass(Rule):
-    """Open the rows of a case the reader has opened by break-glass (until the grant expires):
-    break-glass on a case opens the file, not only its cover page."""
-
-    def __init__(self, case_field: str) -> None:
-        self.case_field = case_field
-
-    def _active(self, actor: Any) -> Any:
-        from dalil.access.models import BreakGlass
-
-        return BreakGlass.objects.filter(
-            user_id=actor.pk, target_type="cases.case", expires_at__gt=timezone.now()
-        )
-
-    def q(self, actor: Any) -> Q:
-        if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-            return Q(pk__in=[])
-        ids = [int(t) for t in self._active(actor).values_list("target_id", flat=True)]
-        return Q(**{f"{self.case_field}__in": ids})
-
-    def reasons(self, actor: Any, obj: Model) -> list[str]:
-        qs = type(obj)._default_manager.filter(pk=obj.pk).filter(self.q(actor))
-        return [_gettext("break-glass access to the case")] if qs.exists() else []
-
-
-def through_case(model: type[Model], prefix: str = "case__") -> Policy:
-    """The policy of a record that hangs on a case (a task, a request to the judge, a detainee):
-    whoever may see the case sees it — unit grant, membership, break-glass on the case — and a
-    compartmented case's records need its clearance. Writes are the case's "work" action,
-    checked by the services on the case itself. The ledger viewer hides the entries about the
-    records of a compartmented case from auditors without its clearance."""
-    audit_selectors.hide_targets(
-        model._meta.label_lower,
-        lambda held: model._default_manager.filter(
-            **{f"{prefix}compartment__isnull": False}
-        ).exclude(**{f"{prefix}compartment__code__in": held}),
-    )
-    return register_policy(
-        Policy(
-            model,
-            {
-                "view": [
-                    UnitGrant(CASE_VIEW, f"{prefix}unit__path"),
-                    Member(f"{prefix}members__user", label=_("a member of the case")),
-                    CaseBreakGlass(prefix.removesuffix("__")),
-                ]
-            },
-            compartment_field=f"{prefix}compartment",
-        )
-    )
+through_case(CaseMember)
+through_case(Offence)
+through_case(CaseParty, clearance=_informants_need_clearance)
+# A payload that names a party's role names an informant: only for readers cleared for them
+# (`cases.party_added`, `cases.party_removed`, the persons of a request to the judge).
+visibility.payload_needs('"role":"informant"', INFORMANTS)

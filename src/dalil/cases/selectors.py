@@ -3,12 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from dalil import access
 from dalil.accounts.models import Unit
 
-from .models import PARTY_TYPE_CHOICES, Case, CaseParty
+from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, Offence
 from .policies import sees_informants
 
 
@@ -21,6 +21,23 @@ def case_for(actor: Any, number: str, action: str = "view") -> Case:
     (and the refusal goes on the ledger). Every app's pages under /cases/<number>/ use this one."""
     qs = Case.objects.select_related("unit", "lead", "compartment")
     return access.get_or_404(actor, action, qs, number=number)
+
+
+def case_members(actor: Any, case: Case) -> QuerySet[CaseMember]:
+    """The members of a case, through the door (never `case.members`: see `through_case`)."""
+    qs = CaseMember.objects.filter(case=case).select_related("user", "user__unit")
+    return access.scope(actor, "view", qs).order_by("pk")
+
+
+def case_offences(actor: Any, case: Case) -> QuerySet[Offence]:
+    qs = Offence.objects.filter(case=case).select_related("category", "governorate")
+    return access.scope(actor, "view", qs).order_by("pk")
+
+
+def with_offences(actor: Any) -> Prefetch:
+    """Prefetch the offences of many cases, each through the door (the cases API)."""
+    qs = Offence.objects.select_related("category", "governorate").order_by("pk")
+    return Prefetch("offences", queryset=access.scope(actor, "view", qs))
 
 
 def workable(actor: Any, case: Case) -> bool:
@@ -41,16 +58,18 @@ def parties_seen(actor: Any, qs: QuerySet[CaseParty]) -> QuerySet[CaseParty]:
 
 
 def hidden_informants(actor: Any, case: Case) -> int:
-    return (
-        0 if sees_informants(actor) else case.parties.filter(role=CaseParty.Role.INFORMANT).count()
-    )
+    """How many confidential sources the case has that this reader may not see (ADR 0010: the
+    count is shown, nothing more). Deliberately not through the door, which hides them."""
+    if sees_informants(actor):
+        return 0
+    return CaseParty.objects.filter(case=case, role=CaseParty.Role.INFORMANT).count()
 
 
 def case_parties(actor: Any, case: Case) -> list[Party]:
     """The parties of a case, each with its entity when the reader may see it."""
     from dalil.parties.models import ENTITY_MODELS
 
-    rows = list(parties_seen(actor, case.parties.order_by("pk")))
+    rows = list(access.scope(actor, "view", CaseParty.objects.filter(case=case)).order_by("pk"))
     wanted: dict[str, set[int]] = {}
     for p in rows:
         wanted.setdefault(p.entity_type, set()).add(p.entity_id)

@@ -98,8 +98,8 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "steps": services.steps_for(request.user, case),
             "can_manage": can_manage,
             "editable": editable,
-            "members": case.members.select_related("user", "user__unit"),
-            "offences": case.offences.select_related("category", "governorate"),
+            "members": selectors.case_members(request.user, case),
+            "offences": selectors.case_offences(request.user, case),
             # Three forms on one page: distinct ids keep labels and the error summary's links apart.
             "member_form": MemberForm(users=_candidates(request.user, case), auto_id="member_%s")
             if editable

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from dalil import access
 from dalil.accounts.models import User
+from dalil.audit import visibility
 from dalil.audit.models import Entry
 from dalil.cases import contrib
 from dalil.cases import selectors as case_selectors
@@ -74,10 +75,13 @@ def case_events(reader: Any, case: Case) -> Iterable[contrib.Event]:
         return []
     events = []
     ledger = list(
-        Entry.objects.filter(
-            target_type="cases.case",
-            target_id=str(case.pk),
-            action__in=["cases.case_opened", "cases.status_changed"],
+        visibility.visible(
+            reader,
+            Entry.objects.filter(
+                target_type="cases.case",
+                target_id=str(case.pk),
+                action__in=["cases.case_opened", "cases.status_changed"],
+            ),
         ).order_by("seq")
     )
     statuses = dict(Case.Status.choices)

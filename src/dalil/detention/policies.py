@@ -15,14 +15,11 @@ moved to another unit, or taken off the case, no longer reads about its detainee
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.access import Anywhere, Member, Policy, register_permission, register_policy
-from dalil.audit import selectors as audit_selectors
-from dalil.cases.models import Case
-from dalil.cases.policies import through_case
+from dalil.audit import visibility
+from dalil.cases.policies import seen_cases, through_case
 
 from .models import (
-    Alert,
     AlertRecipient,
     Detainee,
     DetentionOrder,
@@ -52,23 +49,15 @@ register_policy(
         AlertRecipient,
         {"view": [Member("user", label=_("the user it is addressed to"))]},
         compartment_field="alert__detainee__case__compartment",
-        restrict=lambda actor: Q(
-            alert__detainee__case__in=access.scope(actor, "view", Case.objects.all()).values("pk")
-        ),
+        restrict=lambda actor: Q(alert__detainee__case__in=seen_cases(actor).values("pk")),
     )
 )
 
-# The ledger hides from auditors without the clearance what it says about these records.
-audit_selectors.COMPARTMENT_PREFIXES["detention.integrityreferral"] = IA_COMPARTMENT
-audit_selectors.hide_targets(
-    "detention.detainee",
-    lambda held: Detainee.objects.filter(case__compartment__isnull=False).exclude(
-        case__compartment__code__in=held
-    ),
-)
-audit_selectors.hide_targets(
-    "detention.alert",
-    lambda held: Alert.objects.filter(detainee__case__compartment__isnull=False).exclude(
-        detainee__case__compartment__code__in=held
-    ),
-)
+# The ledger hides from readers without the clearance the entries about these records' files
+# and alerts, with the records themselves (`dalil.audit.visibility`). A referred statement's
+# document and injury photos also follow the referral: internal affairs opening them is IA's.
+visibility.follows("detention.alert", Detainee, "alerts")
+visibility.follows("core.storedfile", IntakeInjury, "photo")
+visibility.follows("core.storedfile", Statement, "document")
+visibility.follows("core.storedfile", IntegrityReferral, "injuries__photo")
+visibility.follows("core.storedfile", IntegrityReferral, "statement__document")

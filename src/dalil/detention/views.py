@@ -22,7 +22,7 @@ from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
 from dalil.cases.models import Case
 from dalil.cases.navigation import case_url, closed_redirect
-from dalil.cases.selectors import case_for, case_parties
+from dalil.cases.selectors import case_for, case_offences, case_parties
 from dalil.core.views import file_response
 from dalil.judicial import selectors as judicial_selectors
 from dalil.parties.models import Person
@@ -47,6 +47,7 @@ from .models import (
     IntakeInjury,
     IntegrityReferral,
     Statement,
+    Transfer,
 )
 from .policies import REFERRAL_VIEW
 
@@ -144,8 +145,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state": state,
             "rows": selectors.deadline_rows(detainee, orders, state, now),
             "orders": orders,
-            "transfers": detainee.transfers.select_related("from_unit", "to_unit"),
-            "injuries": detainee.injuries.select_related("photo"),
+            "transfers": access.scope(
+                request.user, "view", Transfer.objects.filter(detainee=detainee)
+            ).select_related("from_unit", "to_unit"),
+            "injuries": access.scope(
+                request.user, "view", IntakeInjury.objects.filter(detainee=detainee)
+            ).select_related("photo"),
             "statements": [(s, s.pk in referred) for s in statements],
             "can_order": can_order,
             "awaiting": awaiting,
@@ -181,7 +186,7 @@ def arrest(request: HttpRequest, number: str) -> HttpResponse:
         request.POST or None,
         actor=request.user,
         persons=_case_persons(request.user, case),
-        offences=case.offences.select_related("category"),
+        offences=case_offences(request.user, case),
         initial={"arresting_unit": case.unit_id, "place_unit": case.unit_id, "penalty": "years"},
     )
     return form_page(

@@ -17,6 +17,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -28,7 +29,7 @@ from dalil.cases.models import Case, Offence
 from dalil.reports import documents, pdf
 
 from . import selectors
-from .models import Decision, JudicialRequest
+from .models import Deadline, Decision, JudicialRequest
 
 KIND = "referral_dossier"
 
@@ -147,7 +148,8 @@ def decisions_section(reader: Any, case: Case) -> DossierSection:
     )
     rows: list[list[str]] = []
     hashes: list[tuple[str, str] | None] = []
-    for d in qs.prefetch_related("deadlines").order_by("pk"):
+    deadlines_seen = Prefetch("deadlines", access.scope(reader, "view", Deadline.objects.all()))
+    for d in qs.prefetch_related(deadlines_seen).order_by("pk"):
         deadlines = _join(
             [f"{x.get_kind_display()} {_date(x.due_at)}" for x in d.deadlines.all()], ";"
         )

@@ -115,9 +115,9 @@ def persons_of(req: JudicialRequest, seen: dict[int, str]) -> list[str]:
 def request_history(actor: Any, req: JudicialRequest) -> list[Entry]:
     """The ledger entries about the request, its decisions and their deadlines, newest first."""
     rows = list(history(actor, req))
-    for decision in req.decisions.all():
+    for decision in access.scope(actor, "view", Decision.objects.filter(request=req)):
         rows.extend(history(actor, decision))
-        for deadline in decision.deadlines.all():
+        for deadline in access.scope(actor, "view", Deadline.objects.filter(decision=decision)):
             rows.extend(history(actor, deadline))
     return sorted(rows, key=lambda e: e.seq, reverse=True)
 

@@ -282,7 +282,12 @@ def decision_correct(request: HttpRequest, pk: int) -> HttpResponse:
             "judge_name": decision.judge_name,
             "outcome": decision.outcome,
             "text": decision.text,
-            **{f"due_{d.kind}": d.due_at for d in decision.deadlines.all()},
+            **{
+                f"due_{d.kind}": d.due_at
+                for d in access.scope(
+                    request.user, "view", Deadline.objects.filter(decision=decision)
+                )
+            },
         },
     )
     return form_page(

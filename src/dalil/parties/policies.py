@@ -8,10 +8,9 @@ a confidential source is never revealed through a case (docs/adr/0010-entities.m
 from typing import Any
 
 from django.db.models import Model, Q
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dalil import access
 from dalil.access import Policy, UnitGrant, register_permission, register_policy
 from dalil.access.door import Rule
 
@@ -31,9 +30,10 @@ class InVisibleCase(Rule):
         self.kind = kind
 
     def _parties(self, actor: Any) -> Any:
-        from dalil.cases.models import Case, CaseParty
+        from dalil.cases.models import CaseParty
+        from dalil.cases.policies import seen_cases
 
-        cases = access.scope(actor, "view", Case.objects.all()).values("pk")
+        cases = seen_cases(actor).values("pk")
         return CaseParty.objects.filter(entity_type=self.kind, case__in=cases).exclude(
             role=CaseParty.Role.INFORMANT
         )
@@ -42,11 +42,11 @@ class InVisibleCase(Rule):
         return Q(pk__in=self._parties(actor).values("entity_id"))
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
-        rows = self._parties(actor).filter(entity_id=obj.pk).select_related("case")
+        # The case by its id only: whoever asks why may not see the case (or its compartment).
+        rows = self._parties(actor).filter(entity_id=obj.pk).values_list("case_id", flat=True)
         return [
-            _gettext("takes part in case %(number)s, which you may see")
-            % {"number": row.case.number}
-            for row in rows[:5]
+            gettext("takes part in case #%(id)s, which this user may see") % {"id": case_id}
+            for case_id in rows[:5]
         ]
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from dalil import access, audit
 from dalil.audit import integrity, registry
+from dalil.audit import selectors as audit_selectors
 from dalil.audit.models import Entry
 from dalil.core import numbering
 
@@ -31,11 +32,6 @@ RECORD_PATHS: dict[str, Callable[[Any], str]] = {
     "accounts.user": lambda o: reverse("admin:user_detail", kwargs={"username": o.username}),
     "access.role": lambda o: reverse("admin:role_detail", kwargs={"code": o.code}),
 }
-
-# As on the record's history panel (dalil.accounts.selectors.history): entries about oversight
-# (refusals, explanations, break-glass) are shown only to those who may read the whole ledger.
-OVERSIGHT_ACTIONS = ("access.", "audit.")
-LEDGER_READ = "audit.ledger.view"
 
 OPTIMISTIC_TRIES = 2  # render outside the lock this many times before rendering under it
 
@@ -119,12 +115,9 @@ def issue(
 
 # --- The ledger extract -----------------------------------------------------------------------------
 def entries_about(actor: Any, obj: Model) -> list[Entry]:
-    """Every ledger entry about `obj` that `actor` may read, oldest first."""
-    qs = Entry.objects.filter(target_type=obj._meta.label_lower, target_id=str(obj.pk))
-    if not access.has_permission(actor, LEDGER_READ):
-        for prefix in OVERSIGHT_ACTIONS:
-            qs = qs.exclude(action__startswith=prefix)
-    return list(qs.order_by("seq"))
+    """Every ledger entry about `obj` that `actor` may read, oldest first (as on the record's
+    history panel: `dalil.audit.selectors.about`)."""
+    return list(audit_selectors.about(actor, obj).order_by("seq"))
 
 
 def _names(obj: Any) -> list[str]:

@@ -24,7 +24,7 @@ from dalil.access import services as access_services
 from dalil.access.models import Assignment, BreakGlass, Clearance, Compartment, Role
 from dalil.accounts.models import Governorate, Unit, User
 from dalil.audit.ledger import System
-from dalil.audit.models import Entry
+from dalil.audit.models import Alert, Entry
 
 pytestmark = pytest.mark.django_db
 
@@ -250,9 +250,17 @@ def test_break_glass_opens_a_record_outside_the_unit_until_it_expires(glass, cli
     )
     assert grant.expires_at - grant.started_at == dt.timedelta(minutes=240)
     entries = list(Entry.objects.filter(seq__gt=since))
-    assert [e.action for e in entries] == ["access.break_glass_opened"]
+    assert [e.action for e in entries] == ["access.break_glass_opened", "audit.alert_raised"]
     assert entries[0].actor_id == commander.pk and entries[0].target_id == str(target.pk)
     assert '"minutes":240' in entries[0].payload and "Kidnapping" in entries[0].payload
+    # Every break-glass opening is an alert to auditors, naming the record by type and id only.
+    alert = Alert.objects.get(kind="access.break_glass")
+    assert alert.entries == [entries[0].seq]
+    assert alert.facts == {
+        "user": commander.username,
+        "record": f"accounts.user #{target.pk}",
+        "minutes": 240,
+    }
 
     assert access.can(_fresh(commander), "view", target) is True
     assert client.get(reverse("admin:user_detail", args=[target.username])).status_code == 200
@@ -454,3 +462,126 @@ def test_a_refused_object_access_writes_exactly_one_access_denied_entry(
     since = _last_seq()
     assert client.get(reverse("admin:user_detail", args=["no.such.user"])).status_code == 404
     assert _actions_since(since) == []  # a missing record is not a refusal
+
+
+# --- Issue #9 §2: break-glass and "why" never tell a hidden record from a missing one --------------
+@pytest.fixture
+def secret_case(make_user, tree):
+    """A case of BGD-MANSOUR in the internal-affairs compartment, and a plain one beside it."""
+    from dalil.cases import services as cases
+
+    ia = Compartment.objects.get(code="internal_affairs")
+    lead = make_user("lead.mansour", unit="BGD-MANSOUR", role="investigator")
+    Clearance.objects.create(user=lead, compartment=ia)
+    secret = cases.case_create(
+        actor=lead, unit=tree["BGD-MANSOUR"], title="رشوة ضابط", lead=lead, compartment=ia
+    )
+    plain = cases.case_create(actor=lead, unit=tree["BGD-MANSOUR"], title="سرقة محل", lead=lead)
+    return secret, plain
+
+
+def _glass(client, target_type, target_id):
+    return client.post(
+        reverse("access:break_glass"),
+        {"target_type": target_type, "target_id": target_id, "reason": REASON, "minutes": 30},
+    )
+
+
+def test_break_glass_on_a_compartmented_case_is_refused_like_a_missing_one(glass, secret_case):
+    commander, _target, client = glass
+    secret, _plain = secret_case
+    since = _last_seq()
+    hidden = _glass(client, "cases.case", str(secret.pk))
+    missing = _glass(client, "cases.case", "987654")
+    assert hidden.status_code == missing.status_code == 200
+    assert hidden.context["form"].errors == missing.context["form"].errors
+    assert (
+        secret.title not in hidden.content.decode() and secret.number not in hidden.content.decode()
+    )
+    assert not BreakGlass.objects.exists()
+    # The refusal of the existing record is on the ledger (hidden from uncleared readers).
+    [denied] = Entry.objects.filter(seq__gt=since)
+    assert (denied.action, denied.target_id) == ("access.denied", str(secret.pk))
+    assert '"action":"break_glass"' in denied.payload
+    # The service itself: a missing record, a hidden one and a kind break-glass never opens are
+    # refused in the very same words.
+    words = set()
+    for obj in (None, secret, Role.objects.get(code="auditor")):
+        with pytest.raises(ValidationError) as refused:
+            access.break_glass_open(actor=commander, obj=obj, reason=REASON, minutes=30)
+        words.add(tuple(refused.value.messages))
+    assert len(words) == 1
+
+
+def test_break_glass_offers_only_the_kinds_it_opens(glass):
+    _commander, _target, client = glass
+    form = client.get(reverse("access:break_glass")).context["form"]
+    offered = {code for code, _label in form.fields["target_type"].choices}
+    assert offered == {m._meta.label_lower for m in door.break_glass_types()}
+    assert "detention.integrityreferral" not in offered and "cases.case" in offered
+
+
+def test_a_break_glass_grant_keeps_no_label_and_the_list_names_it_only_to_who_may_see_it(
+    glass, secret_case, make_user, client_for
+):
+    commander, _target, client = glass
+    _secret, plain = secret_case
+    assert _glass(client, "cases.case", str(plain.pk)).status_code == 302
+    grant = BreakGlass.objects.get()
+    assert grant.target_label == ""
+    auditor = make_user("auditor.moi", unit="MOI", role="auditor")
+    for user, named in [(commander, True), (auditor, False)]:
+        body = client_for(user).get(reverse("access:break_glass_list")).content.decode()
+        assert f"cases.case #{plain.pk}" in body and "Kidnapping" in body
+        assert (plain.title in body) is named and (plain.number in body) is named, user.username
+    with time_machine.travel(grant.expires_at + dt.timedelta(minutes=1), tick=False):
+        body = client_for(commander).get(reverse("access:break_glass_list")).content.decode()
+        assert plain.title not in body  # expired: the holder no longer sees the case either
+
+
+def _why(client, target_type, target_id, username="lead.mansour"):
+    return client.post(
+        reverse("access:explain"),
+        {
+            "target_type": target_type,
+            "target_id": target_id,
+            "username": username,
+            "action": "view",
+        },
+    )
+
+
+def test_explain_answers_a_hidden_record_exactly_as_a_missing_one(
+    make_user, secret_case, client_for
+):
+    secret, _plain = secret_case
+    auditor = make_user("auditor.moi", unit="MOI", role="auditor")
+    client = client_for(auditor)
+    since = _last_seq()
+    hidden = _why(client, "cases.case", str(secret.pk))
+    missing = _why(client, "cases.case", "987654")
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+    assert secret.title not in hidden.content.decode()
+    # Refused (an existing record) as the door refuses, never "explained".
+    assert _actions_since(since) == ["access.denied"]
+
+
+def test_explain_names_a_record_only_to_an_auditor_who_may_see_it(
+    make_user, secret_case, client_for
+):
+    _secret, plain = secret_case
+    auditor = make_user("auditor.moi", unit="MOI", role="auditor")
+    response = _why(client_for(auditor), "cases.case", str(plain.pk))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"cases.case #{plain.pk}" in body and response.context["result"]["reasons"]
+    assert plain.title not in body and plain.number not in body
+    # Cleared for the compartment, the auditor is explained the secret case, still without its
+    # title (auditors do not read cases).
+    secret, _plain = secret_case
+    Clearance.objects.create(
+        user=auditor, compartment=Compartment.objects.get(code="internal_affairs")
+    )
+    response = _why(client_for(_fresh(auditor)), "cases.case", str(secret.pk))
+    assert response.status_code == 200 and secret.title not in response.content.decode()
