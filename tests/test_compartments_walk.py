@@ -15,14 +15,15 @@ The walk reads the access registry (`access.door.POLICIES`), not a list of model
   open every record `through_case` covers, and the case page must list them.
 
 A surface is a function `(walk, record)` that fails when the outsider can learn of the record.
-The ledger export adds its own: `SURFACES.append(("ledger export", check, {"compartment"}))`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +81,10 @@ class Walk:
 
 def _role(code: str, permissions: set[str]) -> Role:
     role = Role.objects.create(code=code, name_ar=code)
-    RolePermission.objects.bulk_create([RolePermission(role=role, code=c) for c in permissions])
+    now = timezone.now()  # in force at once, as the operator's seeding is (ADR 0014)
+    RolePermission.objects.bulk_create(
+        [RolePermission(role=role, code=c, approved_at=now) for c in permissions]
+    )
     return role
 
 
@@ -541,6 +545,24 @@ def s_ledger_api(w: Walk, record: Model) -> None:
         assert api.get(f"/api/v1/ledger/{seq}/").status_code == 404, "by number in the API"
 
 
+def s_ledger_export(w: Walk, record: Model) -> None:
+    """The bundle an uncleared auditor downloads keeps the record's entries as hashes only."""
+    kind, pk = _ref(record)
+    response = w.client().post(reverse("audit:export"), {"since": "", "until": ""})
+    assert response.status_code == 200, f"export answered {response.status_code}"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as bundle:
+        texts = {n: bundle.read(n).decode("utf-8", "replace") for n in bundle.namelist()}
+    seqs = set(Entry.objects.filter(target_type=kind, target_id=pk).values_list("seq", flat=True))
+    for name, text in texts.items():
+        assert not _marked(text, record), f"named in the bundle's {name}"
+        if not name.endswith(".jsonl"):
+            continue
+        for line in text.splitlines():
+            row = json.loads(line)
+            if row.get("seq") in seqs:
+                assert row.get("withheld") is True, f"entry #{row['seq']} exported in full"
+
+
 def s_pdfs(w: Walk, record: Model) -> None:
     assert w.client().post(_extract_path(record)).status_code == 404, "ledger extract"
     if case_path(type(record)) is not None:
@@ -560,6 +582,7 @@ SURFACES: list[tuple[str, Callable[[Walk, Model], None], set[str]]] = [
     ("break-glass", s_break_glass, {"compartment"}),
     ("ledger page", s_ledger_page, {"compartment"}),
     ("ledger API", s_ledger_api, {"compartment"}),
+    ("ledger export", s_ledger_export, {"compartment"}),
     ("PDFs", s_pdfs, {"compartment", "case"}),
     ("counts", s_counts, {"compartment", "case"}),
 ]
@@ -595,7 +618,9 @@ def walk(tree, make_user, client_for, everything) -> Walk:
     op = Compartment.objects.create(code="walk_op", name_ar="عملية")
     Clearance.objects.create(user=lead, compartment=op)
     outsider = make_user("walk.outsider", unit="MOI")
-    Assignment.objects.create(user=outsider, role=everything, unit=tree["MOI"])
+    Assignment.objects.create(
+        user=outsider, role=everything, unit=tree["MOI"], approved_at=timezone.now()
+    )
     case = Case.objects.create(
         number=f"BGD-KARADA-2026-9{next(_serial):04d}",
         unit=tree["BGD-KARADA"],
@@ -645,7 +670,10 @@ def case_walk(tree, make_user, client_for) -> Walk:
     outsider = make_user("walk.mansour", unit="BGD-MANSOUR")
     for code in ("investigator", "commander", "analyst", "lab_supervisor"):
         Assignment.objects.create(
-            user=outsider, role=Role.objects.get(code=code), unit=tree["BGD-MANSOUR"]
+            user=outsider,
+            role=Role.objects.get(code=code),
+            unit=tree["BGD-MANSOUR"],
+            approved_at=timezone.now(),
         )
     case = Case.objects.create(
         number=f"BGD-KARADA-2026-8{next(_serial):04d}",
