@@ -1,4 +1,4 @@
-"""Waits after failed sign-ins, counted per account AND client (docs/adr/XXXX-lockout.md).
+"""Waits after failed sign-ins, counted per account AND client (docs/adr/0017-lockout.md).
 
 A failure makes this client wait before it may try this user name again: nothing after the first
 two, a minute after the third, five after the fourth, and after the fifth within 15 minutes the

@@ -2,7 +2,7 @@
 
 The ledger page and API, the global search, a record's history panel, timelines, the home page's
 "recent activity", the ledger extract and the ledger export all ask this module, so no two of them
-can disagree (RELIABILITY.md "Paths that leaked once"; docs/adr/XXXX-ledger-visibility.md).
+can disagree (RELIABILITY.md "Paths that leaked once"; docs/adr/0015-ledger-visibility.md).
 
     from dalil.audit import visibility
 

@@ -158,7 +158,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "ui:home"
 OTP_TOTP_ISSUER = "Dalil"
 
-# Failed sign-ins are counted per account AND client (docs/adr/XXXX-lockout.md): a growing wait
+# Failed sign-ins are counted per account AND client (docs/adr/0017-lockout.md): a growing wait
 # after each failure, then a 15-minute lock after 5 failures within 15 minutes. The lock ends by
 # itself and never touches open sessions; another client (the owner's) is not held up.
 DALIL_LOCKOUT_FAILURES = 5

@@ -6,7 +6,7 @@ Time is frozen with `time_machine` wherever a test signs in, so that a TOTP code
 mid-test and the session clocks move only when the test says so.
 
 R-10 as written ("released by admin") is overridden by issue #9: the lock is counted per account
-and client, ends by itself after 15 minutes and ends no session (docs/adr/XXXX-lockout.md).
+and client, ends by itself after 15 minutes and ends no session (docs/adr/0017-lockout.md).
 """
 
 from __future__ import annotations
