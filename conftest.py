@@ -66,40 +66,58 @@ def _isolated_files(tmp_path: Any, settings: Any) -> None:
 @pytest.fixture
 def tree(db: Any) -> dict[str, Any]:
     """MOI → {BGD-POL → {BGD-KARADA, BGD-MANSOUR}, BSR-POL → BSR-ASHAR, MOI-IA}."""
+    from dalil.access import operator_command
     from dalil.accounts import services
     from dalil.accounts.models import Governorate
-    from dalil.audit.ledger import System
 
-    actor = System("test")
     bg = Governorate.objects.get(code="IQ-BG")
     ba = Governorate.objects.get(code="IQ-BA")
-    moi = services.unit_create(
-        actor=actor,
-        parent=None,
-        code="MOI",
-        kind="ministry",
-        name_ar="وزارة الداخلية",
-        name_en="Ministry of Interior",
-    )
-    units = {"MOI": moi}
-    for code, parent, kind, gov in [
-        ("BGD-POL", "MOI", "governorate", bg),
-        ("BGD-KARADA", "BGD-POL", "station", bg),
-        ("BGD-MANSOUR", "BGD-POL", "station", bg),
-        ("BSR-POL", "MOI", "governorate", ba),
-        ("BSR-ASHAR", "BSR-POL", "station", ba),
-        ("MOI-IA", "MOI", "ia_office", bg),
-    ]:
-        units[code] = services.unit_create(
+    with operator_command("test") as actor:
+        moi = services.unit_create(
             actor=actor,
-            parent=units[parent],
-            code=code,
-            kind=kind,
-            name_ar=f"وحدة {code}",
-            name_en=f"Unit {code}",
-            governorate=gov,
+            parent=None,
+            code="MOI",
+            kind="ministry",
+            name_ar="وزارة الداخلية",
+            name_en="Ministry of Interior",
         )
+        units = {"MOI": moi}
+        for code, parent, kind, gov in [
+            ("BGD-POL", "MOI", "governorate", bg),
+            ("BGD-KARADA", "BGD-POL", "station", bg),
+            ("BGD-MANSOUR", "BGD-POL", "station", bg),
+            ("BSR-POL", "MOI", "governorate", ba),
+            ("BSR-ASHAR", "BSR-POL", "station", ba),
+            ("MOI-IA", "MOI", "ia_office", bg),
+        ]:
+            units[code] = services.unit_create(
+                actor=actor,
+                parent=units[parent],
+                code=code,
+                kind=kind,
+                name_ar=f"وحدة {code}",
+                name_en=f"Unit {code}",
+                governorate=gov,
+            )
     return units
+
+
+@pytest.fixture
+def operator() -> Any:
+    """The operator's command line (ADR 0006) for the whole test: its `System` actor."""
+    from dalil.access import operator_command
+
+    with operator_command("test") as actor:
+        yield actor
+
+
+@pytest.fixture
+def demo_operator() -> Any:
+    """`dalil demo` for the whole test: the operator recording (synthetic) older files."""
+    from dalil.access import operator_command
+
+    with operator_command("demo", history=True) as actor:
+        yield actor
 
 
 PASSWORD = "Correct-horse-battery-9"  # noqa: S105 (test fixture)
@@ -107,11 +125,11 @@ PASSWORD = "Correct-horse-battery-9"  # noqa: S105 (test fixture)
 
 @pytest.fixture
 def make_user(tree: dict[str, Any]) -> Callable[..., Any]:
+    from dalil.access import operator_command
     from dalil.access import services as access_services
     from dalil.access.models import Role
     from dalil.accounts import auth, services
     from dalil.accounts.demo import demo_key
-    from dalil.audit.ledger import System
 
     def make(
         username: str,
@@ -122,25 +140,25 @@ def make_user(tree: dict[str, Any]) -> Callable[..., Any]:
         mfa: bool = True,
         **extra: Any,
     ) -> Any:
-        actor = System("test")
-        user = services.operator_user_create(
-            actor=actor,
-            unit=tree[unit],
-            username=username,
-            full_name=extra.pop("full_name", f"مستخدم {username}"),
-            password=PASSWORD,
-            **extra,
-        )
-        if role:
-            access_services.assignment_grant(
+        with operator_command("test") as actor:
+            user = services.operator_user_create(
                 actor=actor,
-                user=user,
-                role=Role.objects.get(code=role),
-                unit=tree[at or unit],
-                include_subtree=subtree,
+                unit=tree[unit],
+                username=username,
+                full_name=extra.pop("full_name", f"مستخدم {username}"),
+                password=PASSWORD,
+                **extra,
             )
-        if mfa:
-            auth.enrol_fixed_key(actor=actor, user=user, key_hex=demo_key(username))
+            if role:
+                access_services.assignment_grant(
+                    actor=actor,
+                    user=user,
+                    role=Role.objects.get(code=role),
+                    unit=tree[at or unit],
+                    include_subtree=subtree,
+                )
+            if mfa:
+                auth.enrol_fixed_key(actor=actor, user=user, key_hex=demo_key(username))
         return user
 
     return make

@@ -60,6 +60,7 @@ in the same form as ``allowed``; methods it does not name use ``allowed``.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import logging
@@ -74,6 +75,8 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dalil.access import operator_command
 
 # Ministry-wide roles sit at MOI, as in the demo; all others at BGD-KARADA (subtree).
 HOME_UNIT = "BGD-KARADA"
@@ -152,6 +155,18 @@ def _no_kwargs(w: Any, me: Any) -> dict[str, Any]:
     return {}
 
 
+def _as_operator(builder: Callable[..., Any]) -> Callable[..., Any]:
+    """The apps' builders set up what a request needs as the operator's command line (ADR 0006):
+    their `System` actors pass the door; the requests themselves act as the signed-in users."""
+
+    @functools.wraps(builder)
+    def build(*args: Any) -> Any:
+        with operator_command("matrix"):
+            return builder(*args)
+
+    return build
+
+
 def _allowed_map(
     allowed_raw: Any, objects: dict[str, Any], roles: set[str], where: str
 ) -> dict[str, frozenset[str]]:
@@ -181,7 +196,9 @@ def _parse(entry: dict[str, Any], module: str, roles: set[str]) -> Route:
     if not methods or set(methods) - METHODS:
         raise ValueError(f"{where}: 'methods' must list HTTP methods, got {methods!r}")
     public = bool(entry.get("public", False))
-    objects = dict(entry.get("objects") or {"page": _no_kwargs})
+    objects = {
+        cls: _as_operator(b) for cls, b in (entry.get("objects") or {"page": _no_kwargs}).items()
+    }
     allowed_raw = entry.get("allowed")
     if public:
         if "allowed" in entry:
@@ -206,7 +223,7 @@ def _parse(entry: dict[str, Any], module: str, roles: set[str]) -> Route:
         methods=methods,
         objects=objects,
         allowed=allowed,
-        data=entry.get("data"),
+        data=_as_operator(entry["data"]) if entry.get("data") else None,
         public=public,
         signs_out=bool(entry.get("signs_out", False)),
         module=module,
@@ -267,7 +284,7 @@ def build_world(tree: dict[str, Any], make_user: Callable[..., Any]) -> World:
     for module in matrix_modules():
         build = getattr(module, "build", None)
         if build is not None:
-            build(world)
+            _as_operator(build)(world)
     return world
 
 

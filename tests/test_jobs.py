@@ -30,6 +30,7 @@ HOOKS: dict[str, Any] = {}
 
 # --- Job kinds used only by these tests ------------------------------------------------------------
 def _new_unit(job: Any, code: str, parent: str) -> Unit:
+    """A write through a service, as the job's actor: the user who started the job."""
     return account_services.unit_create(
         actor=job.actor,
         parent=Unit.objects.get(code=parent),
@@ -80,6 +81,18 @@ def _steps(job: Any, n: int, parent: str, pause: float = 0.0) -> dict[str, int]:
 @job_type("testjobs.auditors_only", "test: auditors only", permissions=("audit.ledger.verify",))
 def _auditors_only(job: Any) -> None:
     job.log("ran")
+
+
+def _unit_steward(make_user: Any) -> Any:
+    """Amal may add units below her station (what the test jobs write, as her), and nothing
+    else: not an administrator of jobs."""
+    from dalil.access.models import Assignment, Role, RolePermission
+
+    user = make_user("amal")
+    role = Role.objects.create(code="unit_steward", name_ar="مسؤول الوحدات")
+    RolePermission.objects.create(role=role, code="accounts.unit.manage")
+    Assignment.objects.create(user=user, role=role, unit=user.unit, include_subtree=True)
+    return user
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +176,7 @@ def test_the_real_db_worker_command_runs_the_demo_job_to_its_total(make_user):
 
 
 def test_a_failing_job_changes_nothing_and_records_a_translated_error(make_user, client_for):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     units, ledger = Unit.objects.count(), Entry.objects.count()
     job = services.enqueue(actor=user, kind="testjobs.write_then_fail", parent="BGD-KARADA")
     run_queued()
@@ -190,7 +203,7 @@ def test_a_failing_job_changes_nothing_and_records_a_translated_error(make_user,
 
 
 def test_administrators_see_the_traceback_escaped(make_user, client_for):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     admin = make_user("adil", role="system_admin", unit="MOI", at="MOI")
     job = services.enqueue(actor=user, kind="testjobs.write_then_fail", parent="BGD-KARADA")
     run_queued()
@@ -200,7 +213,7 @@ def test_administrators_see_the_traceback_escaped(make_user, client_for):
 
 
 def test_a_job_that_writes_outside_job_atomic_is_stopped_before_the_write(make_user):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     units = Unit.objects.count()
     job = services.enqueue(actor=user, kind="testjobs.write_outside_atomic", parent="BGD-KARADA")
     run_queued()
@@ -223,7 +236,7 @@ def test_a_job_may_fail_with_its_own_message_for_the_user(make_user, client_for)
 
 
 def test_cancelling_a_running_job_stops_it_between_steps_and_writes_nothing(make_user):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     units = Unit.objects.count()
     job = services.enqueue(actor=user, kind="testjobs.steps", n=5, parent="BGD-KARADA")
 
@@ -246,7 +259,7 @@ def test_cancelling_a_running_job_stops_it_between_steps_and_writes_nothing(make
 
 
 def test_a_queued_job_is_cancelled_at_once_and_the_worker_then_skips_it(make_user, client_for):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     job = services.enqueue(actor=user, kind="testjobs.steps", n=2, parent="BGD-KARADA")
     response = client_for(user).post(reverse("jobs:cancel", args=[job.pk]))
     assert response.status_code == 302
@@ -269,14 +282,28 @@ def test_a_queued_job_is_cancelled_at_once_and_the_worker_then_skips_it(make_use
 
 
 def test_a_job_that_runs_to_the_end_writes_its_work_once(make_user):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     job = services.enqueue(actor=user, kind="testjobs.steps", n=3, parent="BGD-KARADA")
     run_queued()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.result == {"steps": 3}
     assert Unit.objects.filter(code="JOB-STEPS").count() == 1
     created = Entry.objects.get(action="accounts.unit_created", target_label__contains="JOB-STEPS")
-    assert created.actor == f"system:job:{job.pk}:testjobs.steps"
+    # The job acts as the user who started it, who may add units there.
+    assert (created.actor, created.source) == ("amal", "task:testjobs.steps")
+
+
+def test_a_job_passes_no_door_its_owner_could_not_pass(make_user):
+    """A job acts as the user who started it, never as an operator: its `System` name on the
+    ledger opens nothing (access.is_operator)."""
+    user = make_user("amal", role="investigator")  # may start the job, may not add units
+    job = services.enqueue(actor=user, kind="testjobs.steps", n=1, parent="BGD-KARADA")
+    units = Unit.objects.count()
+    run_queued()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and Unit.objects.count() == units
+    assert not Entry.objects.filter(action="accounts.unit_created", source__startswith="task:")
+    assert _actions(job) == ["jobs.job_started", "jobs.job_failed"]
 
 
 def test_retrying_a_failed_job_starts_a_new_job_with_the_same_kind_and_arguments(
@@ -409,7 +436,7 @@ def test_log_lines_are_bounded_and_cleaned(make_user):
 @pytest.mark.django_db(transaction=True)
 def test_progress_is_visible_from_outside_while_the_job_runs(make_user):
     """The production shape: a worker thread runs the job; this thread watches it move."""
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     job = services.enqueue(actor=user, kind="testjobs.steps", n=10, pause=0.15, parent="BGD-KARADA")
     seen: set[int] = set()
     with WorkerThread():
@@ -429,7 +456,7 @@ def test_progress_is_visible_from_outside_while_the_job_runs(make_user):
 
 @pytest.mark.django_db(transaction=True)
 def test_cancel_from_outside_stops_the_running_job(make_user):
-    user = make_user("amal")
+    user = _unit_steward(make_user)
     job = services.enqueue(actor=user, kind="testjobs.steps", n=40, pause=0.1, parent="BGD-KARADA")
     with WorkerThread():
         deadline = time.monotonic() + 20

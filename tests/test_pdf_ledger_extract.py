@@ -21,7 +21,6 @@ from weasyprint import HTML
 
 from dalil.accounts import services as account_services
 from dalil.audit import registry
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.core import numbering
 from dalil.core.models import Counter
@@ -91,12 +90,12 @@ def this_year() -> int:
 
 
 @pytest.fixture
-def station(tree, make_user):
+def station(tree, make_user, operator):
     """A station with an Arabic name and enough history for the extract to run over two pages."""
     admin = make_user("adm.moi", unit="MOI", role="system_admin", at="MOI")
     account_services.unit_update(actor=admin, unit=tree["BGD-POL"], name_ar=ISSUER_AR)
     unit = account_services.unit_create(
-        actor=System("test"),
+        actor=operator,
         parent=tree["BGD-POL"],
         code="BGD-ZAFARANIYA",
         kind="station",

@@ -217,8 +217,8 @@ def test_an_auditor_finds_ledger_entries_by_number_hash_prefix_and_user_name(aud
     services.user_set_language(actor=auditor, language="en")
     by_name = run(auditor, parse("auditor").query, only="audit.entry").groups
     assert by_name[0].count == Entry.objects.filter(actor="auditor").count() == 1
-    by_system = run(auditor, parse("system:test").query, only="audit.entry").groups
-    assert by_system[0].count == Entry.objects.filter(actor="system:test").count() > 0
+    by_system = run(auditor, parse("system:cli:test").query, only="audit.entry").groups
+    assert by_system[0].count == Entry.objects.filter(actor="system:cli:test").count() > 0
 
 
 def test_a_ledger_search_is_itself_on_the_ledger_and_finds_an_actors_entries(

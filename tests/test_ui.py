@@ -20,7 +20,6 @@ from django.utils.translation import gettext
 
 from dalil.accounts import services
 from dalil.accounts.models import User
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.ui import formatting
 
@@ -302,9 +301,9 @@ def test_a_filter_change_from_htmx_gets_only_the_table_and_a_plain_request_the_w
     assert sorted(_codes(page)) == ["BSR-ASHAR", "BSR-POL"]
 
 
-def test_pagination_keeps_the_filters_and_the_sort_order(make_user, client_for, tree):
+def test_pagination_keeps_the_filters_and_the_sort_order(make_user, client_for, tree, operator):
     admin = make_user("pages.admin", unit="MOI", role="system_admin", language="en")
-    actor = System("test")
+    actor = operator
     for i in range(52):
         services.unit_create(
             actor=actor,

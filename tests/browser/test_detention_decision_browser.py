@@ -21,6 +21,7 @@ from .test_investigation_browser import _sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.mark.usefixtures("operator")
 def test_an_order_is_recorded_from_the_judges_decision_in_a_few_clicks(
     tree: Any, make_user: Any, new_page: Any, live_server: Any
 ) -> None:

@@ -32,6 +32,7 @@ def _sign_in(page: Any, user: Any, live_server: Any) -> None:
     page.wait_for_url(f"{live_server.url}/")
 
 
+@pytest.mark.usefixtures("operator")
 def test_an_investigator_opens_a_case_in_arabic_adds_a_suspect_and_a_detention_order(
     tree: Any, make_user: Any, new_page: Any, live_server: Any, screenshots: Any
 ) -> None:

@@ -14,6 +14,7 @@ from .door import (
     has_permission,
     holds_at,
     is_operator,
+    records_history,
     register_permission,
     register_policy,
     require,
@@ -22,6 +23,7 @@ from .door import (
     scope,
     units_with,
 )
+from .origin import operator_command
 
 __all__ = [
     "Anywhere",
@@ -37,6 +39,8 @@ __all__ = [
     "has_permission",
     "holds_at",
     "is_operator",
+    "operator_command",
+    "records_history",
     "register_permission",
     "register_policy",
     "require",

@@ -395,14 +395,29 @@ def require(actor: Any, action: str, obj: Model) -> None:
 
 
 def is_operator(actor: Any) -> bool:
-    """The operator's command line (`System("cli:…")`: demo data, bootstrap). Never the web or API."""
+    """Skip authorization: the operator's own command line only (demo data, bootstrap) — a `System`
+    actor inside `origin.operator_command()`, which only management commands enter. Never a web or
+    API request, nor a background job (its actor is the user who started it), nor another `System`
+    actor such as the alert raiser."""
     from dalil.audit.ledger import System
 
-    return isinstance(actor, System)
+    from .origin import current
+
+    return isinstance(actor, System) and current() is not None
+
+
+def records_history(actor: Any) -> bool:
+    """Relax the input checks that catch typing errors in live work (a deadline before the case
+    was opened): only for an operator's command that records older paper files and says so
+    (`operator_command(..., history=True)`). A separate question from authorization."""
+    from .origin import current
+
+    command = current()
+    return is_operator(actor) and command is not None and command.history
 
 
 def require_unless_operator(actor: Any, action: str, obj: Model) -> None:
-    """`require()` for services the operator's bootstrap also calls (ADR 0006)."""
+    """`require()` for services the operator's command line also calls (ADR 0006)."""
     if not is_operator(actor):
         require(actor, action, obj)
 

@@ -11,13 +11,25 @@ from dalil.access.models import Assignment, Role, RolePermission
 from dalil.accounts.models import Unit, User
 from dalil.audit import alerts, registry
 from dalil.audit.models import Alert, Entry
+from dalil.core import dates
+from dalil.core.text import validate_no_bidi
 
 from . import services
 from .models import ApiToken
 
 
 class StrictInput(serializers.Serializer):
-    """R-08: a write body may name only the writable fields; anything else is refused."""
+    """R-08: a write body may name only the writable fields; anything else is refused. As on every
+    input path, text may not carry invisible direction controls, nor a date a year before 1900."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for field in fields.values():
+            if isinstance(field, serializers.CharField):
+                field.validators.append(validate_no_bidi)
+            elif isinstance(field, serializers.DateField | serializers.DateTimeField):
+                field.validators.append(dates.validate_year)
+        return fields
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, dict):

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from dalil import access
 from dalil.access.models import Compartment
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.api.serializers import StrictInput
 from dalil.api.views import IDENTIFIER, ApiMixin
 
 from . import selectors, services
@@ -69,7 +70,7 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
-class OffenceCreateSerializer(serializers.Serializer):
+class OffenceCreateSerializer(StrictInput):
     iccs = serializers.CharField(max_length=6)
     stage = serializers.ChoiceField(choices=Offence.Stage.choices)
     article = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
@@ -94,14 +95,14 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["type", "id", "role", "note", "added_at"]
 
 
-class PartyCreateSerializer(serializers.Serializer):
+class PartyCreateSerializer(StrictInput):
     type = serializers.ChoiceField(choices=PARTY_TYPE_CHOICES)
     id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     role = serializers.ChoiceField(choices=CaseParty.Role.choices)
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class CaseCreateSerializer(serializers.Serializer):
+class CaseCreateSerializer(StrictInput):
     unit = serializers.CharField(max_length=60)
     title = serializers.CharField(max_length=250)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
@@ -111,7 +112,7 @@ class CaseCreateSerializer(serializers.Serializer):
     )
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(StrictInput):
     step = serializers.ChoiceField(choices=list(services.STEPS))
     version = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

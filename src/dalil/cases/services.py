@@ -1,6 +1,11 @@
 """Every write to a case: one service each, with its rule, its door check and one ledger entry in
 the same transaction. Changes to the case row are optimistic: UPDATE … WHERE id=? AND version=?;
-when the row has moved on, `Conflict` is raised and nothing is written."""
+when the row has moved on, `Conflict` is raised and nothing is written.
+
+`case_for_work()` is the one door for every write on a case or on a record that hangs on it, in
+every app (case work, the judge, the detainee register): inside the write's own durable transaction
+it locks the case row, checks the actor's right and the one "case is open" rule (`require_open`).
+A check made before the transaction opens would be a race (ARCHITECTURE rule 7)."""
 
 from __future__ import annotations
 
@@ -20,8 +25,10 @@ from django.utils.translation import gettext_lazy
 from dalil import access, audit, search
 from dalil.access.models import Clearance, Compartment
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.core import dates
 from dalil.core.numbering import next_number
 from dalil.core.records import acting_user
+from dalil.core.text import clean_fields
 
 from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, IccsCategory, Offence
 from .policies import CASE_CREATE, sees_informants
@@ -117,9 +124,41 @@ def steps_for(actor: Any, case: Case) -> list[Step]:
     return [s for s in STEPS.values() if case.status in s.sources]
 
 
-def _not_closed(case: Case) -> None:
+# --- The case-work door -------------------------------------------------------------------------
+def closed_message() -> str:
+    return _("The case is closed. Reopen it before changing it.")
+
+
+def require_open(case: Case) -> None:
+    """The one "case is open" rule: a closed case takes no change until it is reopened."""
     if case.status == S.CLOSED:
-        raise ValidationError(_("The case is closed. Reopen it before changing it."))
+        raise ValidationError(closed_message(), code="case_closed")
+
+
+def case_for_work(
+    actor: Any,
+    case: Case,
+    *,
+    action: str = "work",
+    operator: bool = False,
+    closed_ok: bool = False,
+) -> Case:
+    """The case as it is now, for a write that depends on it. Call it first inside the write's
+    own `transaction.atomic(durable=True)`: the case row stays locked until that transaction ends
+    (SELECT … FOR UPDATE on PostgreSQL; on SQLite the IMMEDIATE transaction already holds the
+    database's write lock), so the case cannot be closed between this check and the write. The
+    actor must be allowed to `action` the case (the operator's command line too where `operator`),
+    and the case must be open unless `closed_ok`."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("case_for_work() must run inside the write's transaction")
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if operator:
+        access.require_unless_operator(actor, action, current)
+    else:
+        access.require(actor, action, current)
+    if not closed_ok:
+        require_open(current)
+    return current
 
 
 def _cleared(user: Any, compartment: Compartment) -> bool:
@@ -159,28 +198,33 @@ def case_create(
     compartment: Compartment | None = None,
 ) -> Case:
     """Open a case in `unit` (the actor holds cases.case.create there), numbered per unit and year."""
-    if not access.is_operator(actor) and not units_for_create(actor).filter(pk=unit.pk).exists():
-        raise access.Denied(actor, CASE_CREATE, unit)
-    title, summary = title.strip(), summary.strip()
-    if not title:
-        raise ValidationError({"title": _("Give the case a title.")})
-    if not lead.is_active or lead.locked_at:
-        raise ValidationError({"lead": _("The lead investigator must be an active user.")})
-    if compartment is not None:
-        if not access.is_operator(actor) and not _cleared(actor, compartment):
-            raise ValidationError(
-                {"compartment": _("You do not hold the clearance for this compartment.")}
-            )
-        if not _cleared(lead, compartment):
-            raise ValidationError(
-                {
-                    "lead": _(
-                        "The lead investigator does not hold the clearance for this compartment."
-                    )
-                }
-            )
-    year = timezone.localdate().year
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        if (
+            not access.is_operator(actor)
+            and not units_for_create(actor).filter(pk=unit.pk).exists()
+        ):
+            raise access.Denied(actor, CASE_CREATE, unit)
+        cleaned = clean_fields(title=title, summary=summary)
+        title, summary = cleaned["title"], cleaned["summary"]
+        if not title:
+            raise ValidationError({"title": _("Give the case a title.")})
+        if not lead.is_active or lead.locked_at:
+            raise ValidationError({"lead": _("The lead investigator must be an active user.")})
+        if compartment is not None:
+            if not access.is_operator(actor) and not _cleared(actor, compartment):
+                raise ValidationError(
+                    {"compartment": _("You do not hold the clearance for this compartment.")}
+                )
+            if not _cleared(lead, compartment):
+                raise ValidationError(
+                    {
+                        "lead": _(
+                            "The lead investigator does not hold the clearance for this "
+                            "compartment."
+                        )
+                    }
+                )
+        year = timezone.localdate().year
         serial = next_number(f"case.{unit.code}", year)
         case = Case.objects.create(
             number=format_case_number(unit, year, serial),
@@ -209,15 +253,17 @@ def case_create(
 
 
 def case_update(*, actor: Any, case: Case, version: int, title: str, summary: str = "") -> Case:
-    access.require(actor, "manage", case)
-    _not_closed(case)
-    title, summary = title.strip(), summary.strip()
-    if not title:
-        raise ValidationError({"title": _("Give the case a title.")})
-    changed = {
-        k: v for k, v in {"title": title, "summary": summary}.items() if getattr(case, k) != v
-    }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        current = case_for_work(actor, case, action="manage")
+        cleaned = clean_fields(title=title, summary=summary)
+        title, summary = cleaned["title"], cleaned["summary"]
+        if not title:
+            raise ValidationError({"title": _("Give the case a title.")})
+        changed = {
+            k: v
+            for k, v in {"title": title, "summary": summary}.items()
+            if getattr(current, k) != v
+        }
         _bump(case, version, title=title, summary=summary)
         search.index(case)
         audit.record(
@@ -231,25 +277,24 @@ def case_update(*, actor: Any, case: Case, version: int, title: str, summary: st
 
 def case_transition(*, actor: Any, case: Case, step: str, version: int, reason: str = "") -> Case:
     """Move the case along the workflow by one allowed step."""
-    access.require(actor, "manage", case)
-    chosen = STEPS.get(step)
-    if chosen is None:
-        raise ValidationError(_("This step does not exist."))
-    reason = reason.strip()
-    if chosen.needs_reason and len(reason) < REASON_MIN:
-        raise ValidationError(
-            {"reason": _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
-        )
-    with transaction.atomic():
-        current = Case.objects.filter(pk=case.pk).values_list("status", "version").first()
-        if current is None or current[1] != version:
+    with transaction.atomic(durable=True):
+        current = case_for_work(actor, case, action="manage", closed_ok=True)
+        chosen = STEPS.get(step)
+        if chosen is None:
+            raise ValidationError(_("This step does not exist."))
+        reason = clean_fields(reason=reason)["reason"]
+        if chosen.needs_reason and len(reason) < REASON_MIN:
+            raise ValidationError(
+                {"reason": _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
+            )
+        if current.version != version:
             raise Conflict()
-        if current[0] not in chosen.sources:
+        if current.status not in chosen.sources:
             raise ValidationError(
                 _("“%(step)s” is not allowed while the case is “%(status)s”.")
-                % {"step": chosen.label, "status": S(current[0]).label}
+                % {"step": chosen.label, "status": S(current.status).label}
             )
-        from_status = current[0]
+        from_status = current.status
         _bump(case, version, status=chosen.to)
         audit.record(
             actor=actor,
@@ -262,19 +307,18 @@ def case_transition(*, actor: Any, case: Case, step: str, version: int, reason: 
 
 # --- Members ---------------------------------------------------------------------------------------
 def member_add(*, actor: Any, case: Case, user: User, role: str) -> CaseMember:
-    access.require(actor, "manage", case)
-    _not_closed(case)
-    if role not in CaseMember.Role.values or role == CaseMember.Role.LEAD:
-        raise ValidationError({"role": _("Choose investigator, analyst or observer.")})
-    if not user.is_active or user.locked_at:
-        raise ValidationError({"user": _("Only an active user can be a member.")})
-    if case.members.filter(user=user).exists():
-        raise ValidationError({"user": _("This user is already a member of the case.")})
-    if case.compartment is not None and not _cleared(user, case.compartment):
-        raise ValidationError(
-            {"user": _("This user does not hold the clearance for the case's compartment.")}
-        )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        current = case_for_work(actor, case, action="manage")
+        if role not in CaseMember.Role.values or role == CaseMember.Role.LEAD:
+            raise ValidationError({"role": _("Choose investigator, analyst or observer.")})
+        if not user.is_active or user.locked_at:
+            raise ValidationError({"user": _("Only an active user can be a member.")})
+        if CaseMember.objects.filter(case=current, user=user).exists():
+            raise ValidationError({"user": _("This user is already a member of the case.")})
+        if current.compartment is not None and not _cleared(user, current.compartment):
+            raise ValidationError(
+                {"user": _("This user does not hold the clearance for the case's compartment.")}
+            )
         member = CaseMember.objects.create(case=case, user=user, role=role)
         audit.record(
             actor=actor,
@@ -287,13 +331,13 @@ def member_add(*, actor: Any, case: Case, user: User, role: str) -> CaseMember:
 
 def member_remove(*, actor: Any, member: CaseMember) -> None:
     case = member.case
-    access.require(actor, "manage", case)
-    _not_closed(case)
-    if member.role == CaseMember.Role.LEAD:
-        raise ValidationError(_("The lead investigator cannot be removed from the case."))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        case_for_work(actor, case, action="manage")
+        if member.role == CaseMember.Role.LEAD:
+            raise ValidationError(_("The lead investigator cannot be removed from the case."))
         payload = {"user": member.user.username, "role": member.role}
-        member.delete()
+        if not CaseMember.objects.filter(pk=member.pk).delete()[0]:
+            raise ValidationError(_("This user is no longer a member of the case."))
         audit.record(actor=actor, action="cases.member_removed", target=case, payload=payload)
 
 
@@ -330,22 +374,23 @@ def offence_add(
     latitude: Decimal | None = None,
     longitude: Decimal | None = None,
 ) -> Offence:
-    access.require(actor, "work", case)
-    _not_closed(case)
-    category = IccsCategory.objects.filter(code=(code or "").strip()).first()
-    if category is None:
-        raise ValidationError({"category": _("No ICCS category has this code.")})
-    if stage not in Offence.Stage.values:
-        raise ValidationError({"stage": _("Choose attempted or completed.")})
-    if committed_on and committed_on > timezone.localdate():
-        raise ValidationError({"committed_on": _("The date cannot be in the future.")})
-    latitude, longitude = _coordinates(latitude, longitude)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        case_for_work(actor, case)
+        category = IccsCategory.objects.filter(code=(code or "").strip()).first()
+        if category is None:
+            raise ValidationError({"category": _("No ICCS category has this code.")})
+        if stage not in Offence.Stage.values:
+            raise ValidationError({"stage": _("Choose attempted or completed.")})
+        article = clean_fields(article=article)["article"]
+        dates.check_years(committed_on=committed_on)
+        if committed_on and committed_on > timezone.localdate():
+            raise ValidationError({"committed_on": _("The date cannot be in the future.")})
+        latitude, longitude = _coordinates(latitude, longitude)
         offence = Offence.objects.create(
             case=case,
             category=category,
             stage=stage,
-            article=article.strip(),
+            article=article,
             committed_on=committed_on,
             governorate=governorate,
             latitude=latitude,
@@ -371,45 +416,41 @@ def offence_add(
 
 def offence_remove(*, actor: Any, offence: Offence) -> None:
     case = offence.case
-    access.require(actor, "work", case)
-    _not_closed(case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        case_for_work(actor, case)
         payload = {"offence": offence.pk, "iccs": offence.category.code}
-        offence.delete()
+        if not Offence.objects.filter(pk=offence.pk).delete()[0]:
+            raise ValidationError(_("This offence has already been removed."))
         audit.record(actor=actor, action="cases.offence_removed", target=case, payload=payload)
 
 
 # --- Parties (IN-3) --------------------------------------------------------------------------------
-_door = access.require_unless_operator
-
-
 def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str = "") -> CaseParty:
     """Record that `entity` (a person, organisation, phone, vehicle or bank account the actor may
     see) takes part in `case` (which the actor works on) in `role`."""
-    _door(actor, "work", case)
-    _door(actor, "view", entity)
-    _not_closed(case)
-    kind = getattr(entity, "TYPE", "")
-    if kind not in dict(PARTY_TYPE_CHOICES):
-        raise ValidationError(
-            {"entity": _("Choose a person, organisation, phone, vehicle or bank account.")}
-        )
-    if role not in CaseParty.Role.values:
-        raise ValidationError({"role": _("Choose the role in the case.")})
-    if role == CaseParty.Role.INFORMANT and not (
-        access.is_operator(actor) or sees_informants(actor)
-    ):
-        raise ValidationError(
-            {"role": _("Only users cleared for informants may record a confidential source.")}
-        )
-    note = note.strip()
-    if CaseParty.objects.filter(
-        case=case, entity_type=kind, entity_id=entity.pk, role=role
-    ).exists():
-        raise ValidationError(
-            {"entity": _("This record already takes part in the case in this role.")}
-        )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        case_for_work(actor, case, operator=True)
+        access.require_unless_operator(actor, "view", entity)
+        kind = getattr(entity, "TYPE", "")
+        if kind not in dict(PARTY_TYPE_CHOICES):
+            raise ValidationError(
+                {"entity": _("Choose a person, organisation, phone, vehicle or bank account.")}
+            )
+        if role not in CaseParty.Role.values:
+            raise ValidationError({"role": _("Choose the role in the case.")})
+        if role == CaseParty.Role.INFORMANT and not (
+            access.is_operator(actor) or sees_informants(actor)
+        ):
+            raise ValidationError(
+                {"role": _("Only users cleared for informants may record a confidential source.")}
+            )
+        note = clean_fields(note=note)["note"]
+        if CaseParty.objects.filter(
+            case=case, entity_type=kind, entity_id=entity.pk, role=role
+        ).exists():
+            raise ValidationError(
+                {"entity": _("This record already takes part in the case in this role.")}
+            )
         party = CaseParty.objects.create(
             case=case,
             entity_type=kind,
@@ -436,12 +477,11 @@ def case_party_add(*, actor: Any, case: Case, entity: Any, role: str, note: str 
 
 def case_party_remove(*, actor: Any, party: CaseParty) -> None:
     case = party.case
-    # The rows of a case are the case manager's to keep, even one naming a record they may not
-    # open (recorded by another unit); the page shows it only by type and number.
-    _door(actor, "work", case)
-    _door(actor, "view", party)  # a confidential source's row only with the clearance
-    _not_closed(case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        # The rows of a case are the case manager's to keep, even one naming a record they may
+        # not open (recorded by another unit); the page shows it only by type and number.
+        case_for_work(actor, case, operator=True)
+        access.require_unless_operator(actor, "view", party)  # a source's row: the clearance
         payload = {
             "case": case.number,
             "party": party.pk,
@@ -449,5 +489,6 @@ def case_party_remove(*, actor: Any, party: CaseParty) -> None:
             "id": party.entity_id,
             "role": party.role,
         }
-        party.delete()
+        if not CaseParty.objects.filter(pk=party.pk).delete()[0]:
+            raise ValidationError(_("This record no longer takes part in the case."))
         audit.record(actor=actor, action="cases.party_removed", target=case, payload=payload)

@@ -1,6 +1,8 @@
 """Every write of case work (IN-4): one service each, with its rule, the door check on the case
 ("work": the lead, the case's investigators, the unit's case managers) and one ledger entry in
-the same transaction. A closed case takes no new work until it is reopened.
+the same transaction. A closed case takes no new work until it is reopened. Each service decides
+inside its own durable transaction, through the cases app's door (`case_for_work`), which locks
+the case row: work cannot slip in while the case is being closed.
 
 The ledger carries the SHA-256 of journal texts rather than the texts: the chain then proves
 every version without putting case narrative before readers of the ledger (auditors), who may
@@ -22,9 +24,10 @@ from django.utils.translation import gettext as _
 from dalil import access, audit
 from dalil.accounts.models import User
 from dalil.cases.models import Case
-from dalil.cases.services import REASON_MIN
-from dalil.core import vault
+from dalil.cases.services import REASON_MIN, case_for_work
+from dalil.core import dates, vault
 from dalil.core.records import acting_user, apply_changes
+from dalil.core.text import clean_fields
 
 from .models import Document, JournalEntry, JournalVersion, Task
 
@@ -46,31 +49,23 @@ class Conflict(Exception):
 
 
 def closed_message() -> str:
+    """What the pages say before offering a form on a closed case (the services refuse with the
+    cases app's one rule, `require_open`)."""
     return _(
         "The case is closed: it takes no new tasks, journal entries or documents. Reopen it first."
     )
 
 
-def _open_case(case: Case) -> None:
-    """Read the status from the database: the case object may be older than the request."""
-    status = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
-    if status == Case.Status.CLOSED:
-        raise ValidationError(closed_message())
-
-
-def _door(actor: Any, case: Case, *, operator: bool = True) -> None:
-    """Work on the case, which must not be closed. The operator's command line (demo data,
-    the import of a paper file) passes the door, as for the cases app (ADR 0006), except where
-    a person must answer for the write (`operator=False`: an upload has a named uploader)."""
-    if operator:
-        access.require_unless_operator(actor, "work", case)
-    else:
-        access.require(actor, "work", case)
-    _open_case(case)
+def _door(actor: Any, case: Case, *, operator: bool = True) -> Case:
+    """Work on the case, which must not be closed, inside the write's transaction (the case row
+    locked). The operator's command line (demo data, the import of a paper file) passes the door,
+    as for the cases app (ADR 0006), except where a person must answer for the write
+    (`operator=False`: an upload has a named uploader)."""
+    return case_for_work(actor, case, operator=operator)
 
 
 def _reason(reason: str, field: str = "reason") -> str:
-    reason = (reason or "").strip()
+    reason = clean_fields(**{field: reason})[field]
     if len(reason) < REASON_MIN:
         raise ValidationError(
             {field: _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
@@ -111,11 +106,13 @@ def _task_fields(
     priority: str,
     operator: bool = False,
 ) -> dict[str, Any]:
-    title, description = (title or "").strip(), (description or "").strip()
+    cleaned = clean_fields(title=title, description=description)
+    title, description = cleaned["title"], cleaned["description"]
     if not title:
         raise ValidationError({"title": _("Give the task a title.")})
     if priority not in Task.Priority.values:
         raise ValidationError({"priority": _("Choose a priority.")})
+    dates.check_years(due_on=due_on)
     opened = timezone.localdate(case.opened_at)
     # A deadline before the file existed is a typing error; the operator importing an older
     # paper file (or the demo) may record the deadlines it already had.
@@ -165,17 +162,17 @@ def task_create(
     due_on: dt.date | None = None,
     priority: str = Task.Priority.NORMAL,
 ) -> Task:
-    _door(actor, case)
-    fields = _task_fields(
-        case,
-        title=title,
-        description=description,
-        assignee=assignee,
-        due_on=due_on,
-        priority=priority,
-        operator=access.is_operator(actor),
-    )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _door(actor, case)
+        fields = _task_fields(
+            case,
+            title=title,
+            description=description,
+            assignee=assignee,
+            due_on=due_on,
+            priority=priority,
+            operator=access.records_history(actor),
+        )
         task = Task.objects.create(case=case, created_by=acting_user(actor), **fields)
         audit.record(
             actor=actor, action="casework.task_created", target=task, payload=_task_payload(task)
@@ -194,21 +191,22 @@ def task_update(
     priority: str = Task.Priority.NORMAL,
 ) -> Task:
     """Change an open task. Nothing changed: nothing is written."""
-    _door(actor, task.case)
-    if task.status != Task.Status.OPEN:
-        raise ValidationError(_("Only an open task can be changed. Reopen it first."))
-    fields = _task_fields(
-        task.case,
-        title=title,
-        description=description,
-        assignee=assignee,
-        due_on=due_on,
-        priority=priority,
-    )
-    diff = apply_changes(task, fields)
-    if not diff:
-        return task
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _door(actor, task.case)
+        current = Task.objects.select_for_update().get(pk=task.pk)
+        if current.status != Task.Status.OPEN:
+            raise ValidationError(_("Only an open task can be changed. Reopen it first."))
+        fields = _task_fields(
+            task.case,
+            title=title,
+            description=description,
+            assignee=assignee,
+            due_on=due_on,
+            priority=priority,
+        )
+        diff = apply_changes(task, fields)
+        if not diff:
+            return task
         task.save(update_fields=list(fields))
         audit.record(
             actor=actor,
@@ -222,7 +220,8 @@ def task_update(
 def _close(
     actor: Any, task: Task, *, frm: str, to: str, action: str, note: str, message: str
 ) -> Task:
-    """Move a task from `frm` to `to` only if it is still there (two clicks, one change)."""
+    """Move a task from `frm` to `to` only if it is still there (two clicks, one change). Runs
+    inside the caller's transaction, after its door."""
     now = timezone.now()
     closing = to != Task.Status.OPEN
     values = {
@@ -231,65 +230,68 @@ def _close(
         "closed_by": acting_user(actor) if closing else None,
         "close_note": note if closing else "",
     }
-    with transaction.atomic():
-        rows = Task.objects.filter(pk=task.pk, status=frm).update(**values)
-        if rows != 1:
-            raise ValidationError(message)
-        for name, value in values.items():
-            setattr(task, name, value)
-        audit.record(
-            actor=actor,
-            action=action,
-            target=task,
-            payload={"case": task.case.number, "task": task.pk, "from": frm, "note": note},
-        )
+    rows = Task.objects.filter(pk=task.pk, status=frm).update(**values)
+    if rows != 1:
+        raise ValidationError(message)
+    for name, value in values.items():
+        setattr(task, name, value)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=task,
+        payload={"case": task.case.number, "task": task.pk, "from": frm, "note": note},
+    )
     return task
 
 
 def task_complete(*, actor: Any, task: Task, note: str = "") -> Task:
-    _door(actor, task.case)
-    return _close(
-        actor,
-        task,
-        frm=Task.Status.OPEN,
-        to=Task.Status.DONE,
-        action="casework.task_completed",
-        note=(note or "").strip()[:500],
-        message=_("This task is not open: it cannot be marked as done."),
-    )
+    with transaction.atomic(durable=True):
+        _door(actor, task.case)
+        return _close(
+            actor,
+            task,
+            frm=Task.Status.OPEN,
+            to=Task.Status.DONE,
+            action="casework.task_completed",
+            note=clean_fields(note=note)["note"][:500],
+            message=_("This task is not open: it cannot be marked as done."),
+        )
 
 
 def task_cancel(*, actor: Any, task: Task, reason: str) -> Task:
-    _door(actor, task.case)
-    return _close(
-        actor,
-        task,
-        frm=Task.Status.OPEN,
-        to=Task.Status.CANCELLED,
-        action="casework.task_cancelled",
-        note=_reason(reason)[:500],
-        message=_("This task is not open: it cannot be cancelled."),
-    )
+    with transaction.atomic(durable=True):
+        _door(actor, task.case)
+        return _close(
+            actor,
+            task,
+            frm=Task.Status.OPEN,
+            to=Task.Status.CANCELLED,
+            action="casework.task_cancelled",
+            note=_reason(reason)[:500],
+            message=_("This task is not open: it cannot be cancelled."),
+        )
 
 
 def task_reopen(*, actor: Any, task: Task) -> Task:
-    _door(actor, task.case)
-    if task.status == Task.Status.OPEN:
-        raise ValidationError(_("This task is already open."))
-    return _close(
-        actor,
-        task,
-        frm=task.status,
-        to=Task.Status.OPEN,
-        action="casework.task_reopened",
-        note="",
-        message=_("This task was changed by someone else. Reload the page."),
-    )
+    with transaction.atomic(durable=True):
+        _door(actor, task.case)
+        if task.status == Task.Status.OPEN:
+            raise ValidationError(_("This task is already open."))
+        return _close(
+            actor,
+            task,
+            frm=task.status,
+            to=Task.Status.OPEN,
+            action="casework.task_reopened",
+            note="",
+            message=_("This task was changed by someone else. Reload the page."),
+        )
 
 
 # --- Journal --------------------------------------------------------------------------------------
 def _occurred(value: dt.datetime | None, default: dt.datetime) -> dt.datetime:
     value = value or default
+    dates.check_years(occurred_at=value)
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     if value > timezone.now() + FUTURE_GRACE:
@@ -301,21 +303,21 @@ def _minute(value: dt.datetime) -> dt.datetime:
     return value.astimezone(dt.UTC).replace(second=0, microsecond=0)
 
 
-def _text(text: str) -> str:
-    text = (text or "").strip()
-    if not text:
+def _text(value: str) -> str:
+    value = clean_fields(text=value)["text"]
+    if not value:
         raise ValidationError({"text": _("Write the text of the entry.")})
-    return text
+    return value
 
 
 def journal_write(
     *, actor: Any, case: Case, text: str, occurred_at: dt.datetime | None = None
 ) -> JournalEntry:
     """Write a journal entry: the entry and its first version, one ledger entry."""
-    _door(actor, case)
-    text = _text(text)
-    occurred_at = _occurred(occurred_at, timezone.now())
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _door(actor, case)
+        text = _text(text)
+        occurred_at = _occurred(occurred_at, timezone.now())
         entry = JournalEntry.objects.create(
             case=case, author=acting_user(actor), occurred_at=occurred_at, version=1
         )
@@ -357,30 +359,35 @@ def journal_amend(
     occurred_at: dt.datetime | None = None,
 ) -> JournalVersion:
     """Amend by appending version n+1 with its reason; the earlier versions stay as they were."""
-    _door(actor, entry.case)
-    if entry.author_id is None or entry.author_id != getattr(actor, "pk", None):
-        raise ValidationError(
-            _("Only the author of a journal entry may amend it. Write a new entry instead.")
+    with transaction.atomic(durable=True):
+        _door(actor, entry.case)
+        if entry.author_id is None or entry.author_id != getattr(actor, "pk", None):
+            raise ValidationError(
+                _("Only the author of a journal entry may amend it. Write a new entry instead.")
+            )
+        text = _text(text)
+        reason = _reason(reason)
+        current = JournalVersion.objects.filter(entry=entry, number=version).first()
+        latest = (
+            JournalEntry.objects.select_for_update()
+            .filter(pk=entry.pk)
+            .values_list("version", flat=True)
+            .first()
         )
-    text = _text(text)
-    reason = _reason(reason)
-    current = JournalVersion.objects.filter(entry=entry, number=version).first()
-    latest = JournalEntry.objects.filter(pk=entry.pk).values_list("version", flat=True).first()
-    if current is None or latest != version:
-        raise Conflict()
-    if occurred_at is not None and _minute(occurred_at) == _minute(current.occurred_at):
-        occurred_at = None  # the form shows minutes: the same minute is the same time
-    occurred_at = _occurred(occurred_at, current.occurred_at)
-    if text == current.text and occurred_at == current.occurred_at:
-        raise ValidationError(
-            {
-                "text": _(
-                    "The amendment changes nothing: the text and the time are those of the "
-                    "current version."
-                )
-            }
-        )
-    with transaction.atomic():
+        if current is None or latest != version:
+            raise Conflict()
+        if occurred_at is not None and _minute(occurred_at) == _minute(current.occurred_at):
+            occurred_at = None  # the form shows minutes: the same minute is the same time
+        occurred_at = _occurred(occurred_at, current.occurred_at)
+        if text == current.text and occurred_at == current.occurred_at:
+            raise ValidationError(
+                {
+                    "text": _(
+                        "The amendment changes nothing: the text and the time are those of the "
+                        "current version."
+                    )
+                }
+            )
         rows = JournalEntry.objects.filter(pk=entry.pk, version=version).update(
             version=F("version") + 1, occurred_at=occurred_at
         )
@@ -440,16 +447,17 @@ def document_add(
 ) -> Document:
     """Put a file in the vault and attach it to the case. The row keeps the hash of the ledger
     entry that recorded it (for the referral dossier)."""
-    _door(actor, case, operator=False)
-    title = (title or "").strip()
-    if not title:
-        raise ValidationError({"title": _("Give the document a title.")})
-    if kind not in Document.Kind.values:
-        raise ValidationError({"kind": _("Choose the kind of document.")})
-    if dated_on is not None and dated_on > timezone.localdate():
-        raise ValidationError({"dated_on": _("The date cannot be in the future.")})
-    _upload_size(upload)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _door(actor, case, operator=False)
+        title = clean_fields(title=title)["title"]
+        if not title:
+            raise ValidationError({"title": _("Give the document a title.")})
+        if kind not in Document.Kind.values:
+            raise ValidationError({"kind": _("Choose the kind of document.")})
+        dates.check_years(dated_on=dated_on)
+        if dated_on is not None and dated_on > timezone.localdate():
+            raise ValidationError({"dated_on": _("The date cannot be in the future.")})
+        _upload_size(upload)
         try:
             stored = vault.store_upload(
                 actor=actor, unit=case.unit, upload=upload, attached_to="casework.document"
@@ -486,10 +494,10 @@ def document_add(
 
 def document_withdraw(*, actor: Any, document: Document, reason: str) -> Document:
     """Withdraw a document from the file: the row and the content stay, flagged, with why."""
-    _door(actor, document.case)
-    reason = _reason(reason)
-    now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _door(actor, document.case)
+        reason = _reason(reason)
+        now = timezone.now()
         rows = Document.objects.filter(pk=document.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=now, withdrawn_by=acting_user(actor), withdrawal_reason=reason
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -55,11 +56,34 @@ def validate_identifier(value: str) -> None:
 
 
 def validate_no_bidi(value: str) -> None:
+    """The one rule for invisible direction controls, on every input path (forms, API serializers,
+    services): names and identifiers refuse them, and so does free text (a journal entry)."""
     if has_bidi_control(value):
         raise ValidationError(
             _("This contains invisible direction-control characters, which are not allowed."),
             code="bidi",
         )
+
+
+def clean(value: Any) -> str:
+    """Free text as a person typed it: stripped, refused if it carries direction controls."""
+    text = "" if value is None else str(value).strip()
+    validate_no_bidi(text)
+    return text
+
+
+def clean_fields(**values: Any) -> dict[str, str]:
+    """`clean()` of several fields at once; every refusal is raised beside its field."""
+    out: dict[str, str] = {}
+    errors: dict[str, list[ValidationError]] = {}
+    for name, value in values.items():
+        try:
+            out[name] = clean(value)
+        except ValidationError as exc:
+            errors[name] = [exc]
+    if errors:
+        raise ValidationError(errors)
+    return out
 
 
 # --- Search folding (CO-11; RELIABILITY "Arabic text: store, fold, reject") ------------------------

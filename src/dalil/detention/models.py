@@ -127,7 +127,14 @@ class Detainee(models.Model):
                 condition=(Q(penalty="years") & Q(penalty_years__isnull=False))
                 | (~Q(penalty="years") & Q(penalty_years__isnull=True)),
                 name="detainee_penalty_years",
-            )
+            ),
+            # A person is held at most once in a case at a time (the arrest service checks it
+            # with the case row locked; this is the last line of defence).
+            models.UniqueConstraint(
+                fields=["case", "person"],
+                condition=Q(released_at__isnull=True),
+                name="detainee_held_once_per_case",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,7 +176,7 @@ class DetentionOrder(models.Model):
     ]
 
     detainee = models.ForeignKey(
-        Detainee, on_delete=models.CASCADE, related_name="orders", verbose_name=_("detainee")
+        Detainee, on_delete=models.PROTECT, related_name="orders", verbose_name=_("detainee")
     )
     kind = models.CharField(_("kind of order"), max_length=10, choices=KIND_CHOICES)
     starts_at = models.DateTimeField(_("start"))
@@ -226,7 +233,7 @@ class Transfer(models.Model):
     """The detainee moved from one place of detention to another."""
 
     detainee = models.ForeignKey(
-        Detainee, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("detainee")
+        Detainee, on_delete=models.PROTECT, related_name="transfers", verbose_name=_("detainee")
     )
     moved_at = models.DateTimeField(_("time of the transfer"))
     from_place = models.CharField(_("from"), max_length=300)
@@ -267,7 +274,7 @@ class IntakeInjury(models.Model):
     one row saying that no injury was visible."""
 
     detainee = models.ForeignKey(
-        Detainee, on_delete=models.CASCADE, related_name="injuries", verbose_name=_("detainee")
+        Detainee, on_delete=models.PROTECT, related_name="injuries", verbose_name=_("detainee")
     )
     noted_at = models.DateTimeField(_("time of the examination"))
     noted_by = models.CharField(_("noted by"), max_length=200)
@@ -309,7 +316,7 @@ class Statement(models.Model):
         CONFESSION = "confession", _("Confession")
 
     detainee = models.ForeignKey(
-        Detainee, on_delete=models.CASCADE, related_name="statements", verbose_name=_("detainee")
+        Detainee, on_delete=models.PROTECT, related_name="statements", verbose_name=_("detainee")
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     taken_at = models.DateTimeField(_("time taken"))
@@ -355,7 +362,9 @@ class IntegrityReferral(models.Model):
     statement = models.OneToOneField(
         Statement, on_delete=models.PROTECT, related_name="referral", verbose_name=_("statement")
     )
-    injuries = models.ManyToManyField(IntakeInjury, related_name="+", verbose_name=_("injuries"))
+    injuries = models.ManyToManyField(
+        IntakeInjury, through="ReferralInjury", related_name="+", verbose_name=_("injuries")
+    )
     # Copied when the referral is made: internal affairs must know whom it is about, whatever
     # they may see of the case and the person records.
     detainee_name = models.CharField(_("detainee"), max_length=300)
@@ -372,6 +381,21 @@ class IntegrityReferral(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class ReferralInjury(models.Model):
+    """An injury a referral names. The table Django made for the many-to-many field, declared so
+    that its rows protect both sides (append-only: migration 0003)."""
+
+    integrityreferral = models.ForeignKey(IntegrityReferral, on_delete=models.PROTECT)
+    intakeinjury = models.ForeignKey(IntakeInjury, on_delete=models.PROTECT)
+
+    class Meta:
+        db_table = "detention_integrityreferral_injuries"
+        unique_together = [("integrityreferral", "intakeinjury")]
+
+    def __str__(self) -> str:
+        return f"{self.integrityreferral_id}:{self.intakeinjury_id}"
 
 
 class Alert(models.Model):

@@ -3,8 +3,9 @@
 The transaction rule (docs/jobs.md): progress and log lines are written in autocommit, outside any
 transaction, so the /jobs/ page sees them at once; the job's own writes go inside `job.atomic()`,
 either once at the end (compute first, then write) or in batches that are each complete on their
-own. A write outside `job.atomic()` is refused, so a failing or cancelled job leaves nothing half
-done. Inside `job.atomic()` progress and log lines are kept back and written after the block ends.
+own; a service the job calls (as `job.actor`, the user who started it) commits in its own
+durable transaction, outside `job.atomic()`. Any other write is refused, so a failing or
+cancelled job leaves nothing half done. Inside `job.atomic()` progress and log lines are kept back and written after the block ends.
 """
 
 from __future__ import annotations
@@ -88,7 +89,9 @@ class JobHandle:
         self.pk = job.pk
         self.kind = job.kind
         self.arguments = dict(job.arguments)
-        self.actor = system_actor(job)
+        # The user who started the job: every service the job calls checks *their* rights. (The
+        # job's own life cycle is ledgered as `system_actor(job)`, which passes no door.)
+        self.actor = job.owner
         self._depth = 0
         self._framework = 0
         self._pending: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
@@ -152,7 +155,10 @@ class JobHandle:
             self._framework -= 1
 
     def _guard(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if not self._depth and not self._framework:
+        # A service called by the job decides in its own durable transaction (ARCHITECTURE rule
+        # 7), complete on its own: that is a protected step too.
+        in_service = any(block.durable for block in context["connection"].atomic_blocks)
+        if not (self._depth or self._framework or in_service):
             verb = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
             if verb in WRITE_VERBS:
                 raise WriteOutsideAtomic(f"job {self.kind} wrote outside job.atomic(): {sql[:80]}")

@@ -1,10 +1,12 @@
 """Every write of the investigative-judge workflow (IN-5): one service each, with its rule, its
 door check (`work` on the case) and one ledger entry in the same transaction.
 
-The request's workflow is draft → submitted → decided, or withdrawn before a decision. Each step
-re-reads the request row under a lock (SELECT … FOR UPDATE; on SQLite the write transaction is
-BEGIN IMMEDIATE), so two people deciding or withdrawing the same request at once cannot both win.
-A refused step raises ValidationError with a message that says what to do, and writes nothing.
+The request's workflow is draft → submitted → decided, or withdrawn before a decision. Each
+service decides inside its own durable transaction: the case row is locked by the cases app's door
+(`case_for_work`), then the request row is re-read under a lock (SELECT … FOR UPDATE; on SQLite
+the write transaction is BEGIN IMMEDIATE), so two people deciding or withdrawing the same request
+at once cannot both win, and nothing is written on a case being closed. A refused step raises
+ValidationError with a message that says what to do, and writes nothing.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dalil import access, audit, search
+from dalil import audit, search
 from dalil.cases.models import Case, CaseParty
-from dalil.core import vault
+from dalil.cases.services import case_for_work
+from dalil.core import dates, vault
 from dalil.core.numbering import next_number
 from dalil.core.records import apply_changes
+from dalil.core.text import clean_fields
 
 from .models import Deadline, Decision, JudicialRequest
 from .selectors import party_choices
@@ -56,16 +60,9 @@ def format_request_number(case: Case, serial: int) -> str:
     return f"{case.number}-R-{serial:03d}"
 
 
-def _case_open(case: Case) -> None:
-    if Case.objects.filter(pk=case.pk, status=Case.Status.CLOSED).exists():
-        raise ValidationError(
-            _("The case is closed. Reopen it before working on its requests to the judge.")
-        )
-
-
-def _work(actor: Any, case: Case) -> None:
-    access.require(actor, "work", case)
-    _case_open(case)
+def _work(actor: Any, case: Case) -> Case:
+    """The case, locked, for work (inside the write's transaction)."""
+    return case_for_work(actor, case)
 
 
 def _locked(req: JudicialRequest) -> JudicialRequest:
@@ -84,7 +81,8 @@ def _status_label(status: str) -> str:
 
 def _clean_request(kind: str, grounds: str, court: str) -> tuple[str, str]:
     errors: dict[str, str] = {}
-    grounds, court = (grounds or "").strip(), (court or "").strip()
+    cleaned = clean_fields(grounds=grounds, court=court)
+    grounds, court = cleaned["grounds"], cleaned["court"]
     if kind not in JudicialRequest.Kind.values:
         errors["kind"] = _("Choose the kind of request.")
     if len(grounds) < GROUNDS_MIN:
@@ -131,10 +129,10 @@ def request_create(
     persons: Iterable[CaseParty] = (),
 ) -> JudicialRequest:
     """Draft a request to the judge on `case`, numbered per case ("<case>-R-001")."""
-    _work(actor, case)
-    grounds, court = _clean_request(kind, grounds, court)
-    chosen = _clean_persons(actor, case, persons)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, case)
+        grounds, court = _clean_request(kind, grounds, court)
+        chosen = _clean_persons(actor, case, persons)
         serial = next_number(number_scope(case), case.year)
         req = JudicialRequest.objects.create(
             case=case,
@@ -173,10 +171,10 @@ def request_update(
     persons: Iterable[CaseParty] = (),
 ) -> JudicialRequest:
     """Change a draft. Once submitted, the request is what the judge received: it stays."""
-    _work(actor, req.case)
-    grounds, court = _clean_request(kind, grounds, court)
-    chosen = _clean_persons(actor, req.case, persons)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, req.case)
+        grounds, court = _clean_request(kind, grounds, court)
+        chosen = _clean_persons(actor, req.case, persons)
         current = _locked(req)
         if current.status != R.DRAFT:
             raise ValidationError(
@@ -209,8 +207,8 @@ def request_update(
 
 def request_submit(*, actor: Any, req: JudicialRequest) -> JudicialRequest:
     """Send the draft to the judge: from now on it is awaiting a decision."""
-    _work(actor, req.case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, req.case)
         current = _locked(req)
         if current.status != R.DRAFT:
             raise ValidationError(
@@ -239,13 +237,13 @@ def request_submit(*, actor: Any, req: JudicialRequest) -> JudicialRequest:
 
 def request_withdraw(*, actor: Any, req: JudicialRequest, reason: str) -> JudicialRequest:
     """Withdraw a draft or a request the judge has not decided yet, with the reason."""
-    _work(actor, req.case)
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN:
-        raise ValidationError(
-            {"reason": _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
-        )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, req.case)
+        reason = clean_fields(reason=reason)["reason"]
+        if len(reason) < REASON_MIN:
+            raise ValidationError(
+                {"reason": _("State the reason in at least %(n)d characters.") % {"n": REASON_MIN}}
+            )
         current = _locked(req)
         if current.status == R.DECIDED:
             raise ValidationError(
@@ -280,24 +278,26 @@ def _clean_decision(
     decided_on: dt.date | None,
     judge_name: str,
     outcome: str,
-    text: str,
+    body: str,
     deadlines: Sequence[DeadlineInput],
 ) -> tuple[dict[str, Any], list[DeadlineInput]]:
     """The decision's fields and its deadlines, checked against the request as it is now (for a
     new decision and for a correction alike)."""
     errors: dict[str, str] = {}
-    order_number, judge_name, text = (
-        (order_number or "").strip(),
-        (judge_name or "").strip(),
-        (text or "").strip(),
+    cleaned = clean_fields(order_number=order_number, judge_name=judge_name, text=body)
+    order_number, judge_name, body = (
+        cleaned["order_number"],
+        cleaned["judge_name"],
+        cleaned["text"],
     )
+    dates.check_years(decided_on=decided_on)
     if not order_number:
         errors["order_number"] = _("Give the number of the judge's order or decision.")
     if not judge_name:
         errors["judge_name"] = _("Give the name of the judge who decided.")
     if outcome not in Decision.Outcome.values:
         errors["outcome"] = _("Choose granted, partly granted or refused.")
-    if not text:
+    if not body:
         errors["text"] = _("Give the text of the order or a summary of it.")
     if decided_on is None:
         errors["decided_on"] = _("Give the date of the decision.")
@@ -315,7 +315,7 @@ def _clean_decision(
         "decided_on": decided_on,
         "judge_name": judge_name,
         "outcome": outcome,
-        "text": text,
+        "text": body,
     }
     return fields, _clean_deadlines(deadlines, decided_on, outcome)
 
@@ -328,6 +328,7 @@ def _clean_deadlines(
         if item.kind not in K.values:
             raise ValidationError({"deadlines": _("Choose the kind of each deadline.")})
         field = f"due_{item.kind}"
+        dates.check_years(**{field: item.due_at})
         if timezone.is_naive(item.due_at):
             raise ValidationError({field: _("Give the date and time of the deadline.")})
         if timezone.localdate(item.due_at) < decided_on:
@@ -341,7 +342,8 @@ def _clean_deadlines(
                     % {"kind": K(item.kind).label}
                 }
             )
-        out.append(DeadlineInput(item.kind, item.due_at, (item.note or "").strip()[:300]))
+        note = clean_fields(**{field: item.note})[field]
+        out.append(DeadlineInput(item.kind, item.due_at, note[:300]))
     return out
 
 
@@ -435,8 +437,8 @@ def decision_record(
 ) -> Decision:
     """Record the judge's decision on a submitted request, with the deadlines the order sets and
     optionally the scanned order (stored in the vault)."""
-    _work(actor, req.case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, req.case)
         current = _locked(req)
         _refuse_unless_submitted(current)
         _refresh(req, current)
@@ -446,7 +448,7 @@ def decision_record(
             decided_on=decided_on,
             judge_name=judge_name,
             outcome=outcome,
-            text=text,
+            body=text,
             deadlines=deadlines,
         )
         decision, made, sha = _write_decision(
@@ -477,16 +479,16 @@ def decision_correct(
     """Correct a recorded decision: a new decision that names the old one, which is superseded
     (with its open deadlines). The old record and its ledger entry stay as they were."""
     req = decision.request
-    _work(actor, req.case)
-    reason = (reason or "").strip()
-    if len(reason) < REASON_MIN:
-        raise ValidationError(
-            {
-                "reason": _("State why the decision is corrected in at least %(n)d characters.")
-                % {"n": REASON_MIN}
-            }
-        )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, req.case)
+        reason = clean_fields(reason=reason)["reason"]
+        if len(reason) < REASON_MIN:
+            raise ValidationError(
+                {
+                    "reason": _("State why the decision is corrected in at least %(n)d characters.")
+                    % {"n": REASON_MIN}
+                }
+            )
         current = _locked(req)  # serialises corrections of the same request
         later = Decision.objects.filter(corrects=decision).first()
         if later is not None:
@@ -504,7 +506,7 @@ def decision_correct(
             decided_on=decided_on,
             judge_name=judge_name,
             outcome=outcome,
-            text=text,
+            body=text,
             deadlines=deadlines,
         )
         superseded = list(
@@ -538,8 +540,8 @@ def decision_correct(
 # --- Deadlines -------------------------------------------------------------------------------------
 def deadline_done(*, actor: Any, deadline: Deadline) -> Deadline:
     """Mark a deadline as met (the warrant executed, the person returned before the judge…)."""
-    _work(actor, deadline.case)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _work(actor, deadline.case)
         current = Deadline.objects.select_for_update().get(pk=deadline.pk)
         if current.state != Deadline.State.OPEN:
             raise ValidationError(

@@ -123,6 +123,7 @@ class PersonAlias(models.Model):
         ordering = ["pk"]
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="person_alias_once")]
 
     def __str__(self) -> str:
         return self.name

@@ -1,22 +1,25 @@
-"""Writes to persons and entities. Each checks the door, writes one ledger entry in the same
-transaction, and keeps the search index. Bad input raises a translated ValidationError before
-anything is written."""
+"""Writes to persons and entities. Each decides inside its own durable transaction: the door, the
+checks (with the row it changes locked), the write, one ledger entry and the search index. Bad
+input raises a translated ValidationError and nothing is written. Every "at most one" (a phone
+number, an IBAN, an alias, an identity document) is backed by a unique constraint; a concurrent
+duplicate that slips past the check meets the constraint and gets the same message."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from dalil import access, audit, search
 from dalil.accounts.models import Governorate, Unit
 from dalil.core.records import apply_changes
-from dalil.core.text import fold, has_bidi_control
+from dalil.core.text import clean, fold
 
 from . import validators as v
 from .models import (
@@ -80,13 +83,7 @@ _require = access.require_unless_operator
 
 
 def _text(value: Any) -> str:
-    text = "" if value is None else str(value).strip()
-    if has_bidi_control(text):
-        raise ValidationError(
-            _("This contains invisible direction-control characters, which are not allowed."),
-            code="bidi",
-        )
-    return text
+    return clean(value)
 
 
 def _texts(fields: dict[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -180,16 +177,35 @@ def _clean(kind: str, f: dict[str, Any]) -> tuple[dict[str, Any], str]:
     raise ValueError(kind)
 
 
+UNIQUE = {"phone": "number", "account": "iban"}
+
+
+def _already(field: str) -> ValidationError:
+    return ValidationError({field: _("This is already recorded; link to the existing record.")})
+
+
 def _unique(kind: str, f: dict[str, Any], exclude: int | None = None) -> None:
-    checks = {"phone": "number", "account": "iban"}
-    field = checks.get(kind)
+    field = UNIQUE.get(kind)
     if not field:
         return
     qs = ENTITY_MODELS[kind]._default_manager.filter(**{field: f[field]})
     if exclude:
         qs = qs.exclude(pk=exclude)
     if qs.exists():
-        raise ValidationError({field: _("This is already recorded; link to the existing record.")})
+        raise _already(field)
+
+
+@contextmanager
+def _once(refusal: ValidationError | None) -> Iterator[None]:
+    """A write that a unique constraint backs: a duplicate committed meanwhile by another
+    transaction (checked above, but not yet visible then) is refused with `refusal`."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        if refusal is None:
+            raise
+        raise refusal from None
 
 
 # --- Persons -----------------------------------------------------------------------------------------
@@ -211,15 +227,15 @@ def person_create(
     confirm_duplicate: bool = False,
     **fields: Any,
 ) -> Person:
-    _require_unit(actor, unit)
-    _unknown("person", fields)
-    values, key = _clean("person", fields)
-    names = [_text(a) for a in aliases if str(a).strip()]
-    if not confirm_duplicate:
-        candidates = possible_duplicates(actor, key, values.get("birth_year"))
-        if candidates:
-            raise DuplicatePerson(candidates)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _require_unit(actor, unit)
+        _unknown("person", fields)
+        values, key = _clean("person", fields)
+        names = [_text(a) for a in aliases if str(a).strip()]
+        if not confirm_duplicate:
+            candidates = possible_duplicates(actor, key, values.get("birth_year"))
+            if candidates:
+                raise DuplicatePerson(candidates)
         person = Person(unit=unit, search_key=key, **values)
         person.full_clean()
         person.save()
@@ -241,17 +257,25 @@ def person_create(
     return person
 
 
+def _locked(obj: Entity) -> Entity:
+    """The entity's row, locked until the write's transaction ends."""
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
 def alias_add(*, actor: Any, person: Person, name: str) -> PersonAlias:
-    _require(actor, "manage", person)
-    name = _wrap("name", lambda: _text(name))
-    if not name:
-        raise ValidationError({"name": _("Enter the alias.")})
-    if len(name) > 120:
-        raise ValidationError({"name": _("This is too long.")})
-    if person.aliases.filter(name=name).exists():
-        raise ValidationError({"name": _("This alias is already recorded.")})
-    with transaction.atomic():
-        alias = PersonAlias.objects.create(person=person, name=name)
+    with transaction.atomic(durable=True):
+        _require(actor, "manage", person)
+        _locked(person)
+        name = _wrap("name", lambda: _text(name))
+        if not name:
+            raise ValidationError({"name": _("Enter the alias.")})
+        if len(name) > 120:
+            raise ValidationError({"name": _("This is too long.")})
+        duplicate = ValidationError({"name": _("This alias is already recorded.")})
+        if person.aliases.filter(name=name).exists():
+            raise duplicate
+        with _once(duplicate):
+            alias = PersonAlias.objects.create(person=person, name=name)
         search.index(person)
         audit.record(
             actor=actor, action="parties.alias_added", target=person, payload={"alias": name}
@@ -268,17 +292,21 @@ def document_add(
     issuing_country: str = "IQ",
     issuing_authority: str = "",
 ) -> IdentityDocument:
-    _require(actor, "manage", person)
-    if kind not in IdentityDocument.Kind.values:
-        raise ValidationError({"kind": _("Choose a document type.")})
-    number = _wrap("number", lambda: v.clean_document_number(number))
-    country = _wrap("issuing_country", lambda: v.clean_country(issuing_country))
-    authority = _wrap("issuing_authority", lambda: _text(issuing_authority))
-    if IdentityDocument.objects.filter(
-        person=person, kind=kind, number=number, issuing_country=country
-    ).exists():
-        raise ValidationError({"number": _("This document is already recorded for this person.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _require(actor, "manage", person)
+        _locked(person)
+        if kind not in IdentityDocument.Kind.values:
+            raise ValidationError({"kind": _("Choose a document type.")})
+        number = _wrap("number", lambda: v.clean_document_number(number))
+        country = _wrap("issuing_country", lambda: v.clean_country(issuing_country))
+        authority = _wrap("issuing_authority", lambda: _text(issuing_authority))
+        duplicate = ValidationError(
+            {"number": _("This document is already recorded for this person.")}
+        )
+        if IdentityDocument.objects.filter(
+            person=person, kind=kind, number=number, issuing_country=country
+        ).exists():
+            raise duplicate
         doc = IdentityDocument(
             person=person,
             kind=kind,
@@ -286,8 +314,9 @@ def document_add(
             issuing_country=country,
             issuing_authority=authority,
         )
-        doc.full_clean()
-        doc.save()
+        doc.full_clean(validate_unique=False, validate_constraints=False)
+        with _once(duplicate):
+            doc.save()
         audit.record(
             actor=actor,
             action="parties.document_added",
@@ -304,16 +333,17 @@ _changes = apply_changes
 def entity_create(*, actor: Any, entity_type: str, unit: Unit, **fields: Any) -> Entity:
     """Record an organisation, phone, vehicle, bank account or address (persons: person_create)."""
     kind = entity_type
-    if kind not in ENTITY_MODELS or kind == "person":
-        raise ValueError(f"unknown entity type {kind!r}")
-    _require_unit(actor, unit)
-    _unknown(kind, fields)
-    values, key = _clean(kind, fields)
-    _unique(kind, values)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        if kind not in ENTITY_MODELS or kind == "person":
+            raise ValueError(f"unknown entity type {kind!r}")
+        _require_unit(actor, unit)
+        _unknown(kind, fields)
+        values, key = _clean(kind, fields)
+        _unique(kind, values)
         obj = ENTITY_MODELS[kind](unit=unit, search_key=key[:400], **values)
-        obj.full_clean()
-        obj.save()
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        with _once(_already(UNIQUE[kind]) if kind in UNIQUE else None):
+            obj.save()
         if type(obj) in _SEARCHED:
             search.index(obj)
         audit.record(
@@ -327,19 +357,21 @@ def entity_create(*, actor: Any, entity_type: str, unit: Unit, **fields: Any) ->
 
 def entity_update(*, actor: Any, obj: Entity, **fields: Any) -> Entity:
     """Change an entity of any type (a person too); only what changed goes on the ledger."""
-    _require(actor, "manage", obj)
-    kind = obj.TYPE
-    _unknown(kind, fields)
-    current = {f: getattr(obj, f) for f in FIELDS[kind]}
-    values, key = _clean(kind, {**current, **fields})
-    _unique(kind, values, exclude=obj.pk)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
+        _require(actor, "manage", obj)
+        _locked(obj)
+        kind = obj.TYPE
+        _unknown(kind, fields)
+        current = {f: getattr(obj, f) for f in FIELDS[kind]}
+        values, key = _clean(kind, {**current, **fields})
+        _unique(kind, values, exclude=obj.pk)
         diff = _changes(obj, values)
         obj.search_key = key[:400]
         if not diff:
             return obj
-        obj.full_clean()
-        obj.save()
+        obj.full_clean(validate_unique=False, validate_constraints=False)
+        with _once(_already(UNIQUE[kind]) if kind in UNIQUE else None):
+            obj.save()
         if type(obj) in _SEARCHED:
             search.index(obj)
         audit.record(
@@ -391,6 +423,30 @@ def link_create(
 ) -> Link:
     """Link two entities. The actor manages the first and may see the second. The grading is the
     Admiralty scale: source reliability A–F and information credibility 1–6."""
+    with transaction.atomic(durable=True):
+        return _link_create(
+            actor=actor,
+            source_entity=source_entity,
+            link_type=link_type,
+            target=target,
+            source=source,
+            reliability=reliability,
+            credibility=credibility,
+            note=note,
+        )
+
+
+def _link_create(
+    *,
+    actor: Any,
+    source_entity: Entity,
+    link_type: str,
+    target: Entity,
+    source: str,
+    reliability: str,
+    credibility: str,
+    note: str,
+) -> Link:
     _require(actor, "manage", source_entity)
     _require(actor, "view", target)
     errors: dict[str, str] = {}
@@ -413,32 +469,31 @@ def link_create(
         errors["source"] = _("Say where this information comes from.")
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic():
-        link = Link(
-            unit=source_entity.unit,
-            from_type=source_entity.TYPE,
-            from_id=source_entity.pk,
-            to_type=target.TYPE,
-            to_id=target.pk,
-            link_type=link_type,
-            source=source,
-            reliability=reliability,
-            credibility=credibility,
-            note=note,
-        )
-        link.full_clean()
-        link.save()
-        audit.record(
-            actor=actor,
-            action="parties.link_created",
-            target=source_entity,
-            payload={
-                "link": link.pk,
-                "type": link_type,
-                "to": f"{target.TYPE}:{target.pk}",
-                "grading": link.grading,
-            },
-        )
+    link = Link(
+        unit=source_entity.unit,
+        from_type=source_entity.TYPE,
+        from_id=source_entity.pk,
+        to_type=target.TYPE,
+        to_id=target.pk,
+        link_type=link_type,
+        source=source,
+        reliability=reliability,
+        credibility=credibility,
+        note=note,
+    )
+    link.full_clean()
+    link.save()
+    audit.record(
+        actor=actor,
+        action="parties.link_created",
+        target=source_entity,
+        payload={
+            "link": link.pk,
+            "type": link_type,
+            "to": f"{target.TYPE}:{target.pk}",
+            "grading": link.grading,
+        },
+    )
     return link
 
 

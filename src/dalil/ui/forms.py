@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
+from dalil.core import dates
 from dalil.core.forms import apply_errors
 
 
@@ -37,10 +38,11 @@ class PreferencesForm(BootstrapMixin, forms.Form):
 
 class MomentField(forms.DateTimeField):
     """A Baghdad date and time to the minute, with the browser's date-time picker. A year before
-    1900 is a typing error, and refused here: converted to UTC, year 1 would overflow."""
+    1900 is refused here, by the one rule for dates (core.dates): converted to UTC, year 1 would
+    overflow."""
 
     widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    EARLIEST_YEAR = 1900
+    EARLIEST_YEAR = dates.EARLIEST_YEAR
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", _("Baghdad time."))
@@ -48,8 +50,7 @@ class MomentField(forms.DateTimeField):
 
     def to_python(self, value: Any) -> Any:
         result = super().to_python(value)
-        if result is not None and result.year < self.EARLIEST_YEAR:
-            raise ValidationError(_("Enter a year from 1900 on."), code="too_early")
+        dates.validate_year(result)
         return result
 
 

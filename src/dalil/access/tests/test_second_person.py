@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from dalil.access import door
+from dalil.access import door, operator_command
 from dalil.access import services as access_services
 from dalil.access.models import Assignment, Role, RolePermission
 from dalil.accounts import services as account_services
-from dalil.audit.ledger import System
 from dalil.audit.models import Alert, Entry
 from dalil.cases import services as case_services
 
@@ -163,12 +162,13 @@ def test_nobody_approves_their_own_request_and_the_refusal_is_on_the_ledger(peop
 def test_the_requester_cannot_approve_even_when_they_hold_the_approving_right(people, tree):
     security = people["security"]
     # A security officer who also administers users asks for a grant: another must approve.
-    access_services.assignment_grant(
-        actor=System("test"),
-        user=security,
-        role=Role.objects.get(code="system_admin"),
-        unit=tree["MOI"],
-    )
+    with operator_command("test") as operator:
+        access_services.assignment_grant(
+            actor=operator,
+            user=security,
+            role=Role.objects.get(code="system_admin"),
+            unit=tree["MOI"],
+        )
     door.forget(security)
     grant = access_services.assignment_grant(
         actor=security,
@@ -323,13 +323,14 @@ def test_the_same_two_people_approving_quickly_again_and_again_alert_the_auditor
     targets = ["a1", "a2", "a3", "a4"]
     for i, name in enumerate(targets):
         with time_machine.travel(start + dt.timedelta(hours=i), tick=False):
-            user = account_services.operator_user_create(
-                actor=System("test"),
-                unit=tree["BGD-KARADA"],
-                username=f"quick.{name}",
-                full_name=f"مستخدم {name}",
-                password="Correct-horse-battery-9",
-            )
+            with operator_command("test") as operator:
+                user = account_services.operator_user_create(
+                    actor=operator,
+                    unit=tree["BGD-KARADA"],
+                    username=f"quick.{name}",
+                    full_name=f"مستخدم {name}",
+                    password="Correct-horse-battery-9",
+                )
             grant = access_services.assignment_grant(
                 actor=people["admin"], user=user, role=role, unit=tree["BGD-KARADA"]
             )

@@ -359,20 +359,21 @@ def test_an_administrator_cannot_widen_a_role_they_hold(admin_client, tree, make
     assert _counts()[:4] == before[:4]
     assert admin_client.get(reverse("audit:ledger")).status_code == 404
     # Someone who manages roles without holding this one may.
+    from dalil.access import operator_command
     from dalil.access import services as access_services
-    from dalil.audit.ledger import System
     from dalil.audit.models import Entry
 
-    steward_role = access_services.role_create(
-        actor=System("test"),
-        code="role_steward",
-        name_ar="مسؤول الأدوار",
-        permissions={"access.role.manage", "access.role.view"},
-    )
     steward = make_user("steward", unit="MOI")
-    access_services.assignment_grant(
-        actor=System("test"), user=steward, role=steward_role, unit=tree["MOI"]
-    )
+    with operator_command("test") as operator:
+        steward_role = access_services.role_create(
+            actor=operator,
+            code="role_steward",
+            name_ar="مسؤول الأدوار",
+            permissions={"access.role.manage", "access.role.view"},
+        )
+        access_services.assignment_grant(
+            actor=operator, user=steward, role=steward_role, unit=tree["MOI"]
+        )
     access_services.role_update(
         actor=steward, role=role, permissions=held | {"audit.ledger.view"}, name_ar=role.name_ar
     )

@@ -11,7 +11,6 @@ from django.db import connection
 
 from dalil import access
 from dalil.access.models import Clearance, Compartment
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.cases import services
 from dalil.cases.data.iccs import ICCS, rows
@@ -83,9 +82,7 @@ def test_concurrent_openings_never_share_a_number(tree, lead):
     def open_one(i: int) -> None:
         try:
             start.wait(timeout=30)
-            services.case_create(
-                actor=System("test"), unit=tree["BGD-KARADA"], title=f"{i}", lead=lead
-            )
+            services.case_create(actor=lead, unit=tree["BGD-KARADA"], title=f"{i}", lead=lead)
         except BaseException as exc:
             errors.append(exc)
         finally:
@@ -379,6 +376,7 @@ def test_the_api_opens_lists_and_moves_a_case_and_answers_409_on_a_stale_version
     assert refused.status_code == 404
 
 
+@pytest.mark.usefixtures("demo_operator")
 def test_the_demo_loads_cases_once(make_user, tree):
     from dalil.cases import demo
 

@@ -20,6 +20,11 @@ pytestmark = pytest.mark.django_db
 SYSTEM = System("test")
 
 
+@pytest.fixture(autouse=True)
+def _operator(operator):
+    """SYSTEM is the operator's command line (ADR 0006) in these tests."""
+
+
 def _entries(action: str) -> int:
     return Entry.objects.filter(action=action).count()
 

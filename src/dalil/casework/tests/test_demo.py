@@ -10,6 +10,7 @@ from dalil.casework.models import Document, JournalEntry, Task
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("demo_operator")
 def test_the_demo_loads_tasks_journal_and_documents_once(tree, make_user):
     assert demo.load() == 0  # without the demo cases nothing is added (and nothing breaks)
     make_user("investigator.karada", role="investigator", at="BGD-KARADA")

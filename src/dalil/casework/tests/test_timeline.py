@@ -106,13 +106,12 @@ def test_the_timeline_page_filters_by_kind_and_shows_baghdad_time(
     assert oldest.index("Case opened") < oldest.index("Task done")
 
 
-def test_a_parties_event_names_the_record_only_to_a_reader_who_may_see_it(tree, case, lead):
-    from dalil.audit.ledger import System
+def test_a_parties_event_names_the_record_only_to_a_reader_who_may_see_it(
+    tree, case, lead, operator
+):
     from dalil.parties import services as parties
 
-    person = parties.person_create(
-        actor=System("test"), unit=tree["BGD-KARADA"], given_name_ar="شاهد"
-    )
+    person = parties.person_create(actor=operator, unit=tree["BGD-KARADA"], given_name_ar="شاهد")
     case_services.case_party_add(actor=lead, case=case, entity=person, role="witness")
     titles = [e.title for e in contributions.case_events(lead, case)]
     assert any("شاهد" in t for t in titles)

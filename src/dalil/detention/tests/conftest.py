@@ -43,7 +43,7 @@ def case(tree: Any, lead: Any) -> Any:
 
 
 @pytest.fixture
-def person(tree: Any) -> Any:
+def person(tree: Any, operator: Any) -> Any:
     from dalil.audit.ledger import System
     from dalil.parties import services
 

@@ -140,6 +140,7 @@ def test_the_job_raises_the_alerts(arrest, commander):
     assert job.result == {"raised": 1} and Alert.objects.count() == 1
 
 
+@pytest.mark.usefixtures("demo_operator")
 def test_the_demo_loads_once_with_its_stories(settings):
     from dalil.accounts import demo as accounts_demo
     from dalil.cases import demo as cases_demo

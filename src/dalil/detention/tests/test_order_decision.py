@@ -189,6 +189,7 @@ def test_migration_0004_keeps_the_orders_append_only_both_ways():
     assert "detention_detentionorder" in triggers.installed_tables()
 
 
+@pytest.mark.usefixtures("operator")
 def test_a_decision_serves_the_detainee_it_names_and_only_once(arrest, lead, case, tree):
     from dalil.audit.ledger import System
     from dalil.parties import services as parties

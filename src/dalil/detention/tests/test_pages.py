@@ -54,6 +54,7 @@ def _referred(arrest, lead):
 
 
 # --- The register ------------------------------------------------------------------------------
+@pytest.mark.usefixtures("operator")
 def test_the_register_lists_the_nearest_deadline_first(
     arrest, order, lead, client_for, make_user, tree
 ):
@@ -389,6 +390,7 @@ def test_break_glass_on_the_case_opens_its_detainees(arrest, make_user):
     assert access.can(commander, "view", d)
 
 
+@pytest.mark.usefixtures("operator")
 def test_the_arrest_form_offers_the_case_persons_and_refuses_a_forged_one(
     case, lead, person, client_for, tree
 ):
@@ -455,6 +457,7 @@ def test_a_transfer_from_a_page_opened_before_another_transfer_is_refused(arrest
     assert d.place_of_detention == "سجن الرصافة" and Transfer.objects.count() == 1
 
 
+@pytest.mark.usefixtures("operator")
 def test_the_register_reads_all_orders_in_one_query_however_many_detainees(
     arrest, order, lead, client_for, tree
 ):

@@ -117,6 +117,7 @@ def test_only_those_who_work_on_the_case_record_arrests(arrest, make_user):
     assert not Detainee.objects.exists()
 
 
+@pytest.mark.usefixtures("operator")
 def test_a_person_the_actor_may_not_see_cannot_be_arrested(arrest, tree):
     from dalil.parties import services as parties
 
@@ -532,5 +533,58 @@ def test_the_legal_records_are_append_only_in_the_database(arrest, order, lead):
     ]:
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
             qs.update(**change)
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        # Refused by the database's triggers, or before them by a protecting foreign key.
+        with pytest.raises(DatabaseError, match=r"append-only|protected"), transaction.atomic():
             qs.delete()
+
+
+@pytest.mark.parametrize("record", ["order", "transfer", "injury", "statement"])
+def test_deleting_a_detainee_named_by_a_legal_record_is_refused(record, arrest, order, lead):
+    """The register's legal records are append-only: deleting their detainee is refused before
+    anything is deleted, instead of cascading onto them (or failing in the database)."""
+    from django.db.models import ProtectedError
+
+    d = arrest()
+    made = {
+        "order": lambda: order(d, d.arrested_at + H, 5),
+        "transfer": lambda: services.transfer_record(
+            actor=lead, detainee=d, moved_at=timezone.now(), to_place="سجن", reason="نقل"
+        ),
+        "injury": lambda: _injure(d, lead),
+        "statement": lambda: _statement(d, lead),
+    }[record]()
+    before = _entries()
+    with pytest.raises(ProtectedError):
+        Detainee.objects.get(pk=d.pk).delete()
+    assert Detainee.objects.filter(pk=d.pk).exists()
+    assert type(made).objects.filter(pk=made.pk).exists() and _entries() == before
+
+
+def test_an_injury_named_by_a_referral_cannot_be_deleted_either(arrest, lead):
+    from django.db.models import ProtectedError
+
+    d = arrest()
+    injury = _injure(d, lead)
+    referral = _statement(d, lead).referral
+    with pytest.raises(ProtectedError):
+        IntakeInjury.objects.get(pk=injury.pk).delete()
+    assert list(referral.injuries.all()) == [injury]
+
+
+def test_the_database_refuses_a_second_open_detention_of_a_person_in_a_case(arrest):
+    """The last line of defence behind the arrest service's check (made with the case locked)."""
+    from django.db import IntegrityError, transaction
+
+    d = arrest()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Detainee.objects.create(
+            number="D-TWICE",
+            case=d.case,
+            person=d.person,
+            arrested_at=d.arrested_at,
+            arrest_place="x",
+            arresting_unit=d.arresting_unit,
+            registered_at=d.registered_at,
+            penalty="life",
+            place_of_detention="x",
+        )

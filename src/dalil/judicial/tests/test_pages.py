@@ -297,6 +297,7 @@ def test_the_api_drafts_submits_and_decides_and_refuses_with_problems(
 
 
 # --- Demo ----------------------------------------------------------------------------------------
+@pytest.mark.usefixtures("demo_operator")
 def test_the_demo_loads_requests_once(make_user):
     from dalil.cases import demo as case_demo
     from dalil.judicial import demo

@@ -53,6 +53,7 @@ def test_requests_are_numbered_per_case_and_each_draft_writes_one_entry(tree, ca
     assert GROUNDS not in Entry.objects.filter(action="judicial.request_created").first().payload
 
 
+@pytest.mark.usefixtures("operator")
 def test_persons_concerned_are_parties_of_this_case_only(tree, case, lead):
     from dalil.audit.ledger import System
     from dalil.parties import services as parties
@@ -435,6 +436,7 @@ def test_a_recorded_decision_cannot_be_changed_even_in_the_database(lead, submit
     assert decision.order_number == "412/ت/2026"
 
 
+@pytest.mark.usefixtures("operator")
 def test_a_confidential_source_named_in_a_request_stays_hidden_from_the_uncleared(
     tree, case, lead, make_user, client_for
 ):

@@ -10,7 +10,6 @@ from django.test import Client
 from django.utils.translation import gettext as _
 
 from dalil.api import services as api_services
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.parties import services
 from dalil.parties.models import Person, Phone
@@ -23,8 +22,8 @@ def last_seq() -> int:
 
 
 @pytest.fixture
-def people(tree: Any) -> dict[str, Person]:
-    actor = System("test")
+def people(tree: Any, operator: Any) -> dict[str, Person]:
+    actor = operator
     return {
         "own": services.person_create(
             actor=actor, unit=tree["BGD-KARADA"], given_name_ar="أحمد", given_name_latin="Ahmed"
@@ -87,12 +86,12 @@ def test_the_api_records_a_person_and_refuses_a_duplicate_without_confirmation(
     assert api.post("/api/v1/persons/", body, content_type="application/json").status_code == 201
 
 
-def test_the_phone_api_lists_numbers_in_e164(investigator: Any, tree: Any) -> None:
+def test_the_phone_api_lists_numbers_in_e164(investigator: Any, tree: Any, operator: Any) -> None:
     services.entity_create(
         actor=investigator, entity_type="phone", unit=tree["BGD-KARADA"], number="0770 123 4567"
     )
     services.entity_create(
-        actor=System("test"), entity_type="phone", unit=tree["BGD-MANSOUR"], number="07801234567"
+        actor=operator, entity_type="phone", unit=tree["BGD-MANSOUR"], number="07801234567"
     )
     rows = token_client(investigator).get("/api/v1/phones/").json()["results"]
     assert [r["number"] for r in rows] == ["+9647701234567"]
@@ -189,6 +188,7 @@ def test_a_link_to_a_record_out_of_scope_is_refused_as_if_it_did_not_exist(
     assert _("No such record, or you may not see it.") in page.content.decode()
 
 
+@pytest.mark.usefixtures("demo_operator")
 def test_the_demo_loads_persons_with_links_and_is_idempotent(tree: Any, make_user: Any) -> None:
     from dalil.parties import demo
     from dalil.parties.models import Link

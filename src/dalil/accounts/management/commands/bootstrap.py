@@ -2,11 +2,11 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dalil.access import operator_command
 from dalil.access import services as access_services
 from dalil.access.models import Role
 from dalil.accounts import services
 from dalil.accounts.models import Unit
-from dalil.audit.ledger import System, source
 
 
 class Command(BaseCommand):
@@ -22,9 +22,8 @@ class Command(BaseCommand):
         parser.add_argument("--full-name", required=True)
 
     def handle(self, *args: object, **options: object) -> None:
-        actor = System("cli:bootstrap")
         try:
-            with source("cli:bootstrap"), transaction.atomic():
+            with operator_command("bootstrap") as actor, transaction.atomic():
                 root = Unit.objects.filter(parent=None).first() or services.unit_create(
                     actor=actor,
                     parent=None,

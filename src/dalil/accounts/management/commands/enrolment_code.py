@@ -2,9 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from dalil.access import operator_command
 from dalil.accounts import selectors, services
 from dalil.accounts.models import User
-from dalil.audit.ledger import System, source
 
 
 class Command(BaseCommand):
@@ -26,9 +26,9 @@ class Command(BaseCommand):
         if enrolled and not options["reset"]:
             raise CommandError(f"{user.username} has enrolled: add --reset to reset their sign-in")
         try:
-            with source("cli:enrolment-code"), transaction.atomic():
+            with operator_command("enrolment-code") as actor, transaction.atomic():
                 issued = services.user_credentials_reset(
-                    actor=System("cli:enrolment-code"),
+                    actor=actor,
                     user=user,
                     what="password" if enrolled else "new_code",
                 )

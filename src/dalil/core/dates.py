@@ -1,0 +1,29 @@
+"""The one rule for dates and times a person types, on every input path (forms, API serializers,
+services): a year before 1900 is a typing error. It is refused with a clear message rather than
+stored (and, converted to UTC, a time in year 1 would overflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+EARLIEST_YEAR = 1900
+
+
+def validate_year(value: dt.date | dt.datetime | None) -> None:
+    if value is not None and value.year < EARLIEST_YEAR:
+        raise ValidationError(_("Enter a year from 1900 on."), code="too_early")
+
+
+def check_years(**values: dt.date | dt.datetime | None) -> None:
+    """`validate_year()` of several fields at once; every refusal is raised beside its field."""
+    errors = {}
+    for name, value in values.items():
+        try:
+            validate_year(value)
+        except ValidationError as exc:
+            errors[name] = [exc]
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,134 @@
+"""The alerts of the detainee register: raised by the worker (idempotent, once per deadline and
+level) for the case's lead and the unit's commanders, and marked read by their addressee."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dalil import access, audit
+from dalil.accounts.models import User
+from dalil.audit.ledger import System
+from dalil.cases.models import Case
+from dalil.cases.policies import CASE_MANAGE
+
+from .. import clock, selectors
+from ..models import Alert, AlertRecipient, Detainee
+from .common import iso
+
+# The worker's own name on the ledger. A `System` actor outside the operator's command line: it
+# passes no door (access.is_operator), and it calls none.
+ALERT_ACTOR = System("detention-alerts")
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    """ "/MOI/BGD-POL/BGD-KARADA/" → ["/MOI/", "/MOI/BGD-POL/", "/MOI/BGD-POL/BGD-KARADA/"]."""
+    codes = [c for c in path.split("/") if c]
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def recipients_for(case: Case) -> list[User]:
+    """The case's lead investigator and the commanders of its unit (holders of cases.case.manage
+    there), if active and still able to see the case."""
+    candidates = {case.lead_id: case.lead}
+    holders = User.objects.filter(
+        assignments__role__permissions__code=CASE_MANAGE,
+        assignments__unit__path__in=_ancestor_paths(case.unit.path),
+    ).distinct()
+    for user in holders:
+        if access.holds_at(user, CASE_MANAGE, case.unit):
+            candidates[user.pk] = user
+    return sorted(
+        (
+            u
+            for u in candidates.values()
+            if u.is_active and not u.locked_at and access.can(u, "view", case)
+        ),
+        key=lambda u: u.pk,
+    )
+
+
+def _alert_once(detainee: Detainee, found: clock.Alert, recipients: list[User]) -> Alert | None:
+    exists = Alert.objects.filter(
+        detainee=detainee, kind=found.kind.value, deadline_at=found.at, level=found.level.value
+    ).exists()
+    if exists:
+        return None
+    try:
+        with transaction.atomic():
+            alert = Alert.objects.create(
+                detainee=detainee,
+                kind=found.kind.value,
+                level=found.level.value,
+                deadline_at=found.at,
+            )
+            AlertRecipient.objects.bulk_create(
+                [AlertRecipient(alert=alert, user=u) for u in recipients]
+            )
+            audit.record(
+                actor=ALERT_ACTOR,
+                action="detention.alert_raised",
+                target=detainee,
+                payload={
+                    "alert": alert.pk,
+                    "kind": alert.kind,
+                    "level": alert.level,
+                    "at": iso(found.at),
+                    "to": [u.username for u in recipients],
+                },
+            )
+    except IntegrityError:  # another worker raised the same alert a moment ago
+        return None
+    return alert
+
+
+def alerts_raise(
+    *, now: dt.datetime | None = None, lead_time: dt.timedelta | None = None
+) -> list[Alert]:
+    """Raise every alert of the clock not raised yet (idempotent): limits passed, and limits
+    within the lead time. Only current detainees whose next deadline is near, or with a breach
+    recorded, are looked at, so the run stays cheap on a large register."""
+    now = now or timezone.now()
+    lead = selectors.alert_lead_time() if lead_time is None else lead_time
+    qs = (
+        Detainee.objects.filter(released_at__isnull=True)
+        .filter(Q(next_deadline_at__lte=now + lead) | Q(breached=True))
+        .select_related("case", "case__unit", "case__lead", "case__compartment")
+        .prefetch_related(selectors.with_orders())
+        .order_by("pk")
+    )
+    raised: list[Alert] = []
+    recipients: dict[int, list[User]] = {}
+    for detainee in qs:
+        state = selectors.clock_of(detainee, now)
+        for found in clock.alerts(state, now, lead):
+            if detainee.case_id not in recipients:
+                recipients[detainee.case_id] = recipients_for(detainee.case)
+            alert = _alert_once(detainee, found, recipients[detainee.case_id])
+            if alert is not None:
+                raised.append(alert)
+    return raised
+
+
+def alert_mark_read(*, actor: Any, recipient: AlertRecipient) -> AlertRecipient:
+    """The addressee has seen the alert (nothing is written if it was already read)."""
+    with transaction.atomic(durable=True):
+        access.require(actor, "view", recipient)
+        now = timezone.now()
+        if not AlertRecipient.objects.filter(pk=recipient.pk, read_at__isnull=True).update(
+            read_at=now
+        ):
+            recipient.refresh_from_db()
+            return recipient
+        recipient.read_at = now
+        audit.record(
+            actor=actor,
+            action="detention.alert_read",
+            target=recipient.alert,
+            payload={"detainee": recipient.alert.detainee.number, "kind": recipient.alert.kind},
+        )
+    return recipient
