@@ -95,11 +95,13 @@ def _now() -> dt.datetime:
 # --- Builders: one record of each kind, hanging on `case` ---------------------------------------------
 def _detainee(w: Walk, case: Case) -> Any:
     from dalil.detention.models import Detainee
+    from dalil.parties.models import Person
 
+    # A person is held at most once at a time in a case (a database constraint): one each.
     return Detainee.objects.create(
         number=f"D-{MARK}-{next(_serial)}",
         case=case,
-        person=w.person,
+        person=Person.objects.create(unit=case.unit, given_name_ar=MARK),
         arrested_at=_now() - dt.timedelta(hours=3),
         arrest_place=MARK,
         arresting_unit=case.unit,

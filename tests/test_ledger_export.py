@@ -366,7 +366,7 @@ SECRET_TITLE = "مراقبة مهرّبي النهر"
 
 
 @pytest.fixture
-def compartmented(tree, make_user):
+def compartmented(tree, make_user, operator):
     """A case in an operation's compartment, and an integrity referral (internal affairs) about a
     detainee of an ordinary case: both hidden from an auditor without the clearances."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -388,7 +388,7 @@ def compartmented(tree, make_user):
     plain = cases.case_create(actor=lead, unit=tree["BGD-KARADA"], title="سرقة", lead=lead)
     cases.offence_add(actor=lead, case=plain, code="0101", stage="completed")
     person = parties.person_create(
-        actor=System("test"),
+        actor=operator,
         unit=tree["BGD-KARADA"],
         given_name_ar="حسين",
         father_name_ar="فاضل",
