@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext, gettext_noop
 from django_tasks_db.models import DBTaskResult
@@ -90,8 +90,11 @@ def _unit_steward(make_user: Any) -> Any:
 
     user = make_user("amal")
     role = Role.objects.create(code="unit_steward", name_ar="مسؤول الوحدات")
-    RolePermission.objects.create(role=role, code="accounts.unit.manage")
-    Assignment.objects.create(user=user, role=role, unit=user.unit, include_subtree=True)
+    now = timezone.now()  # in force at once, as the operator's seeding is (ADR 0014)
+    RolePermission.objects.create(role=role, code="accounts.unit.manage", approved_at=now)
+    Assignment.objects.create(
+        user=user, role=role, unit=user.unit, include_subtree=True, approved_at=now
+    )
     return user
 
 

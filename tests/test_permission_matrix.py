@@ -161,19 +161,20 @@ def test_every_post_route_refuses_a_request_without_a_csrf_token(tree, make_user
 
 # --- each allowed administrative write is exactly one ledger entry ----------------------------
 def _admin_writes(tree: dict[str, Any], make_user: Any) -> dict[str, tuple[str, Any, str]]:
+    from dalil.access import operator_command
     from dalil.access import services as access_services
     from dalil.access.models import Role
     from dalil.accounts.models import LoginFailure
-    from dalil.audit.ledger import System
 
     target = make_user("target.karada", unit="BGD-KARADA", role="investigator")
     LoginFailure.objects.create(username=target.username)
-    held = access_services.assignment_grant(
-        actor=System("test"),
-        user=target,
-        role=Role.objects.get(code="instructor"),
-        unit=tree["BGD-KARADA"],
-    )
+    with operator_command("test") as operator:
+        held = access_services.assignment_grant(
+            actor=operator,
+            user=target,
+            role=Role.objects.get(code="instructor"),
+            unit=tree["BGD-KARADA"],
+        )
     gov = tree["BGD-KARADA"].governorate_id
     return {
         "create unit": (

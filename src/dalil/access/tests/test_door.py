@@ -23,7 +23,6 @@ from dalil.access import door
 from dalil.access import services as access_services
 from dalil.access.models import Assignment, BreakGlass, Clearance, Compartment, Role
 from dalil.accounts.models import Governorate, Unit, User
-from dalil.audit.ledger import System
 from dalil.audit.models import Alert, Entry
 
 pytestmark = pytest.mark.django_db
@@ -158,9 +157,9 @@ def compartment_policy(monkeypatch):
 
 
 def test_a_compartmented_record_needs_the_clearance_as_well_as_the_unit(
-    make_user, tree, compartment_policy
+    make_user, tree, compartment_policy, operator
 ):
-    actor = System("test")
+    actor = operator
     ia = Compartment.objects.get(code="internal_affairs")
     informants = Compartment.objects.get(code="informants")
     subject = make_user("officer.karada")
@@ -184,12 +183,14 @@ def test_a_compartmented_record_needs_the_clearance_as_well_as_the_unit(
     assert any(str(ia) in r for r in reasons) and any("commander" in r for r in reasons)
 
 
-def test_a_clearance_without_a_unit_grant_opens_nothing(make_user, tree, compartment_policy):
+def test_a_clearance_without_a_unit_grant_opens_nothing(
+    make_user, tree, compartment_policy, operator
+):
     ia = Compartment.objects.get(code="internal_affairs")
     subject = make_user("officer.mansour", unit="BGD-MANSOUR")
-    record = access_services.clearance_grant(actor=System("test"), user=subject, compartment=ia)
+    record = access_services.clearance_grant(actor=operator, user=subject, compartment=ia)
     cleared = make_user("ia.karada", role="ia_commander")
-    access_services.clearance_grant(actor=System("test"), user=cleared, compartment=ia)
+    access_services.clearance_grant(actor=operator, user=cleared, compartment=ia)
     access.forget(cleared)
     assert access.can(cleared, "view", record) is False
 

@@ -18,11 +18,11 @@ from django.utils.html import escape
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from dalil.access import operator_command
 from dalil.access.models import Assignment
 from dalil.accounts import enrolment, services, views
 from dalil.accounts.models import Enrolment, User
 from dalil.api.services import token_create
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 
 from .helpers import (
@@ -65,12 +65,13 @@ def new_account(make_user: Any, username: str = "newcomer") -> enrolment.Issued:
     """An account created as an administrator would, with its code (as the service returns it)."""
     from dalil.accounts.models import Unit
 
-    return services.user_create(
-        actor=System("test"),
-        unit=Unit.objects.get(code="BGD-KARADA"),
-        username=username,
-        full_name="مستخدم جديد",
-    )
+    with operator_command("test") as operator:
+        return services.user_create(
+            actor=operator,
+            unit=Unit.objects.get(code="BGD-KARADA"),
+            username=username,
+            full_name="مستخدم جديد",
+        )
 
 
 # --- The administrator creates an account ----------------------------------------------------------

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from dalil.access.models import Clearance, Compartment
 from dalil.audit import selectors, visibility
-from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.parties import services as parties
 
@@ -24,10 +23,10 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture
-def persons(tree):
+def persons(tree, operator):
     return [
         parties.person_create(
-            actor=System("test"),
+            actor=operator,
             unit=tree["BGD-MANSOUR"],
             given_name_ar=name,
             family_name_ar="الحلي",
