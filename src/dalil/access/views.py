@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import audit
 from dalil.accounts.forms import BootstrapMixin
@@ -107,6 +107,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def break_glass_list(request: HttpRequest) -> HttpResponse:
     rows = list(selectors.break_glass_list(request.user)[:200])
     # The record's name only for who may see the record now; everybody else: type and id.

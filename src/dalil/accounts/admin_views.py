@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import access
 from dalil.access import services as access_services
@@ -26,6 +26,7 @@ from .models import Unit, User
 
 # --- Units ----------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
     """Units the reader may see: filters beside the table, sortable columns (dalil.ui.lists)."""
     filterset = UnitFilter(request.GET or None, queryset=selectors.unit_list(request.user))
@@ -40,6 +41,7 @@ def unit_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_or_404(request.user, "view", Unit, code=code)
     return render(
@@ -108,6 +110,7 @@ def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
 
 # --- Users ----------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     """Users of the units the reader may see, filtered and sorted (dalil.ui.lists)."""
     filterset = UserFilter(
@@ -124,6 +127,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     subject = access.get_or_404(request.user, "view", User, username=username)
     can_manage = access.can(request.user, "manage", subject)
@@ -286,6 +290,7 @@ def _granted_message(pending: bool) -> str:
 
 # --- Roles ----------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def role_list(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, "access.role.view")
     from dalil.access.selectors import role_list as roles
@@ -301,6 +306,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def role_detail(request: HttpRequest, code: str) -> HttpResponse:
     role = access.get_or_404(request.user, "view", Role, code=code)
     waiting = dict(role.permissions.values_list("code", "approved_at"))

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
 
@@ -68,5 +68,6 @@ def token_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def docs(request: HttpRequest) -> HttpResponse:
     return render(request, "api/docs.html")

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import access, audit
 from dalil.ui.lists import render_list
@@ -21,6 +21,7 @@ from .forms import AcknowledgeForm, ExportForm
 
 
 @login_required
+@require_GET
 def ledger(request: HttpRequest) -> HttpResponse:
     """The auditor's ledger page. Reading it is itself on the ledger."""
     access.require_permission(request.user, "audit.ledger.view")

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import access
 from dalil.access.models import Compartment
@@ -41,6 +41,7 @@ def _candidates(actor: Any, case: Case) -> Any:
 
 
 @login_required
+@require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     filterset = CaseFilter(
         request.GET or None, queryset=selectors.case_list(request.user), actor=request.user
@@ -85,6 +86,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     case = selectors.case_for(request.user, number)
     can_manage = access.can(request.user, "manage", case)

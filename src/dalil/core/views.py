@@ -11,7 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
 from dalil.accounts.forms import BootstrapMixin
@@ -35,6 +35,7 @@ class UploadForm(BootstrapMixin, forms.Form):
 
 
 @login_required
+@require_GET
 def file_list(request: HttpRequest) -> HttpResponse:
     files = access.scope(
         request.user, "view", StoredFile.objects.select_related("unit", "uploaded_by")
@@ -84,6 +85,7 @@ def file_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def file_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     stored = access.get_or_404(request.user, "view", StoredFile, pk=pk)
     return file_response(request, stored)

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import access, audit
 from dalil.accounts.selectors import history
@@ -87,6 +87,7 @@ def _crumbs(detainee: Detainee | None = None, *more: Any) -> list[tuple[Any, Any
 
 # --- The register ----------------------------------------------------------------------------
 @login_required
+@require_GET
 def register(request: HttpRequest) -> HttpResponse:
     filterset = RegisterFilter(
         request.GET or None,
@@ -109,6 +110,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 # --- One detainee ----------------------------------------------------------------------------
 @login_required
+@require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     detainee = _detainee(request, pk)
     prefetch_related_objects([detainee], selectors.with_orders())
@@ -337,6 +339,7 @@ def injury_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def injury_photo(request: HttpRequest, pk: int, injury: int) -> HttpResponseBase:
     detainee = _detainee(request, pk)
     record = access.get_or_404(
@@ -381,6 +384,7 @@ def _statement(request: HttpRequest, pk: int) -> Statement:
 
 
 @login_required
+@require_GET
 def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     statement = _statement(request, pk)
     referral = IntegrityReferral.objects.filter(statement=statement).first()
@@ -401,6 +405,7 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def statement_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     statement = _statement(request, pk)
     if statement.document is None:
@@ -415,6 +420,7 @@ def _referral(request: HttpRequest, pk: int) -> IntegrityReferral:
 
 
 @login_required
+@require_GET
 def referral_list(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, REFERRAL_VIEW)
     referrals = selectors.referral_list(request.user)[:200]
@@ -426,6 +432,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     referral = _referral(request, pk)
     audit.record_access(
@@ -450,6 +457,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def referral_file(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
     """The statement's document or an injury photo, for internal affairs through the referral."""
     referral = _referral(request, pk)
@@ -464,6 +472,7 @@ def referral_file(request: HttpRequest, pk: int, file: int) -> HttpResponseBase:
 
 # --- Alerts ----------------------------------------------------------------------------------
 @login_required
+@require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
     everything = request.GET.get("all") == "1"
     alerts = list(selectors.alerts_for(request.user, unread_only=not everything)[:200])

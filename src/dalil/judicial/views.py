@@ -48,6 +48,7 @@ def _request_form(request: HttpRequest, case: Case, **kwargs: Any) -> RequestFor
 
 # --- Lists -----------------------------------------------------------------------------------------
 @login_required
+@require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     qs = selectors.pending_first(selectors.requests(request.user))
     filterset = RequestFilter(request.GET or None, queryset=qs, actor=request.user)
@@ -60,6 +61,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def deadline_list(request: HttpRequest) -> HttpResponse:
     filterset = DeadlineFilter(
         request.GET or None, queryset=selectors.deadlines(request.user), actor=request.user
@@ -108,6 +110,7 @@ def request_create(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     req = _request(request, number)
     case = req.case

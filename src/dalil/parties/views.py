@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
 from dalil.cases.selectors import appearances
@@ -37,6 +37,7 @@ def _kind(kind: str) -> type[Entity]:
 
 
 @login_required
+@require_GET
 def entity_list(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, VIEW)
     kind = request.GET.get("type") or "person"
@@ -121,6 +122,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access.get_or_404(request.user, "view", Person.objects.select_related("unit"), pk=pk)
     links = selectors.linked(request.user, person)
@@ -215,6 +217,7 @@ def entity_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind == "person":
         return redirect("parties:person_detail", pk=pk)
@@ -280,6 +283,7 @@ def link_create(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def entity_pick(request: HttpRequest) -> HttpResponse:
     """Matches for the search-as-you-type picker (`picker.EntityField`), as radio buttons."""
     field = request.GET.get("field", "")

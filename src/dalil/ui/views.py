@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil.access.selectors import assignments_of
 from dalil.accounts.services import user_set_language, user_set_preferences
@@ -22,6 +22,7 @@ from .forms import PreferencesForm
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     return render(

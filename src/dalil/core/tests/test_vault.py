@@ -23,6 +23,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import translation
 
 from dalil.audit.models import Entry
@@ -472,6 +473,19 @@ def test_download_is_an_attachment_with_an_encoded_arabic_name_and_is_ledgered(
     [entry] = _entries("core.file_downloaded")
     assert entry.actor_id == investigator.pk and entry.target_id == str(stored.pk)
     assert _payload(entry)["sha256"] == _sha(data)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_a_download_answers_only_get_and_ledgers_nothing_else(
+    investigator, tree, client_for, method
+):
+    """A download is a read: any other method is refused (405) before it is ledgered."""
+    stored = _store(investigator, tree["BGD-KARADA"], "note.txt", b"evidence")
+    client = client_for(investigator)
+    url = reverse("core:file_download", args=[stored.pk])
+    response = getattr(client, method)(url)
+    assert response.status_code == 405
+    assert _entries("core.file_downloaded") == []
 
 
 @pytest.mark.parametrize(
