@@ -26,13 +26,10 @@ class Role(models.Model):
         return localized_name(self)
 
 
-class RolePermission(models.Model):
-    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
-    code = models.CharField(_("permission"), max_length=80)
-    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+class Approval(models.Model):
+    """A grant that opens content waits for a second person (ADR 0014): until `approved_at` is
+    set it opens nothing. Grants by the operator's command line are approved when made."""
 
-    # A grant that opens content waits for a second person (ADR 0014): until `approved_at` is
-    # set it opens nothing. Grants by the operator's command line are approved when made.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -52,6 +49,19 @@ class RolePermission(models.Model):
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
+        abstract = True
+
+    @property
+    def pending(self) -> bool:
+        return self.approved_at is None
+
+
+class RolePermission(Approval):
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="permissions")
+    code = models.CharField(_("permission"), max_length=80)
+    requested_at = models.DateTimeField(_("requested at"), null=True, blank=True)
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["role", "code"], name="role_permission_unique")
         ]
@@ -60,12 +70,8 @@ class RolePermission(models.Model):
     def __str__(self) -> str:
         return f"{self.role.code}:{self.code}"
 
-    @property
-    def pending(self) -> bool:
-        return self.approved_at is None
 
-
-class Assignment(models.Model):
+class Assignment(Approval):
     """A user holds a role at a unit, and (by default) over every unit below it."""
 
     user = models.ForeignKey(
@@ -83,26 +89,6 @@ class Assignment(models.Model):
     include_subtree = models.BooleanField(_("includes units below"), default=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
-    # A grant that opens content waits for a second person (ADR 0014): until `approved_at` is
-    # set it opens nothing. Grants by the operator's command line are approved when made.
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="assignment_unique")
@@ -112,10 +98,6 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} @ {self.unit}"
-
-    @property
-    def pending(self) -> bool:
-        return self.approved_at is None
 
 
 class Compartment(models.Model):

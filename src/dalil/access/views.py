@@ -191,30 +191,20 @@ def _decide(request: HttpRequest, grant: Any, approve: bool) -> HttpResponse:
     return redirect("access:grant_requests")
 
 
-# A waiting grant the actor may not see answers 404 like a missing one (and is ledgered).
-@login_required
-@require_POST
-def assignment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = door.get_or_404(request.user, "view", selectors.pending_assignments_all(), pk=pk)
-    return _decide(request, grant, approve=True)
+def _deciding(waiting: Any, approve: bool) -> Any:
+    """A POST view that approves or refuses one waiting grant of `waiting()`'s kind. A grant the
+    actor may not see answers 404 like a missing one (and the refusal is ledgered)."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        grant = door.get_or_404(request.user, "view", waiting(), pk=pk)
+        return _decide(request, grant, approve=approve)
+
+    return view
 
 
-@login_required
-@require_POST
-def assignment_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = door.get_or_404(request.user, "view", selectors.pending_assignments_all(), pk=pk)
-    return _decide(request, grant, approve=False)
-
-
-@login_required
-@require_POST
-def permission_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = door.get_or_404(request.user, "view", selectors.pending_permissions_all(), pk=pk)
-    return _decide(request, grant, approve=True)
-
-
-@login_required
-@require_POST
-def permission_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    grant = door.get_or_404(request.user, "view", selectors.pending_permissions_all(), pk=pk)
-    return _decide(request, grant, approve=False)
+assignment_approve = _deciding(selectors.pending_assignments_all, approve=True)
+assignment_reject = _deciding(selectors.pending_assignments_all, approve=False)
+permission_approve = _deciding(selectors.pending_permissions_all, approve=True)
+permission_reject = _deciding(selectors.pending_permissions_all, approve=False)

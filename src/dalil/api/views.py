@@ -4,6 +4,7 @@ writes the ledger. Errors are RFC 9457 problems (see `problems.py`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.validators import ProhibitNullCharactersValidator
@@ -265,20 +266,16 @@ class _Waiting(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     """Approve (a second person) or refuse/withdraw a waiting grant, as on "Grant requests"."""
 
     lookup_value_regex = r"[0-9]+"
-
-    def scoped(self) -> QuerySet:
-        raise NotImplementedError
-
-    def unscoped(self) -> QuerySet:
-        raise NotImplementedError
+    # Every waiting grant of the subclass's kind, unscoped: always read through the door below.
+    waiting: Callable[[], QuerySet]
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):
-            return self.unscoped().none()
-        return self.scoped()
+            return self.waiting().none()
+        return access.scope(self.request.user, "view", self.waiting()).order_by("pk")
 
     def get_object(self) -> Any:
-        return access.get_or_404(self.request.user, "view", self.unscoped(), pk=self.kwargs["pk"])
+        return access.get_or_404(self.request.user, "view", self.waiting(), pk=self.kwargs["pk"])
 
     @extend_schema(request=None, summary="Approve: the grant is in force from the next request")
     @action(detail=True, methods=["post"])
@@ -300,24 +297,14 @@ class GrantRequestViewSet(_Waiting):
     ministry's security officer); listed for those who may see their unit's grants."""
 
     serializer_class = serializers.GrantRequestSerializer
-
-    def scoped(self) -> QuerySet:
-        return access_selectors.pending_assignments(self.request.user)
-
-    def unscoped(self) -> QuerySet:
-        return access_selectors.pending_assignments_all()
+    waiting = staticmethod(access_selectors.pending_assignments_all)
 
 
 class RoleRequestViewSet(_Waiting):
     """Permissions asked for roles, waiting for a second person at the top of the organisation."""
 
     serializer_class = serializers.RoleRequestSerializer
-
-    def scoped(self) -> QuerySet:
-        return access_selectors.pending_role_permissions(self.request.user)
-
-    def unscoped(self) -> QuerySet:
-        return access_selectors.pending_permissions_all()
+    waiting = staticmethod(access_selectors.pending_permissions_all)
 
 
 # --- Alerts to auditors -------------------------------------------------------------------------------

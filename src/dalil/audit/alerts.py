@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -94,9 +94,15 @@ def raise_alert(
             open_alert.facts = {**open_alert.facts, **facts}
             open_alert.save(update_fields=["entries", "facts"])
             return open_alert
-    alert = Alert.objects.create(
-        kind=kind, raised_at=timezone.now(), key=key[:200], facts=facts, entries=seqs
-    )
+    try:
+        with transaction.atomic():  # a savepoint: losing the race below leaves the caller whole
+            alert = Alert.objects.create(
+                kind=kind, raised_at=timezone.now(), key=key[:200], facts=facts, entries=seqs
+            )
+    except IntegrityError:
+        # Another transaction raised the same open alert meanwhile (the database keeps one
+        # open alert per key): gather into it instead.
+        return raise_alert(kind=kind, facts=facts, entries=seqs, key=key)
     ledger_record(
         actor=WATCH,
         action="audit.alert_raised",

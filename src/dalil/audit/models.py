@@ -71,6 +71,14 @@ class Alert(models.Model):
     class Meta:
         db_table = "audit_alert"
         ordering = ["-raised_at", "-id"]
+        constraints = [
+            # At most one open alert per key (`raise_alert` gathers into it).
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(acknowledged_at__isnull=True) & ~models.Q(key=""),
+                name="alert_one_open_per_key",
+            )
+        ]
         verbose_name = _("alert to auditors")
         verbose_name_plural = _("alerts to auditors")
 

@@ -162,3 +162,17 @@ def test_the_api_lists_and_acknowledges_alerts_for_auditors_only(auditor, make_u
         HTTP_AUTHORIZATION=f"Bearer {_token(other)}",
     )
     assert refused.status_code == 404
+
+
+def test_the_database_keeps_one_open_alert_per_key(db):
+    """Two transactions that raise the same alert at once cannot both create it: the loser's
+    insert fails and `raise_alert` gathers into the winner's alert."""
+    from django.db import IntegrityError
+    from django.utils import timezone
+
+    first = _raise(key="pair:7:8")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Alert.objects.create(kind="access.break_glass", raised_at=timezone.now(), key="pair:7:8")
+    Alert.objects.filter(pk=first.pk).update(acknowledged_at=timezone.now())
+    again = _raise(key="pair:7:8")  # once acknowledged, a new wave is a new alert
+    assert again.pk != first.pk
