@@ -574,3 +574,33 @@ def test_the_worker_claims_a_job_under_its_own_host_and_pid(make_user):
     job = services.enqueue(actor=user, kind="jobs.demo", n=1, pause=0)
     run_queued()
     assert Job.objects.get(pk=job.pk).worker == runner.worker_id()
+
+
+def test_the_worker_runs_every_registered_duty_and_a_failing_one_stops_no_other(db, monkeypatch):
+    """`dalil worker` knows no app: it runs what the apps registered (`@periodic`)."""
+    from io import StringIO
+
+    from dalil.jobs import registry
+
+    assert {"audit.checkpoint", "detention.alerts", "jobs.abandoned"} <= {
+        d.code for d in registry.duties()
+    }
+    ran = []
+
+    def fails() -> str:
+        raise RuntimeError("broken duty")
+
+    def works() -> str:
+        ran.append(True)
+        return "the second duty ran"
+
+    monkeypatch.setitem(
+        registry._DUTIES, "test.a_fails", registry.Duty("test.a_fails", fails, lambda: 0.0)
+    )
+    monkeypatch.setitem(
+        registry._DUTIES, "test.b_works", registry.Duty("test.b_works", works, lambda: 0.0)
+    )
+    out = StringIO()
+    call_command("worker", "--once", stdout=out)
+    assert ran == [True]
+    assert "the second duty ran" in out.getvalue()

@@ -409,18 +409,18 @@ def test_the_bar_folds_a_group_of_two_or_more_and_leaves_a_lone_entry_a_link(mak
 
 def test_a_group_carries_the_sum_of_its_badges_on_every_page(make_user, client_for):
     investigator = make_user("nav.badge", role="investigator", language="en")
-    from dalil.ui import nav
+    from dalil.core import nav
 
     counted = [
         nav.NavItem("mywork:tasks", "t", (), count=lambda u: 2, group="work"),
         nav.NavItem("detention:alerts", "a", (), count=lambda u: 3, group="work"),
     ]
-    saved = list(nav._ITEMS)
-    nav._ITEMS[:] = [i for i in saved if i.group != "work"] + counted
+    saved = list(nav.ITEMS)
+    nav.ITEMS[:] = [i for i in saved if i.group != "work"] + counted
     try:
         page = client_for(investigator).get("/").content.decode()
     finally:
-        nav._ITEMS[:] = saved
+        nav.ITEMS[:] = saved
     # Groups are drop-downs, the other entries plain links (no empty group ever rendered).
     assert 'id="nav-group-investigations"' in page and 'id="nav-group-"' not in page
     assert '<a class="nav-link" href="/jobs/">' in page

@@ -6,6 +6,7 @@ from .door import (
     Member,
     Policy,
     UnitGrant,
+    add_rule,
     break_glass_open,
     can,
     explain,
@@ -21,7 +22,9 @@ from .door import (
     require_permission,
     require_unless_operator,
     scope,
+    scoped_prefetch,
     units_with,
+    users_who_can,
 )
 from .origin import operator_command
 
@@ -31,6 +34,7 @@ __all__ = [
     "Member",
     "Policy",
     "UnitGrant",
+    "add_rule",
     "break_glass_open",
     "can",
     "explain",
@@ -47,5 +51,7 @@ __all__ = [
     "require_permission",
     "require_unless_operator",
     "scope",
+    "scoped_prefetch",
     "units_with",
+    "users_who_can",
 ]

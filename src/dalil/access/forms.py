@@ -5,15 +5,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dalil.accounts.forms import BootstrapMixin, IdentifierField
 from dalil.accounts.models import Unit
 from dalil.core.text import validate_no_bidi
+from dalil.ui.forms import BootstrapForm, IdentifierField
 
 from . import door
 from .models import Role
 
 
-class AssignmentForm(BootstrapMixin, forms.Form):
+class AssignmentForm(BootstrapForm):
     role = forms.ModelChoiceField(label=_("Role"), queryset=Role.objects.all())
     unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Unit"), queryset=Unit.objects.none()
@@ -27,7 +27,7 @@ class AssignmentForm(BootstrapMixin, forms.Form):
         self.fields["unit"].queryset = door.units_with(actor, "access.assignment.manage")  # type: ignore[attr-defined]
 
 
-class RoleForm(BootstrapMixin, forms.Form):
+class RoleForm(BootstrapForm):
     code = IdentifierField(label=_("Code"), max_length=60)
     name_ar = forms.CharField(
         label=_("Name (Arabic)"), max_length=150, validators=[validate_no_bidi]

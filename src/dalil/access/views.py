@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil import audit
-from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
+from dalil.ui.forms import BootstrapForm
 
 from . import door, selectors, services
 
@@ -27,7 +27,7 @@ def _record_types(models: Iterable[type[Model]]) -> list[tuple[str, str]]:
     return [(m._meta.label_lower, str(m._meta.verbose_name)) for m in models]
 
 
-class RecordForm(BootstrapMixin, forms.Form):
+class RecordForm(BootstrapForm):
     """Names a record by type and id. `target()` fetches it *unscoped*: the caller decides what the
     reader may learn of it (`door.cleared_for`, `door.can`)."""
 

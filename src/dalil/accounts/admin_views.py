@@ -15,7 +15,7 @@ from dalil.access import services as access_services
 from dalil.access.forms import AssignmentForm, RoleForm
 from dalil.access.models import Assignment, Role
 from dalil.audit.selectors import annotate
-from dalil.core.forms import apply_errors
+from dalil.ui.forms import apply_errors
 from dalil.ui.lists import render_list
 
 from . import enrolment, selectors, services, throttle

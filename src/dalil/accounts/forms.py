@@ -6,26 +6,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dalil.core.text import clean_identifier, validate_no_bidi
+from dalil.core.text import validate_no_bidi
+from dalil.ui.forms import BootstrapForm, IdentifierField
 
 from .models import Governorate, Unit, User
 
 
-class BootstrapMixin:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            css = (
-                "form-check-input"
-                if isinstance(field.widget, forms.CheckboxInput)
-                else "form-control"
-            )
-            if isinstance(field.widget, forms.Select):
-                css = "form-select"
-            field.widget.attrs.setdefault("class", css)
-
-
-class LoginForm(BootstrapMixin, forms.Form):
+class LoginForm(BootstrapForm):
     username = forms.CharField(
         label=_("User name"),
         max_length=150,
@@ -39,7 +26,7 @@ class LoginForm(BootstrapMixin, forms.Form):
     )
 
 
-class TokenForm(BootstrapMixin, forms.Form):
+class TokenForm(BootstrapForm):
     token = forms.CharField(
         label=_("Code"),
         max_length=40,  # a recovery code is 21 characters; people add spaces
@@ -57,7 +44,7 @@ class TokenForm(BootstrapMixin, forms.Form):
     )
 
 
-class EnrolmentCodeForm(BootstrapMixin, forms.Form):
+class EnrolmentCodeForm(BootstrapForm):
     code = forms.CharField(
         label=_("Enrolment code"),
         max_length=60,
@@ -68,7 +55,7 @@ class EnrolmentCodeForm(BootstrapMixin, forms.Form):
     )
 
 
-class EnrolmentForm(BootstrapMixin, forms.Form):
+class EnrolmentForm(BootstrapForm):
     new_password = forms.CharField(
         label=_("Choose a password"),
         strip=False,
@@ -101,7 +88,7 @@ class EnrolmentForm(BootstrapMixin, forms.Form):
         return data
 
 
-class PasswordChangeForm(BootstrapMixin, forms.Form):
+class PasswordChangeForm(BootstrapForm):
     new_password = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -125,13 +112,7 @@ class PasswordChangeForm(BootstrapMixin, forms.Form):
         return data
 
 
-class IdentifierField(forms.CharField):
-    def clean(self, value: Any) -> str:
-        value = super().clean(value)
-        return clean_identifier(value) if value else value
-
-
-class UnitForm(BootstrapMixin, forms.Form):
+class UnitForm(BootstrapForm):
     code = IdentifierField(
         label=_("Code"),
         max_length=40,
@@ -160,7 +141,7 @@ class UnitEditForm(UnitForm):
         del self.fields["code"]
 
 
-class UserForm(BootstrapMixin, forms.Form):
+class UserForm(BootstrapForm):
     username = IdentifierField(
         label=_("User name"),
         max_length=150,

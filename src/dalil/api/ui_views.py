@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
+from dalil.ui.forms import BootstrapForm
 
 from . import services
 from .models import ApiToken
@@ -20,7 +21,7 @@ from .models import ApiToken
 DURATIONS = [7, 30, 90, 180, 365]
 
 
-class TokenForm(forms.Form):
+class TokenForm(BootstrapForm):
     name = forms.CharField(
         label=gettext_lazy("Name"),
         max_length=100,

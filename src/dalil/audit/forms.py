@@ -3,12 +3,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dalil.accounts.forms import BootstrapMixin
+from dalil.ui.forms import BootstrapForm
 
 from . import registry
 
 
-class LedgerFilterForm(BootstrapMixin, forms.Form):
+class LedgerFilterForm(BootstrapForm):
     actor_name = forms.CharField(label=_("Who"), max_length=150, required=False)
     action = forms.ChoiceField(label=_("Action"), required=False)
     target_type = forms.CharField(label=_("Record type"), max_length=80, required=False)
@@ -32,7 +32,7 @@ class LedgerFilterForm(BootstrapMixin, forms.Form):
         ]
 
 
-class ExportForm(BootstrapMixin, forms.Form):
+class ExportForm(BootstrapForm):
     since = forms.DateTimeField(
         label=_("From"),
         required=False,
@@ -45,7 +45,7 @@ class ExportForm(BootstrapMixin, forms.Form):
     )
 
 
-class AcknowledgeForm(BootstrapMixin, forms.Form):
+class AcknowledgeForm(BootstrapForm):
     note = forms.CharField(
         label=_("What you found"),
         min_length=5,

@@ -8,7 +8,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from dalil.ui import nav
+        from dalil.core import nav
 
         nav.register("cases:list", _("Cases"), "cases.case.view", order=20, group="investigations")
-        from . import events, policies  # noqa: F401
+        from . import contributions, events, policies  # noqa: F401
+
+        contributions.register()

@@ -8,27 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from dalil.access.models import Compartment
 from dalil.accounts.models import Governorate, Unit, User
 from dalil.parties.picker import EntityField
+from dalil.ui.forms import BootstrapForm
 
 from .models import PARTY_TYPE_CHOICES, CaseMember, CaseParty, IccsCategory, Offence
 from .policies import sees_informants
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        if isinstance(field.widget, forms.HiddenInput):
-            continue
-        if isinstance(field.widget, forms.CheckboxInput):
-            field.widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(field.widget, forms.Select):
-            field.widget.attrs.setdefault("class", "form-select")
-        else:
-            field.widget.attrs.setdefault("class", "form-control")
-
-
-class BootstrapForm(forms.Form):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _bootstrap(self)
 
 
 class CaseCreateForm(BootstrapForm):

@@ -13,8 +13,10 @@ from dalil import access
 from dalil.access import Member, Policy, UnitGrant, register_permission, register_policy
 from dalil.access.door import Rule
 from dalil.audit import visibility
+from dalil.parties import policies as _parties_policies  # noqa: F401 (registered first)
+from dalil.parties.models import ENTITY_MODELS
 
-from .models import Case, CaseMember, CaseParty, Offence
+from .models import PARTY_TYPE_CHOICES, Case, CaseMember, CaseParty, Offence
 
 CASE_VIEW = register_permission("cases.case.view", _("See the cases of a unit"))
 CASE_CREATE = register_permission("cases.case.create", _("Open cases in a unit"))
@@ -123,3 +125,33 @@ through_case(CaseParty, clearance=_informants_need_clearance)
 # A payload that names a party's role names an informant: only for readers cleared for them
 # (`cases.party_added`, `cases.party_removed`, the persons of a request to the judge).
 visibility.payload_needs('"role":"informant"', INFORMANTS)
+
+
+# --- The persons and entities of a case ----------------------------------------------------------
+class InVisibleCase(Rule):
+    """Open the entities of one type that take part in a case the reader may see, in any role but
+    informant. Added to the parties' policies from here: cases know their parties, parties know
+    no case."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def _parties(self, actor: Any) -> Any:
+        return CaseParty.objects.filter(
+            entity_type=self.kind, case__in=seen_cases(actor).values("pk")
+        ).exclude(role=CaseParty.Role.INFORMANT)
+
+    def q(self, actor: Any) -> Q:
+        return Q(pk__in=self._parties(actor).values("entity_id"))
+
+    def reasons(self, actor: Any, obj: Model) -> list[str]:
+        # The case by its id only: whoever asks why may not see the case (or its compartment).
+        rows = self._parties(actor).filter(entity_id=obj.pk).values_list("case_id", flat=True)
+        return [
+            gettext("takes part in case #%(id)s, which this user may see") % {"id": case_id}
+            for case_id in rows[:5]
+        ]
+
+
+for _kind, _label in PARTY_TYPE_CHOICES:
+    access.add_rule(ENTITY_MODELS[_kind], "view", InVisibleCase(_kind))

@@ -22,7 +22,7 @@ from dalil.parties.picker import picked
 from dalil.ui.forms import form_page, post_action
 from dalil.ui.lists import render_list
 
-from . import contrib, selectors, services
+from . import contributions, selectors, services
 from .filters import CaseFilter
 from .forms import CaseCreateForm, CaseEditForm, MemberForm, OffenceForm, PartyForm, StepForm
 from .models import Case, CaseMember, CaseParty, Offence
@@ -111,7 +111,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
             "parties": selectors.case_parties(request.user, case),
             "informants_hidden": selectors.hidden_informants(request.user, case),
             "party_form": PartyForm(actor=request.user, auto_id="party_%s") if workable else None,
-            "panels": contrib.panels_for(request, case),
+            "panels": contributions.panels_for(request, case),
             "history": annotate(history(request.user, case)),
             "breadcrumbs": case_crumbs(case),
         },

@@ -14,7 +14,7 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from dalil.audit import triggers
-        from dalil.ui import nav
+        from dalil.core import nav
 
         from . import contributions, events, policies, selectors  # noqa: F401
 

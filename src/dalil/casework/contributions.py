@@ -1,4 +1,4 @@
-"""What case work adds to the case file (dalil.cases.contrib): the case-page panel, the timeline
+"""What case work adds to the case file (dalil.cases.contributions): the case-page panel, the timeline
 sources (the case's own events too, which the cases app leaves to its contributors) and the
 documents section of the referral dossier. Each function scopes what it reads for the reader."""
 
@@ -18,7 +18,7 @@ from dalil import access
 from dalil.accounts.models import User
 from dalil.audit import visibility
 from dalil.audit.models import Entry
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.cases import selectors as case_selectors
 from dalil.cases.models import Case, Offence
 from dalil.cases.navigation import case_url

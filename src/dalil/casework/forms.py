@@ -7,9 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
-from dalil.ui.forms import MomentField
+from dalil.ui.forms import BootstrapForm, MomentField
 
 from .models import Document, Task
 
@@ -19,7 +18,7 @@ class UserChoice(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.username})"
 
 
-class TaskForm(BootstrapMixin, forms.Form):
+class TaskForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=250)
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}), required=False
@@ -45,7 +44,7 @@ class TaskForm(BootstrapMixin, forms.Form):
         ).order_by("full_name", "pk")
 
 
-class TaskCancelForm(BootstrapMixin, forms.Form):
+class TaskCancelForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Why is the task cancelled?"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -53,7 +52,7 @@ class TaskCancelForm(BootstrapMixin, forms.Form):
     )
 
 
-class JournalForm(BootstrapMixin, forms.Form):
+class JournalForm(BootstrapForm):
     occurred_at = MomentField(
         label=_("Time of the event"),
         required=False,
@@ -74,7 +73,7 @@ class AmendForm(JournalForm):
     field_order = ["version", "occurred_at", "text", "reason"]
 
 
-class DocumentForm(BootstrapMixin, forms.Form):
+class DocumentForm(BootstrapForm):
     title = forms.CharField(label=_("Title"), max_length=250)
     kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices)
     dated_on = forms.DateField(
@@ -86,7 +85,7 @@ class DocumentForm(BootstrapMixin, forms.Form):
     file = forms.FileField(label=_("File"), allow_empty_file=True)
 
 
-class WithdrawForm(BootstrapMixin, forms.Form):
+class WithdrawForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason for the withdrawal"),
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dalil.accounts.selectors import history
 from dalil.audit.selectors import annotate
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.cases.models import Case
 from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
 from dalil.cases.selectors import case_for, workable

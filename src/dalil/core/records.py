@@ -19,6 +19,6 @@ def apply_changes(obj: Any, fields: dict[str, Any]) -> dict[str, list[str]]:
 def acting_user(actor: Any) -> Any:
     """The user behind a write, for "recorded by" columns; None for the operator's command line
     (a `System` actor, which the ledger names instead)."""
-    from dalil.accounts.models import User
+    from django.contrib.auth import get_user_model
 
-    return actor if isinstance(actor, User) else None
+    return actor if isinstance(actor, get_user_model()) else None

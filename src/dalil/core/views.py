@@ -14,15 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
-from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import Unit
+from dalil.ui.forms import BootstrapForm, apply_errors
 
 from . import vault
-from .forms import apply_errors
 from .models import StoredFile
 
 
-class UploadForm(BootstrapMixin, forms.Form):
+class UploadForm(BootstrapForm):
     unit: forms.ModelChoiceField = forms.ModelChoiceField(
         label=gettext_lazy("Unit"), queryset=Unit.objects.none()
     )

@@ -19,10 +19,9 @@ class DetentionConfig(AppConfig):
 
     def ready(self) -> None:
         from dalil.audit import triggers
-        from dalil.cases import contrib
-        from dalil.ui import nav
+        from dalil.core import nav
 
-        from . import case_contrib, events, jobs, policies, selectors  # noqa: F401
+        from . import contributions, events, jobs, policies, selectors  # noqa: F401
 
         nav.register(
             "detention:list",
@@ -46,9 +45,6 @@ class DetentionConfig(AppConfig):
             order=27,
             group="investigations",
         )
-        contrib.register_panel(case_contrib.case_panel)
-        contrib.register_timeline("detention", case_contrib.timeline)
-        contrib.register_dossier("detention.detainees", case_contrib.dossier_detainees)
-        contrib.register_dossier("detention.statements", case_contrib.dossier_statements)
+        contributions.register()
         for table in APPEND_ONLY:
             triggers.register_table(table)

@@ -9,10 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.models import Governorate, Unit
-from dalil.cases.forms import BootstrapForm
 from dalil.cases.models import Offence
 from dalil.parties.picker import EntityField
-from dalil.ui.forms import MomentField
+from dalil.ui.forms import BootstrapForm, MomentField
 
 from . import clock
 from .models import Detainee, Statement

@@ -173,13 +173,6 @@ class DeadlineRow:
     note: str | Promise = ""
 
     @property
-    def css(self) -> str:
-        return {
-            "breached": "table-danger",
-            "due_soon": "table-warning",
-        }.get(self.status, "")
-
-    @property
     def status_label(self) -> str | Promise:
         return STATUS_LABELS[self.status]
 

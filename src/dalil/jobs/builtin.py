@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from .registry import job_type
+from .registry import job_type, periodic
 from .runner import JobFailed
 
 
@@ -56,3 +56,22 @@ def verify_ledger(job: Any) -> dict[str, int]:
             seq=report.first_bad_seq or 0,
         )
     return {"entries": report.entries, "checkpoints": report.checkpoints}
+
+
+# --- What `dalil worker` does on every pass ----------------------------------------------------
+@periodic("audit.checkpoint")
+def sign_checkpoint_if_due() -> str:
+    """Sign a ledger checkpoint when the last one is 15 minutes old (the ledger decides)."""
+    from dalil.audit.integrity import checkpoint_if_due
+
+    cp = checkpoint_if_due()
+    return f"checkpoint signed at entry {cp.seq}" if cp else ""
+
+
+@periodic("jobs.abandoned")
+def fail_abandoned_jobs() -> str:
+    """Fail the running jobs whose worker died, so their owners can retry them."""
+    from .runner import fail_abandoned
+
+    abandoned = fail_abandoned()
+    return f"{abandoned} abandoned jobs marked failed" if abandoned else ""

@@ -14,7 +14,7 @@ class JudicialConfig(AppConfig):
 
     def ready(self) -> None:
         from dalil.audit import triggers
-        from dalil.ui import nav
+        from dalil.core import nav
 
         nav.register(
             "judicial:requests",
@@ -23,8 +23,8 @@ class JudicialConfig(AppConfig):
             order=24,
             group="investigations",
         )
-        from . import case_page, dossier, events, policies  # noqa: F401
+        from . import contributions, dossier, events, policies  # noqa: F401
 
-        case_page.register()
+        contributions.register()
         dossier.register()
         triggers.register_table(APPEND_ONLY)

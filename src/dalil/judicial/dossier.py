@@ -2,10 +2,10 @@
 
 A cover (case number, title, unit, lead, status, dates), a table of contents with section numbers
 and page numbers, the case summary, then one numbered section per registered source
-(`dalil.cases.contrib.register_dossier`), in their order: this app registers the offences, the
-parties, the requests and the decisions (orders 10–40) so that they come first and look like every
-other app's sections. A row that names a stored document prints its SHA-256 and the hash of the
-ledger entry that recorded it, so the court can check each one against the ledger.
+(`dalil.cases.contributions.register_dossier`), in their order: this app registers the offences,
+the parties, the requests and the decisions (orders 10–40) so that they come first and look like
+every other app's sections. A row that names a stored document prints its SHA-256 and the hash of
+the ledger entry that recorded it, so the court can check each one against the ledger.
 
 Issued through `dalil.reports.documents.issue`: numbered per issuing unit and year, one ledger
 entry `reports.document_issued` about the case, the QR code pointing at the case page.
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dalil import access
-from dalil.cases.contrib import DossierSection, dossier_sections, register_dossier
+from dalil.cases.contributions import DossierSection, dossier_sections, register_dossier
 from dalil.cases.models import Case, Offence
 from dalil.reports import documents, pdf
 

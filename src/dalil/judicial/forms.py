@@ -6,9 +6,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from dalil.cases.forms import BootstrapForm
 from dalil.cases.models import CaseParty
-from dalil.ui.forms import MomentField
+from dalil.ui.forms import BootstrapForm, MomentField
 
 from .models import Deadline, Decision, JudicialRequest
 from .services import GROUNDS_MIN, DeadlineInput

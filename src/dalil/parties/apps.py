@@ -8,7 +8,7 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Persons and entities")
 
     def ready(self) -> None:
-        from dalil.ui import nav
+        from dalil.core import nav
 
         nav.register(
             "parties:list",

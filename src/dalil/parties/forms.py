@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dalil import access
-from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import Governorate, Unit
+from dalil.ui.forms import BootstrapForm
 
 from .models import ENTITY_TYPE_CHOICES, IdentityDocument, Link, Organisation, Person
 from .picker import EntityField
@@ -17,15 +17,15 @@ from .picker import EntityField
 LTR = {"dir": "ltr"}
 
 
-class UnitChoiceMixin(BootstrapMixin):
+class UnitChoiceMixin(BootstrapForm):
     """A `unit` field offering the units where the actor may record entities."""
 
     def __init__(self, *args: Any, actor: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fields = self.fields  # type: ignore[attr-defined]
+        fields = self.fields
         if "unit" in fields:
             units = access.units_with(actor, "parties.entity.manage").order_by("path")
-            fields["unit"].queryset = units
+            fields["unit"].queryset = units  # type: ignore[attr-defined]
             if units.count() == 1:
                 fields["unit"].initial = units.first()
 
@@ -36,7 +36,7 @@ def _unit_field() -> forms.ModelChoiceField:
     )
 
 
-class PersonForm(UnitChoiceMixin, forms.Form):
+class PersonForm(UnitChoiceMixin):
     unit = _unit_field()
     given_name_ar = forms.CharField(label=_("Given name"), max_length=60)
     father_name_ar = forms.CharField(label=_("Father"), max_length=60, required=False)
@@ -88,11 +88,11 @@ class PersonEditForm(PersonForm):
             del self.fields[name]
 
 
-class AliasForm(BootstrapMixin, forms.Form):
+class AliasForm(BootstrapForm):
     name = forms.CharField(label=_("Alias"), max_length=120)
 
 
-class DocumentForm(BootstrapMixin, forms.Form):
+class DocumentForm(BootstrapForm):
     kind = forms.ChoiceField(label=_("Document type"), choices=IdentityDocument.Kind.choices)
     number = forms.CharField(label=_("Number"), max_length=60, widget=forms.TextInput(attrs=LTR))
     issuing_country = forms.CharField(
@@ -106,7 +106,7 @@ class DocumentForm(BootstrapMixin, forms.Form):
     )
 
 
-class OrganisationForm(UnitChoiceMixin, forms.Form):
+class OrganisationForm(UnitChoiceMixin):
     unit = _unit_field()
     name_ar = forms.CharField(label=_("Name (Arabic)"), max_length=200)
     name_latin = forms.CharField(
@@ -121,7 +121,7 @@ class OrganisationForm(UnitChoiceMixin, forms.Form):
     )
 
 
-class PhoneForm(UnitChoiceMixin, forms.Form):
+class PhoneForm(UnitChoiceMixin):
     unit = _unit_field()
     number = forms.CharField(
         label=_("Phone number"),
@@ -132,7 +132,7 @@ class PhoneForm(UnitChoiceMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
-class VehicleForm(UnitChoiceMixin, forms.Form):
+class VehicleForm(UnitChoiceMixin):
     unit = _unit_field()
     plate = forms.CharField(label=_("Plate (as written)"), max_length=40)
     make = forms.CharField(label=_("Make"), max_length=60, required=False)
@@ -143,7 +143,7 @@ class VehicleForm(UnitChoiceMixin, forms.Form):
     )
 
 
-class AccountForm(UnitChoiceMixin, forms.Form):
+class AccountForm(UnitChoiceMixin):
     unit = _unit_field()
     iban = forms.CharField(
         label=_("IBAN"),
@@ -155,7 +155,7 @@ class AccountForm(UnitChoiceMixin, forms.Form):
     holder_name = forms.CharField(label=_("Account holder"), max_length=200, required=False)
 
 
-class AddressForm(UnitChoiceMixin, forms.Form):
+class AddressForm(UnitChoiceMixin):
     unit = _unit_field()
     governorate = forms.ModelChoiceField(label=_("Governorate"), queryset=Governorate.objects.all())
     district = forms.CharField(label=_("District"), max_length=100, required=False)
@@ -185,7 +185,7 @@ ENTITY_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-class LinkForm(BootstrapMixin, forms.Form):
+class LinkForm(BootstrapForm):
     link_type = forms.ChoiceField(label=_("Link"), choices=Link.Type.choices)
     target = EntityField(label=_("To"), kinds=[k for k, _l in ENTITY_TYPE_CHOICES])
     source = forms.CharField(label=_("Source"), max_length=300)

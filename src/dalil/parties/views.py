@@ -13,9 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dalil import access
-from dalil.cases.selectors import appearances
-from dalil.core.forms import apply_errors
-from dalil.ui.forms import form_page
+from dalil.ui import panels
+from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
 
 from . import picker, selectors, services
@@ -138,7 +137,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "vehicles": [x for x in links if x.other.TYPE == "vehicle"],
             "addresses": [x for x in links if x.other.TYPE == "address"],
             "links": links,
-            "appearances": appearances(request.user, person),
+            "panels": panels.panels_for("parties.entity", request, person),
             "can_manage": access.can(request.user, "manage", person),
             "alias_form": AliasForm(),
             "history": selectors.history(request.user, person),
@@ -239,7 +238,7 @@ def entity_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "kind_label": TYPE_LABELS[kind],
             "fields": fields,
             "links": selectors.linked(request.user, obj),
-            "appearances": appearances(request.user, obj),
+            "panels": panels.panels_for("parties.entity", request, obj),
             "can_manage": access.can(request.user, "manage", obj),
             "history": selectors.history(request.user, obj),
             "breadcrumbs": [

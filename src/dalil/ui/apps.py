@@ -8,7 +8,7 @@ class UiConfig(AppConfig):
     verbose_name = _("Interface")
 
     def ready(self) -> None:
-        from . import nav
+        from dalil.core import nav
 
         nav.register("ui:home", _("Home"), order=0)
         nav.register("ui:preferences", _("My preferences"), order=97, menu="user")

@@ -11,13 +11,47 @@ from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dalil.accounts.forms import BootstrapMixin
 from dalil.accounts.models import User
 from dalil.core import dates
-from dalil.core.forms import apply_errors
+from dalil.core.text import clean_identifier
 
 
-class PreferencesForm(BootstrapMixin, forms.Form):
+class BootstrapForm(forms.Form):
+    """The one base class of every form: gives each visible field Bootstrap's class."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError, default_field: str | None = None) -> None:
+    """Show a service's ValidationError on the form: beside its field when it names one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        target = default_field if default_field in form.fields else None
+        form.add_error(target, exc.messages)
+
+
+class IdentifierField(forms.CharField):
+    """A code or user name: folded to one spelling (`dalil.core.text.clean_identifier`)."""
+
+    def clean(self, value: Any) -> str:
+        value = super().clean(value)
+        return clean_identifier(value) if value else value
+
+
+class PreferencesForm(BootstrapForm):
     language = forms.ChoiceField(
         label=_("Language"), choices=User.Language.choices, widget=forms.RadioSelect
     )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dalil.access.selectors import assignments_of
 from dalil.accounts.services import user_set_language, user_set_preferences
 from dalil.audit.selectors import recent_activity
-from dalil.core.forms import apply_errors
+from dalil.ui.forms import apply_errors
 
 from . import nav
 from .forms import PreferencesForm

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from dalil import access
 from dalil.access.models import Clearance, Compartment
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.cases import services as case_services
 from dalil.casework import contributions, services
 

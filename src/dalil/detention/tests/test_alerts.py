@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
-from dalil.detention import jobs, services
+from dalil.detention import services
 from dalil.detention.models import (
     Alert,
     AlertRecipient,
@@ -20,6 +20,7 @@ from dalil.detention.models import (
     DetentionOrder,
     IntegrityReferral,
 )
+from dalil.jobs import registry
 
 pytestmark = pytest.mark.django_db
 
@@ -119,11 +120,12 @@ def test_my_alerts_page_lists_unread_alerts_and_marks_them_read(
 def test_the_worker_raises_alerts_at_most_every_interval(arrest, settings, monkeypatch):
     now = timezone.now()
     arrest(arrested_at=now - 20 * H, now=now)
-    monkeypatch.setattr(jobs, "_last_run", None)
+    duty = registry.duty("detention.alerts")
+    monkeypatch.setattr(duty, "last_run", None)
     settings.DALIL_DETENTION_ALERT_EVERY_SECONDS = 600
-    assert jobs.raise_if_due(now=1000.0) == 1
-    assert jobs.raise_if_due(now=1300.0) is None  # not yet
-    assert jobs.raise_if_due(now=1700.0) == 0  # ran again: nothing new
+    assert duty.run_if_due(now=1000.0) == "1 detention alerts raised"
+    assert duty.run_if_due(now=1300.0) is None  # not yet
+    assert duty.run_if_due(now=1700.0) == ""  # ran again: nothing new
 
 
 def test_the_job_raises_the_alerts(arrest, commander):

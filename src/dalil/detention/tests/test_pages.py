@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dalil.audit.models import Entry
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.cases import services as case_services
 from dalil.detention import services
 from dalil.detention.demo import png

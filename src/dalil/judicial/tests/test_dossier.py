@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dalil.audit.models import Entry
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.cases import services as case_services
 from dalil.reports import pdf
 

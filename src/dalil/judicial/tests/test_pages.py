@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 
 from dalil.audit.models import Entry
-from dalil.cases import contrib
+from dalil.cases import contributions as contrib
 from dalil.judicial import services
 from dalil.judicial.models import Deadline, Decision, JudicialRequest
 

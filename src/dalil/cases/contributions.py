@@ -23,38 +23,21 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import Promise
 
-# --- Panels on the case page ------------------------------------------------------------------
+from dalil.ui import panels
+from dalil.ui.panels import Panel, RenderedPanel
 
+from . import selectors
 
-@dataclass(frozen=True)
-class Panel:
-    key: str
-    template: str
-    context: Callable[[HttpRequest, Any], dict[str, Any] | None]  # (request, case) -> context
-    order: int = 100
-
-
-_PANELS: dict[str, Panel] = {}
+# --- Panels on the case page (dalil.ui.panels, page "cases.case") ---------------------------
+CASE_PAGE = "cases.case"
 
 
 def register_panel(panel: Panel) -> None:
-    _PANELS[panel.key] = panel
-
-
-@dataclass(frozen=True)
-class RenderedPanel:
-    key: str
-    template: str
-    context: dict[str, Any]
+    panels.register(CASE_PAGE, panel)
 
 
 def panels_for(request: HttpRequest, case: Any) -> list[RenderedPanel]:
-    out = []
-    for panel in sorted(_PANELS.values(), key=lambda p: (p.order, p.key)):
-        ctx = panel.context(request, case)
-        if ctx is not None:
-            out.append(RenderedPanel(panel.key, panel.template, ctx))
-    return out
+    return panels.panels_for(CASE_PAGE, request, case)
 
 
 # --- The timeline -------------------------------------------------------------------------------
@@ -116,3 +99,16 @@ def register_dossier(key: str, source: DossierSource) -> None:
 def dossier_sections(reader: Any, case: Any) -> list[DossierSection]:
     sections = [s for s in (source(reader, case) for source in _DOSSIER.values()) if s]
     return sorted(sections, key=lambda s: (s.order, str(s.title)))
+
+
+# --- What cases add to other apps' pages ------------------------------------------------------
+def appearances_panel(request: HttpRequest, entity: Any) -> dict[str, Any] | None:
+    """On a person's or an entity's page: the cases it appears in (IN-7)."""
+    found = selectors.appearances(request.user, entity)
+    return None if found is None else {"appearances": found}
+
+
+def register() -> None:
+    panels.register(
+        "parties.entity", Panel("cases.appearances", "cases/_appearances.html", appearances_panel)
+    )

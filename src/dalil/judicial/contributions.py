@@ -1,4 +1,5 @@
-"""What the judicial app adds to the case page: a panel and timeline events (dalil.cases.contrib)."""
+"""What the judicial app adds to the case page: a panel and timeline events
+(dalil.cases.contributions)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dalil import access
-from dalil.cases.contrib import Event, Panel, register_panel, register_timeline
+from dalil.cases.contributions import Event, Panel, register_panel, register_timeline
 from dalil.cases.models import Case
 
 from .models import Deadline, Decision, JudicialRequest

@@ -1,5 +1,6 @@
-"""What the detainee register adds to a case file (dalil.cases.contrib): a panel on the case page,
-events on its timeline, and sections of the referral dossier. Everything is scoped by the reader."""
+"""What the detainee register adds to a case file (dalil.cases.contributions): a panel on the case
+page, events on its timeline, and sections of the referral dossier. Everything is scoped by the
+reader."""
 
 from __future__ import annotations
 
@@ -14,7 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from dalil import access
 from dalil.audit.models import Entry
-from dalil.cases.contrib import DossierSection, Event, Panel
+from dalil.cases.contributions import (
+    DossierSection,
+    Event,
+    Panel,
+    register_dossier,
+    register_panel,
+    register_timeline,
+)
 
 from . import clock, selectors
 from .models import Detainee, DetentionOrder, Statement, Transfer
@@ -158,3 +166,10 @@ def dossier_statements(reader: Any, case: Any) -> DossierSection | None:
             (s.document.blob_id, _upload_hash(s.document)) if s.document else None
         )
     return section
+
+
+def register() -> None:
+    register_panel(case_panel)
+    register_timeline("detention", timeline)
+    register_dossier("detention.detainees", dossier_detainees)
+    register_dossier("detention.statements", dossier_statements)
