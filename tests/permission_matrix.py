@@ -45,6 +45,7 @@ MOI (``dalil.accounts.demo.GRANTED_AT``): system_admin, auditor, donor_officer, 
 
 Expected answers
   allowed role           200 or 302 (a 302 that is not a bounce to the sign-in page), no access.denied
+  an undeclared method   405, nothing on the ledger (asked by a role the route lets in)
   any other signed-in    404, never 403, never 2xx; exactly one new ledger entry, ``access.denied``
   anonymous              302 to the sign-in page, nothing on the ledger
   public route           2xx/3xx for everybody
@@ -77,6 +78,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dalil.access import operator_command
+from dalil.audit.testing import actions_since, last_seq
 
 # Ministry-wide roles sit at MOI, as in the demo; all others at BGD-KARADA (subtree).
 HOME_UNIT = "BGD-KARADA"
@@ -148,7 +150,11 @@ class Route:
         return self.allowed_for.get(method, self.allowed)[cls]
 
     def expected_requests(self, roles: int) -> int:
-        return len(self.methods) * len(self.objects) * (roles + 1)
+        return len(self.methods) * len(self.objects) * (roles + 1) + len(self.undeclared())
+
+    def undeclared(self) -> list[str]:
+        """The methods the route does not declare: each must answer 405 and write nothing."""
+        return sorted(METHODS - set(self.methods))
 
 
 def _no_kwargs(w: Any, me: Any) -> dict[str, Any]:
@@ -305,20 +311,6 @@ class Result:
         )
 
 
-def _last_seq() -> int:
-    from dalil.audit.models import Entry
-
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def _new_actions(since: int) -> list[str]:
-    from dalil.audit.models import Entry
-
-    return list(
-        Entry.objects.filter(seq__gt=since).order_by("seq").values_list("action", flat=True)
-    )
-
-
 def _root_conftest() -> Any:
     """The repository's conftest.py as pytest loaded it (`import conftest` may find another one)."""
     path = Path(__file__).resolve().parent.parent / "conftest.py"
@@ -396,9 +388,9 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                             client = token_clients[role]
                         else:
                             client = clients[role]
-                        since = _last_seq()
+                        since = last_seq()
                         response = _send(client, method, url, data, route.api)
-                        new = _new_actions(since)
+                        new = actions_since(since)
                     except Exception as exc:  # a crash is a finding, not the end of the matrix
                         result.checked += 1
                         result.failures.append(f"{where}: raised {type(exc).__name__}: {exc}")
@@ -453,7 +445,46 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                             result.failures.append(
                                 f"{where} {url}: expected exactly one access.denied entry, ledger got {new}"
                             )
+        _check_undeclared_methods(result, world, route, clients, token_clients)
     return result
+
+
+def _check_undeclared_methods(
+    result: Result,
+    world: World,
+    route: Route,
+    clients: dict[str, Client],
+    token_clients: dict[str, Client],
+) -> None:
+    """Every method a route does not declare answers 405 and writes nothing, asked by a role the
+    route lets in (so no other refusal can answer first)."""
+    cls, builder = next(iter(route.objects.items()))
+    roles = sorted(route.allowed[cls]) or sorted(world.users)
+    role = None if route.public else roles[0]
+    me = world.users[role] if role else world.anonymous_stand_in
+    for method in route.undeclared():
+        where = f"{method} {route.name} [{cls}] as {role or 'anonymous'} (undeclared method)"
+        result.checked += 1
+        try:
+            url = reverse(route.name, kwargs=builder(world, me))
+            if role is None:
+                client = Client(HTTP_HOST="127.0.0.1")
+            elif route.api == "token":
+                if role not in token_clients:
+                    token_clients[role] = api_client(world.users[role])
+                client = token_clients[role]
+            else:
+                client = clients[role]
+            since = last_seq()
+            response = _send(client, method, url, {}, route.api)
+            new = actions_since(since)
+        except Exception as exc:
+            result.failures.append(f"{where}: raised {type(exc).__name__}: {exc}")
+            continue
+        if response.status_code != 405:
+            result.failures.append(f"{where} {url}: expected 405, got {response.status_code}")
+        elif new:
+            result.failures.append(f"{where} {url}: a refused method wrote to the ledger: {new}")
 
 
 def _check_api(
