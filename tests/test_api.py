@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from dalil.api import services
 from dalil.api.models import ApiToken
 from dalil.audit.models import Entry
+from dalil.audit.testing import actions_since, last_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,6 @@ def api(secret: str | None = None, **headers: Any) -> Client:
     if secret:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {secret}"
     return Client(HTTP_HOST="127.0.0.1", **headers)
-
-
-def last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def actions_since(seq: int) -> list[str]:
-    return list(Entry.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True))
 
 
 def assert_problem(response: Any, status: int) -> dict[str, Any]:

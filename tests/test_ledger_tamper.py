@@ -27,7 +27,6 @@ import random
 import string
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
@@ -46,6 +45,7 @@ from dalil.audit.ledger import System, format_ts
 from dalil.audit.models import Checkpoint, Entry
 
 pytestmark = pytest.mark.django_db
+QUERIES_OF_A_SHORT_WALK = 12
 
 SEED = 20261125
 TRIALS_PER_KIND = 55  # 19 kinds: 1,045 trials
@@ -401,19 +401,17 @@ def test_tampered_checkpoints_are_reported():
     assert integrity.verify().ok
 
 
-def test_a_hundred_thousand_entries_verify_quickly_and_tampering_in_them_is_found():
+def test_a_hundred_thousand_entries_verify_and_tampering_in_them_is_found():
+    """(How fast: bench/ledger_bench.py, R-23.)"""
     head = bulk_chain(60_000)
     integrity.checkpoint_create()
     bulk_chain(40_000, first_seq=60_002, prev=Entry.objects.get(seq=60_001).hash)
     assert head == Entry.objects.get(seq=60_000).hash
     integrity.checkpoint_create()
 
-    started = time.perf_counter()
     report = integrity.verify()
-    elapsed = time.perf_counter() - started
     assert report.ok, report.problems
     assert (report.entries, report.checkpoints) == (100_002, 2)
-    assert elapsed < 5.0, f"verifying 100k entries took {elapsed:.2f} s"
 
     rng = random.Random(SEED + 2)
     mutations = Mutations(rng, 100_002, [60_001, 100_002])
@@ -429,15 +427,17 @@ def test_a_hundred_thousand_entries_verify_quickly_and_tampering_in_them_is_foun
         assert report.first_bad_seq == expected, (what, report.problems)
 
 
-def test_a_forged_huge_seq_is_reported_without_walking_the_empty_range():
+def test_a_forged_huge_seq_is_reported_without_walking_the_empty_range(
+    django_assert_max_num_queries,
+):
     rng = random.Random(SEED + 3)
     build_chain(rng, entries=10, checkpoint_every=100)
     last = Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
     with tampering():
         _sql("UPDATE audit_entry SET seq = %s WHERE seq = %s", [10**15, last])
-        started = time.perf_counter()
-        report = integrity.verify()
-        assert time.perf_counter() - started < 2
+        # The walk follows the rows present: a step through the empty range would be billions.
+        with django_assert_max_num_queries(QUERIES_OF_A_SHORT_WALK):
+            report = integrity.verify()
     assert report.first_bad_seq == last
     assert any(p.startswith(f"entry {last}: sequence broken") for p in report.problems)
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from dalil.accounts import services
 from dalil.accounts.models import User
 from dalil.audit.models import Entry
+from dalil.audit.testing import entries_since, last_seq
 from dalil.ui import formatting
 
 pytestmark = pytest.mark.django_db
@@ -31,14 +32,6 @@ HX = {"HTTP_HX_REQUEST": "true"}
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _new_entries(since: int) -> list[Entry]:
-    return list(Entry.objects.filter(seq__gt=since).order_by("seq"))
-
-
-def _last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 def _text(lang: str, message: str) -> str:
@@ -106,14 +99,14 @@ def test_a_user_chooses_arabic_indic_digits_and_the_home_page_uses_them_but_code
 ):
     user = make_user("digits.user", full_name="مستخدم الأرقام")
     client = client_for(user)
-    since = _last_seq()
+    since = last_seq()
 
     response = client.post(reverse("ui:preferences"), {"language": "ar", "digits": "arab"})
 
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.digits == "arab"
-    entries = _new_entries(since)
+    entries = entries_since(since)
     assert [e.action for e in entries] == ["accounts.user_changed"]
     assert json.loads(entries[0].payload)["changes"] == {"digits": ["latn", "arab"]}
     assert entries[0].target_id == str(user.pk) and entries[0].actor_id == user.pk
@@ -128,9 +121,9 @@ def test_a_user_chooses_arabic_indic_digits_and_the_home_page_uses_them_but_code
 
 def test_saving_unchanged_preferences_writes_nothing_to_the_ledger(make_user):
     user = make_user("same.prefs")
-    since = _last_seq()
+    since = last_seq()
     services.user_set_preferences(actor=user, language="ar", digits="latn")
-    assert _new_entries(since) == []
+    assert entries_since(since) == []
 
 
 def test_an_unknown_digit_style_is_refused_with_a_translated_message_and_changes_nothing(
@@ -138,19 +131,19 @@ def test_an_unknown_digit_style_is_refused_with_a_translated_message_and_changes
 ):
     user = make_user("bad.prefs", language="en")
     client = client_for(user)
-    since = _last_seq()
+    since = last_seq()
 
     response = client.post(reverse("ui:preferences"), {"language": "en", "digits": "roman"})
 
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
     user.refresh_from_db()
-    assert user.digits == "latn" and _new_entries(since) == []
+    assert user.digits == "latn" and entries_since(since) == []
     with pytest.raises(ValidationError) as err:
         services.user_set_preferences(actor=user, language="en", digits="roman")
     with translation.override("en"):
         assert "Choose one of the offered digit styles." in err.value.messages
-    assert _new_entries(since) == []
+    assert entries_since(since) == []
 
 
 def test_changing_the_language_on_my_preferences_switches_the_page_to_sorani(make_user, client_for):

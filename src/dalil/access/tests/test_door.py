@@ -23,7 +23,9 @@ from dalil.access import door
 from dalil.access import services as access_services
 from dalil.access.models import Assignment, BreakGlass, Clearance, Compartment, Role
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.audit.ledger import System
 from dalil.audit.models import Alert, Entry
+from dalil.audit.testing import actions_since, last_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -32,14 +34,6 @@ pytestmark = pytest.mark.django_db
 def _fast_password_hashing(settings):
     """These tests sign in with force_login; Argon2's deliberate slowness only costs time here."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def _actions_since(seq: int) -> list[str]:
-    return list(Entry.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True))
 
 
 def _fresh(user: User) -> User:
@@ -205,11 +199,11 @@ def test_the_system_administrator_sees_users_and_units_but_the_ledger_answers_40
     assert client.get(reverse("admin:user_detail", args=["officer.basra"])).status_code == 200
     assert client.get(reverse("admin:unit_detail", args=["BSR-ASHAR"])).status_code == 200
     assert access.has_permission(admin, "audit.ledger.view") is False
-    since = _last_seq()
+    since = last_seq()
     for name in ("audit:ledger", "audit:export"):
         assert client.get(reverse(name)).status_code == 404
     assert client.post(reverse("audit:verify")).status_code == 404
-    assert _actions_since(since) == ["access.denied"] * 3
+    assert actions_since(since) == ["access.denied"] * 3
 
 
 # --- Break-glass -------------------------------------------------------------------------------------
@@ -238,7 +232,7 @@ def _open(client, target, reason=REASON, minutes=240):
 def test_break_glass_opens_a_record_outside_the_unit_until_it_expires(glass, client_for):
     commander, target, client = glass
     assert access.can(commander, "view", target) is False
-    since = _last_seq()
+    since = last_seq()
     response = _open(client, target, minutes=240)
     assert response.status_code == 302 and response["Location"] == reverse(
         "access:break_glass_list"
@@ -289,20 +283,20 @@ def test_break_glass_with_a_short_reason_or_too_long_a_duration_is_refused_and_w
     glass, reason, minutes, field
 ):
     commander, target, client = glass
-    since = _last_seq()
+    since = last_seq()
     response = _open(client, target, reason=reason, minutes=minutes)
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert field in errors
     assert str(errors[field][0]) in response.content.decode().replace("&#x27;", "'")
     assert not BreakGlass.objects.exists()
-    assert _last_seq() == since
+    assert last_seq() == since
     assert access.can(_fresh(commander), "view", target) is False
 
 
 def test_the_break_glass_service_itself_refuses_short_reasons_and_long_durations(glass):
     commander, target, _client = glass
-    since = _last_seq()
+    since = last_seq()
     with translation.override("en"), pytest.raises(ValidationError, match="10 characters"):
         access.break_glass_open(actor=commander, obj=target, reason="  short    ", minutes=30)
     with (
@@ -314,7 +308,7 @@ def test_the_break_glass_service_itself_refuses_short_reasons_and_long_durations
         access.break_glass_open(
             actor=commander, obj=Role.objects.get(code="auditor"), reason=REASON, minutes=30
         )
-    assert not BreakGlass.objects.exists() and _last_seq() == since
+    assert not BreakGlass.objects.exists() and last_seq() == since
 
 
 def test_break_glass_is_listed_for_the_auditor_and_the_holder_but_not_for_others(
@@ -336,10 +330,10 @@ def test_a_user_without_the_break_glass_right_gets_404_and_a_ledger_entry(
     investigator = make_user("investigator.karada", role="investigator")
     target = make_user("officer.mansour", unit="BGD-MANSOUR")
     client = client_for(investigator)
-    since = _last_seq()
+    since = last_seq()
     assert client.get(reverse("access:break_glass")).status_code == 404
     assert _open(client, target).status_code == 404
-    assert _actions_since(since) == ["access.denied", "access.denied"]
+    assert actions_since(since) == ["access.denied", "access.denied"]
     assert not BreakGlass.objects.exists()
     with pytest.raises(access.Denied):
         access.break_glass_open(actor=investigator, obj=target, reason=REASON, minutes=30)
@@ -375,7 +369,7 @@ def test_the_explain_page_answers_the_auditor_and_is_on_the_ledger(make_user, tr
     client = client_for(auditor)
     assert client.get(reverse("access:explain")).status_code == 200
     for target, allowed in [(inside, True), (outside, False)]:
-        since = _last_seq()
+        since = last_seq()
         response = client.post(
             reverse("access:explain"),
             {
@@ -451,7 +445,7 @@ def test_a_refused_object_access_writes_exactly_one_access_denied_entry(
     reader = make_user("commander.karada", role="commander")
     target = make_user("officer.mansour", unit="BGD-MANSOUR")
     client = client_for(reader)
-    since = _last_seq()
+    since = last_seq()
     assert client.get(reverse("admin:user_detail", args=[target.username])).status_code == 404
     entries = list(Entry.objects.filter(seq__gt=since))
     assert [e.action for e in entries] == ["access.denied"]
@@ -460,9 +454,9 @@ def test_a_refused_object_access_writes_exactly_one_access_denied_entry(
     assert (denied.target_type, denied.target_id) == ("accounts.user", str(target.pk))
     assert '"action":"view"' in denied.payload and target.username in denied.payload
 
-    since = _last_seq()
+    since = last_seq()
     assert client.get(reverse("admin:user_detail", args=["no.such.user"])).status_code == 404
-    assert _actions_since(since) == []  # a missing record is not a refusal
+    assert actions_since(since) == []  # a missing record is not a refusal
 
 
 # --- Issue #9 §2: break-glass and "why" never tell a hidden record from a missing one --------------
@@ -491,7 +485,7 @@ def _glass(client, target_type, target_id):
 def test_break_glass_on_a_compartmented_case_is_refused_like_a_missing_one(glass, secret_case):
     commander, _target, client = glass
     secret, _plain = secret_case
-    since = _last_seq()
+    since = last_seq()
     hidden = _glass(client, "cases.case", str(secret.pk))
     missing = _glass(client, "cases.case", "987654")
     assert hidden.status_code == missing.status_code == 200
@@ -558,14 +552,14 @@ def test_explain_answers_a_hidden_record_exactly_as_a_missing_one(
     secret, _plain = secret_case
     auditor = make_user("auditor.moi", unit="MOI", role="auditor")
     client = client_for(auditor)
-    since = _last_seq()
+    since = last_seq()
     hidden = _why(client, "cases.case", str(secret.pk))
     missing = _why(client, "cases.case", "987654")
     assert hidden.status_code == missing.status_code == 404
     assert hidden.content == missing.content
     assert secret.title not in hidden.content.decode()
     # Refused (an existing record) as the door refuses, never "explained".
-    assert _actions_since(since) == ["access.denied"]
+    assert actions_since(since) == ["access.denied"]
 
 
 def test_explain_names_a_record_only_to_an_auditor_who_may_see_it(

@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from dalil.access.models import Assignment
 from dalil.accounts import auth
@@ -46,8 +47,10 @@ def test_demo_loads_every_unit_and_user_once_and_verifies():
     assert integrity.verify().ok
 
 
-def test_demo_otp_prints_the_current_code_of_a_demo_user():
+def test_demo_otp_prints_the_current_code_of_a_demo_user(time_machine):
     call_command("demo", stdout=io.StringIO())
+    # Frozen: a 30-second step must not roll over between the command and the comparison.
+    time_machine.move_to(timezone.now(), tick=False)
     out = io.StringIO()
     call_command("demo_otp", "investigator.karada", stdout=out)
     assert out.getvalue().strip() == auth.current_code(

@@ -12,16 +12,12 @@ from django.db import connection
 from dalil import access
 from dalil.access.models import Clearance, Compartment
 from dalil.audit.models import Entry
+from dalil.audit.testing import entry_count
 from dalil.cases import services
 from dalil.cases.data.iccs import ICCS, rows
 from dalil.cases.models import Case, CaseMember, IccsCategory, Offence
 
 pytestmark = pytest.mark.django_db
-
-
-def _entries(action: str | None = None) -> int:
-    qs = Entry.objects.all()
-    return qs.filter(action=action).count() if action else qs.count()
 
 
 @pytest.fixture
@@ -50,7 +46,7 @@ def test_iccs_has_every_section_and_the_detail_the_investigators_need():
 
 # --- Opening and numbering ---------------------------------------------------------------------------
 def test_opening_a_case_numbers_it_per_unit_and_year_and_writes_one_entry(tree, lead):
-    before = _entries()
+    before = entry_count()
     case = services.case_create(actor=lead, unit=tree["BGD-KARADA"], title="أ", lead=lead)
     second = services.case_create(actor=lead, unit=tree["BGD-KARADA"], title="ب", lead=lead)
     year = case.year
@@ -58,13 +54,13 @@ def test_opening_a_case_numbers_it_per_unit_and_year_and_writes_one_entry(tree, 
     assert second.number == f"BGD-KARADA-{year}-00002"
     assert case.status == Case.Status.OPEN and case.version == 1
     assert list(case.members.values_list("user", "role")) == [(lead.pk, "lead")]
-    assert _entries() == before + 2 and _entries("cases.case_opened") == 2
+    assert entry_count() == before + 2 and entry_count("cases.case_opened") == 2
 
 
 def test_opening_a_case_in_a_unit_without_the_create_grant_is_refused(tree, lead):
     with pytest.raises(access.Denied):
         services.case_create(actor=lead, unit=tree["BGD-MANSOUR"], title="أ", lead=lead)
-    assert not Case.objects.exists() and _entries("cases.case_opened") == 0
+    assert not Case.objects.exists() and entry_count("cases.case_opened") == 0
 
 
 def test_an_analyst_cannot_open_a_case(tree, make_user):
@@ -107,33 +103,33 @@ def test_the_lead_walks_the_case_through_the_workflow(case, lead):
         ("refer_court", "referred_to_court"),
         ("close", "closed"),
     ]:
-        before = _entries()
+        before = entry_count()
         services.case_transition(actor=lead, case=case, step=step, version=case.version)
         case.refresh_from_db()
         assert case.status == status
-        assert _entries() == before + 1
+        assert entry_count() == before + 1
     last = Entry.objects.filter(action="cases.status_changed").order_by("-seq").first()
     assert '"from":"referred_to_court"' in last.payload and '"to":"closed"' in last.payload
     assert case.version == 5
 
 
 def test_a_step_not_allowed_from_the_current_status_is_refused_and_writes_nothing(case, lead):
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.case_transition(actor=lead, case=case, step="refer_court", version=1)
     assert str(services.STEPS["refer_court"].label) in err.value.messages[0]
     case.refresh_from_db()
-    assert case.status == "open" and case.version == 1 and _entries() == before
+    assert case.status == "open" and case.version == 1 and entry_count() == before
 
 
 def test_reopening_needs_a_reason(case, lead):
     services.case_transition(actor=lead, case=case, step="close", version=1)
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.case_transition(actor=lead, case=case, step="reopen", version=2, reason="  ")
     assert "reason" in err.value.message_dict
     case.refresh_from_db()
-    assert case.status == "closed" and _entries() == before
+    assert case.status == "closed" and entry_count() == before
     services.case_transition(
         actor=lead, case=case, step="reopen", version=2, reason="أدلة جديدة ظهرت في القضية"
     )
@@ -171,14 +167,14 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(case, lead):
     services.case_update(actor=lead, case=case, version=1, title="عنوان جديد")
     stale = Case.objects.get(pk=case.pk)
     stale.version = 1  # the form was loaded before the change
-    before = _entries()
+    before = entry_count()
     with pytest.raises(services.Conflict):
         services.case_transition(actor=lead, case=stale, step="start", version=1)
     with pytest.raises(services.Conflict):
         services.case_update(actor=lead, case=stale, version=1, title="آخر")
     case.refresh_from_db()
     assert case.status == "open" and case.title == "عنوان جديد" and case.version == 2
-    assert _entries() == before
+    assert entry_count() == before
 
 
 # --- Scope -------------------------------------------------------------------------------------------
@@ -188,7 +184,7 @@ def test_a_case_of_another_unit_is_404_in_the_page_and_the_api(case, make_user, 
     assert client.get(f"/cases/{case.number}/").status_code == 404
     assert client.get(f"/api/v1/cases/{case.number}/").status_code == 404
     assert case.number not in client.get("/cases/").content.decode()
-    assert _entries("access.denied") >= 2
+    assert entry_count("access.denied") >= 2
 
 
 def test_a_member_from_another_unit_sees_the_case(case, lead, make_user, client_for):
@@ -220,7 +216,7 @@ def test_a_compartment_case_is_invisible_without_the_clearance(tree, make_user, 
 def test_an_offence_is_coded_with_iccs_and_placed_in_iraq(case, lead, tree):
     from dalil.accounts.models import Governorate
 
-    before = _entries()
+    before = entry_count()
     offence = services.offence_add(
         actor=lead,
         case=case,
@@ -232,7 +228,7 @@ def test_an_offence_is_coded_with_iccs_and_placed_in_iraq(case, lead, tree):
         longitude=Decimal("44.4264"),
     )
     assert offence.category.code == "0101" and offence.stage == "attempted"
-    assert _entries() == before + 1 and _entries("cases.offence_added") == 1
+    assert entry_count() == before + 1 and entry_count("cases.offence_added") == 1
 
 
 @pytest.mark.parametrize(
@@ -262,11 +258,11 @@ def test_an_offence_is_coded_with_iccs_and_placed_in_iraq(case, lead, tree):
     ],
 )
 def test_bad_offence_input_gets_a_message_and_writes_nothing(case, lead, kwargs, field):
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.offence_add(actor=lead, case=case, **kwargs)
     assert field in err.value.message_dict
-    assert not Offence.objects.exists() and _entries() == before
+    assert not Offence.objects.exists() and entry_count() == before
 
 
 def test_coordinates_outside_iraq_are_explained_on_the_page(case, lead, client_for):
@@ -301,7 +297,7 @@ def test_members_are_added_and_removed_once_each_with_one_entry(case, lead, make
     with pytest.raises(ValidationError):
         services.member_remove(actor=lead, member=case.members.get(role="lead"))
     services.member_remove(actor=lead, member=member)
-    assert _entries("cases.member_added") == 1 and _entries("cases.member_removed") == 1
+    assert entry_count("cases.member_added") == 1 and entry_count("cases.member_removed") == 1
 
 
 # --- Pages and API -----------------------------------------------------------------------------------
@@ -324,12 +320,12 @@ def test_the_step_page_confirms_and_the_post_moves_the_case(case, lead, client_f
     case.refresh_from_db()
     assert case.status == "under_investigation"
     # The same form posted again (stale version) is a conflict, shown, nothing written.
-    before = _entries()
+    before = entry_count()
     response = client.post(f"/cases/{case.number}/step/close/", {"version": 1})
     assert response.status_code == 200
     assert str(services.Conflict()).split(".")[0] in response.content.decode()
     case.refresh_from_db()
-    assert case.status == "under_investigation" and _entries() == before
+    assert case.status == "under_investigation" and entry_count() == before
 
 
 def test_the_list_filters_by_status_and_iccs_section(tree, lead, client_for):

@@ -12,6 +12,7 @@ from dalil import access
 from dalil.access.models import Clearance, Compartment
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
+from dalil.audit.testing import entry_count
 from dalil.cases import selectors, services
 from dalil.cases.models import CaseParty
 from dalil.parties import services as parties
@@ -23,10 +24,6 @@ SYSTEM = System("test")
 @pytest.fixture(autouse=True)
 def _operator(operator):
     """SYSTEM is the operator's command line (ADR 0006) in these tests."""
-
-
-def _entries(action: str) -> int:
-    return Entry.objects.filter(action=action).count()
 
 
 @pytest.fixture
@@ -68,7 +65,7 @@ def test_removing_a_party_deletes_the_row_and_writes_one_ledger_entry(case, lead
     party = services.case_party_add(actor=lead, case=case, entity=person, role="witness")
     services.case_party_remove(actor=lead, party=party)
     assert not CaseParty.objects.exists()
-    assert _entries("cases.party_removed") == 1
+    assert entry_count("cases.party_removed") == 1
     assert json.loads(Entry.objects.get(action="cases.party_removed").payload)["role"] == "witness"
 
 
@@ -77,20 +74,20 @@ def test_the_same_entity_may_take_two_roles_but_not_the_same_role_twice(case, le
     services.case_party_add(actor=lead, case=case, entity=person, role="complainant")
     with pytest.raises(services.ValidationError):
         services.case_party_add(actor=lead, case=case, entity=person, role="victim")
-    assert CaseParty.objects.count() == 2 and _entries("cases.party_added") == 2
+    assert CaseParty.objects.count() == 2 and entry_count("cases.party_added") == 2
 
 
 def test_an_unknown_role_is_refused_and_nothing_is_written(case, lead, person):
     with pytest.raises(services.ValidationError):
         services.case_party_add(actor=lead, case=case, entity=person, role="mastermind")
-    assert not CaseParty.objects.exists() and _entries("cases.party_added") == 0
+    assert not CaseParty.objects.exists() and entry_count("cases.party_added") == 0
 
 
 def test_an_entity_the_actor_may_not_see_is_refused(tree, case, lead):
     foreign = parties.person_create(actor=SYSTEM, unit=tree["BGD-MANSOUR"], given_name_ar="مجهول")
     with pytest.raises(access.Denied):
         services.case_party_add(actor=lead, case=case, entity=foreign, role="suspect")
-    assert not CaseParty.objects.exists() and _entries("cases.party_added") == 0
+    assert not CaseParty.objects.exists() and entry_count("cases.party_added") == 0
 
 
 def test_a_user_who_cannot_manage_the_case_is_refused(case, person, make_user):
@@ -160,7 +157,7 @@ def test_adding_through_a_case_the_user_cannot_manage_answers_404(
     party = services.case_party_add(actor=SYSTEM, case=case, entity=person, role="witness")
     response = client.post(reverse("cases:party_remove", args=[case.number, party.pk]))
     assert response.status_code == 404
-    assert CaseParty.objects.count() == 1 and _entries("cases.party_removed") == 0
+    assert CaseParty.objects.count() == 1 and entry_count("cases.party_removed") == 0
 
 
 # --- Other cases (IN-7) -------------------------------------------------------------------------------
@@ -238,7 +235,7 @@ def test_an_investigator_member_works_on_the_file_but_an_observer_only_reads(
     assert access.can(observer, "view", case) and not access.can(observer, "work", case)
     with pytest.raises(access.Denied):
         services.offence_add(actor=observer, case=case, code="0101", stage="attempted")
-    assert case.offences.count() == 1 and _entries("cases.offence_added") == 1
+    assert case.offences.count() == 1 and entry_count("cases.offence_added") == 1
 
 
 def test_an_entity_of_another_unit_opens_once_it_takes_part_in_a_case_the_reader_sees(
@@ -296,7 +293,7 @@ def test_the_api_codes_an_offence_and_adds_a_party_and_refuses_bad_input(
         content_type="application/json",
     )
     assert twice.status_code == 400 and CaseParty.objects.count() == 1
-    assert _entries("cases.party_added") == 1 and _entries("cases.offence_added") == 1
+    assert entry_count("cases.party_added") == 1 and entry_count("cases.offence_added") == 1
 
 
 def test_an_informant_row_is_404_by_number_and_cannot_be_added_or_removed_uncleared(
@@ -331,4 +328,4 @@ def test_an_informant_row_is_404_by_number_and_cannot_be_added_or_removed_unclea
     access.forget(lead)
     assert client.get(extract).status_code == 200
     services.case_party_add(actor=lead, case=case, entity=other, role="informant")
-    assert _entries("cases.party_added") == 2
+    assert entry_count("cases.party_added") == 2

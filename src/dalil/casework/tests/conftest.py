@@ -8,18 +8,6 @@ from typing import Any
 import pytest
 from django.utils import translation
 
-from dalil.audit.models import Entry
-
-
-def new_actions(since: int) -> list[str]:
-    return list(
-        Entry.objects.filter(seq__gt=since).order_by("seq").values_list("action", flat=True)
-    )
-
-
-def last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
 
 @pytest.fixture(autouse=True)
 def _english() -> Any:

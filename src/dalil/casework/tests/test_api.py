@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dalil.audit.testing import actions_since, last_seq
 from dalil.casework import services
 from dalil.casework.models import JournalVersion, Task
-
-from .conftest import last_seq, new_actions
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -46,7 +45,7 @@ def test_tasks_are_listed_created_and_completed_through_the_api(case, lead, clie
     assert client.get(f"{base}{body['id']}/").json()["case"] == case.number
     done = _post(client, f"{base}{body['id']}/complete/", {"note": "تمت المطابقة"})
     assert done.status_code == 200 and done.json()["status"] == "done"
-    assert new_actions(since) == ["casework.task_created", "casework.task_completed"]
+    assert actions_since(since) == ["casework.task_created", "casework.task_completed"]
     again = _post(client, f"{base}{body['id']}/complete/", {})
     assert again.status_code == 400 and again["Content-Type"].startswith("application/problem")
 
@@ -67,7 +66,7 @@ def test_bad_task_input_is_a_problem_naming_the_field(case, lead, client_for, da
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/problem+json")
     assert field in response.json()["errors"]
-    assert not Task.objects.exists() and new_actions(since) == []
+    assert not Task.objects.exists() and actions_since(since) == []
 
 
 def test_an_unknown_user_name_and_an_ineligible_user_get_the_same_answer(
@@ -101,7 +100,7 @@ def test_an_observer_reads_through_the_api_but_cannot_write(case, lead, observer
         == 404
     )
     assert _post(client, f"/api/v1/cases/{case.number}/journal/", {"text": "x"}).status_code == 404
-    assert new_actions(since) == ["access.denied"] * 3
+    assert actions_since(since) == ["access.denied"] * 3
 
 
 def test_another_unit_gets_404_problems(case, lead, outsider, client_for):
@@ -143,7 +142,7 @@ def test_the_journal_is_written_listed_and_amended_through_the_api(case, lead, c
     listed = client.get(base).json()
     rows = listed["results"] if isinstance(listed, dict) else listed
     assert [r["text"] for r in rows] == ["وصول الدورية الثانية"]
-    assert new_actions(since) == ["casework.journal_written", "casework.journal_amended"]
+    assert actions_since(since) == ["casework.journal_written", "casework.journal_amended"]
 
     stale = _post(
         client,

@@ -14,12 +14,11 @@ from django.urls import reverse
 
 from dalil import access
 from dalil.audit.models import Entry
+from dalil.audit.testing import actions_since, last_seq
 from dalil.cases import services as case_services
 from dalil.casework import contributions, services
 from dalil.casework.models import Document
 from dalil.core.models import StoredFile
-
-from .conftest import last_seq, new_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_an_upload_is_stored_by_its_hash_and_ledgered_once(case, lead, client_fo
     sha = hashlib.sha256(CONTENT).hexdigest()
     assert doc.sha256 == sha and doc.stored.unit == case.unit and doc.added_by == lead
     # The vault records the file; the case records the document: one entry for this write.
-    assert new_actions(since) == ["core.file_uploaded", "casework.document_added"]
+    assert actions_since(since) == ["core.file_uploaded", "casework.document_added"]
     entry = Entry.objects.get(action="casework.document_added")
     assert (doc.ledger_seq, doc.ledger_hash) == (entry.seq, entry.hash)
     assert entry.target_type == "casework.document" and entry.target_id == str(doc.pk)
@@ -70,7 +69,7 @@ def test_a_download_goes_through_the_case_and_is_ledgered(case, lead, observer, 
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == CONTENT
     assert response["Content-Type"] == "application/octet-stream"
-    assert new_actions(since) == ["core.file_downloaded"]
+    assert actions_since(since) == ["core.file_downloaded"]
 
 
 def test_another_unit_gets_404_for_the_list_and_the_download(case, lead, outsider, client_for):
@@ -80,7 +79,7 @@ def test_another_unit_gets_404_for_the_list_and_the_download(case, lead, outside
     url = reverse("casework:document_download", args=[case.number, doc.pk])
     since = last_seq()
     assert client.get(url).status_code == 404
-    assert new_actions(since) == ["access.denied"]
+    assert actions_since(since) == ["access.denied"]
 
 
 def test_a_document_of_another_case_is_not_found_under_this_one(tree, case, lead, client_for):
@@ -99,7 +98,7 @@ def test_an_empty_file_is_refused_with_a_message_and_nothing_is_written(case, le
     assert response.status_code == 200
     assert "The file is empty" in response.content.decode()
     assert not Document.objects.exists() and not StoredFile.objects.exists()
-    assert new_actions(since) == []
+    assert actions_since(since) == []
 
 
 def test_a_file_over_the_vault_limit_is_refused(case, lead, settings):
@@ -108,7 +107,7 @@ def test_a_file_over_the_vault_limit_is_refused(case, lead, settings):
     with pytest.raises(ValidationError) as exc:
         _add(case, lead, upload=_upload(b"0123456789"))
     assert "file" in exc.value.message_dict
-    assert not Document.objects.exists() and new_actions(since) == []
+    assert not Document.objects.exists() and actions_since(since) == []
 
 
 @pytest.mark.parametrize(
@@ -128,7 +127,7 @@ def test_a_withdrawal_keeps_the_row_and_the_file_with_the_reason(case, lead, cli
     short = client.post(
         reverse("casework:document_withdraw", args=[case.number, doc.pk]), {"reason": "خطأ"}
     )
-    assert short.status_code == 200 and new_actions(since) == []
+    assert short.status_code == 200 and actions_since(since) == []
     response = client.post(
         reverse("casework:document_withdraw", args=[case.number, doc.pk]),
         {"reason": "رُفع في هذه القضية خطأً"},
@@ -137,7 +136,7 @@ def test_a_withdrawal_keeps_the_row_and_the_file_with_the_reason(case, lead, cli
     doc.refresh_from_db()
     assert doc.withdrawn and doc.withdrawn_by == lead
     assert doc.withdrawal_reason == "رُفع في هذه القضية خطأً"
-    assert new_actions(since) == ["casework.document_withdrawn"]
+    assert actions_since(since) == ["casework.document_withdrawn"]
     with pytest.raises(ValidationError, match="already"):
         services.document_withdraw(actor=lead, document=doc, reason="مرة أخرى للتأكد")
     listing = client.get(reverse("casework:document_list", args=[case.number])).content.decode()
@@ -159,7 +158,7 @@ def test_an_observer_cannot_upload_or_withdraw(case, lead, observer, client_for)
         {"reason": "سبب طويل بما يكفي"},
     )
     assert upload.status_code == 404 and withdraw.status_code == 404
-    assert new_actions(since) == ["access.denied", "access.denied"]
+    assert actions_since(since) == ["access.denied", "access.denied"]
     with pytest.raises(access.Denied):
         _add(case, observer)
     assert Document.objects.count() == 1 and StoredFile.objects.count() == 1

@@ -17,11 +17,10 @@ from django.utils import timezone
 from dalil import access
 from dalil.audit import triggers
 from dalil.audit.models import Entry
+from dalil.audit.testing import actions_since, last_seq
 from dalil.cases import services as case_services
 from dalil.casework import services
 from dalil.casework.models import JournalEntry, JournalVersion
-
-from .conftest import last_seq, new_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,7 @@ def test_an_entry_is_written_with_its_first_version_and_one_ledger_entry(case, l
     assert entry.version == 1 and entry.author == lead and entry.occurred_at == at
     v1 = entry.versions.get()
     assert (v1.number, v1.text, v1.reason, v1.author) == (1, TEXT, "", lead)
-    assert new_actions(since) == ["casework.journal_written"]
+    assert actions_since(since) == ["casework.journal_written"]
     payload = json.loads(Entry.objects.get(action="casework.journal_written").payload)
     # The ledger proves the text by its hash and does not carry the narrative itself.
     assert payload["text_sha256"] == hashlib.sha256(TEXT.encode()).hexdigest()
@@ -84,7 +83,7 @@ def test_an_amendment_appends_a_version_and_the_original_stays(case, lead, clien
     assert entry.version == 2 and entry.occurred_at == written_at  # the time was not touched
     versions = list(entry.versions.order_by("number").values_list("number", "text", "reason"))
     assert versions == [(1, TEXT, ""), (2, AMENDED, REASON)]
-    assert new_actions(since) == ["casework.journal_amended"]
+    assert actions_since(since) == ["casework.journal_amended"]
     payload = json.loads(Entry.objects.get(action="casework.journal_amended").payload)
     assert payload["version"] == 2 and payload["reason"] == REASON
     assert payload["text_sha256"] == hashlib.sha256(AMENDED.encode()).hexdigest()
@@ -121,7 +120,7 @@ def test_an_empty_or_identical_amendment_or_a_short_reason_is_refused(case, lead
     with pytest.raises(ValidationError) as exc:
         services.journal_amend(actor=lead, entry=entry, version=1, **kwargs)
     assert field in exc.value.message_dict
-    assert new_actions(since) == [] and JournalVersion.objects.count() == 1
+    assert actions_since(since) == [] and JournalVersion.objects.count() == 1
 
 
 def test_an_amendment_on_a_stale_version_is_a_conflict_and_writes_nothing(case, lead):
@@ -130,7 +129,7 @@ def test_an_amendment_on_a_stale_version_is_a_conflict_and_writes_nothing(case, 
     since = last_seq()
     with pytest.raises(services.Conflict):
         services.journal_amend(actor=lead, entry=entry, version=1, text="ثالث", reason=REASON)
-    assert new_actions(since) == [] and JournalVersion.objects.count() == 2
+    assert actions_since(since) == [] and JournalVersion.objects.count() == 2
 
 
 def test_only_the_author_amends_and_others_add_an_entry(case, lead, colleague, client_for):
@@ -167,7 +166,7 @@ def test_an_observer_reads_the_journal_and_cannot_write_it(case, lead, observer,
         {"version": 1, "text": "x", "reason": REASON},
     )
     assert posted.status_code == 404 and amended.status_code == 404
-    assert new_actions(since) == ["access.denied", "access.denied"]
+    assert actions_since(since) == ["access.denied", "access.denied"]
     with pytest.raises(access.Denied):
         _write(case, observer)
 

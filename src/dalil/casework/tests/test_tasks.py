@@ -12,11 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dalil import access
+from dalil.audit.testing import actions_since, last_seq
 from dalil.cases import services as case_services
 from dalil.casework import selectors, services
 from dalil.casework.models import Task
-
-from .conftest import last_seq, new_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def test_a_task_is_created_on_its_page_with_one_ledger_entry(case, lead, client_
         "open",
     )
     assert task.created_by == lead
-    assert new_actions(since) == ["casework.task_created"]
+    assert actions_since(since) == ["casework.task_created"]
     page = client.get(reverse("casework:task_detail", args=[case.number, task.pk])).content.decode()
     assert "طلب تسجيلات الكاميرات" in page and "من المحلات المجاورة" in page
     listing = client.get(reverse("casework:task_list", args=[case.number])).content.decode()
@@ -78,7 +77,7 @@ def test_done_reopened_and_cancelled_are_one_entry_each_and_a_second_click_chang
     services.task_cancel(actor=lead, task=task, reason="لم تعد مطلوبة بعد ضبط المتهم")
     task.refresh_from_db()
     assert task.status == "cancelled" and task.close_note == "لم تعد مطلوبة بعد ضبط المتهم"
-    assert new_actions(since) == [
+    assert actions_since(since) == [
         "casework.task_completed",
         "casework.task_reopened",
         "casework.task_cancelled",
@@ -89,9 +88,9 @@ def test_changing_a_task_writes_one_entry_and_saving_it_unchanged_writes_none(ca
     task = _task(case, lead, priority="normal")
     since = last_seq()
     services.task_update(actor=lead, task=task, title="مهمة", priority="normal")
-    assert new_actions(since) == []
+    assert actions_since(since) == []
     services.task_update(actor=lead, task=task, title="مهمة معدلة", priority="urgent")
-    assert new_actions(since) == ["casework.task_changed"]
+    assert actions_since(since) == ["casework.task_changed"]
     task.refresh_from_db()
     assert (task.title, task.priority) == ("مهمة معدلة", "urgent")
     services.task_complete(actor=lead, task=task)
@@ -113,7 +112,7 @@ def test_bad_task_input_gets_a_message_and_writes_nothing(case, lead, kwargs, fi
     with pytest.raises(ValidationError) as exc:
         services.task_create(actor=lead, case=case, **kwargs)
     assert field in exc.value.message_dict
-    assert not Task.objects.exists() and new_actions(since) == []
+    assert not Task.objects.exists() and actions_since(since) == []
 
 
 def test_a_due_date_before_the_case_was_opened_is_explained_on_the_page(case, lead, client_for):
@@ -159,7 +158,7 @@ def test_a_closed_case_takes_no_new_task_with_a_clear_message(case, lead, client
     client = client_for(lead)
     page = client.get(reverse("casework:task_create", args=[case.number]), follow=True)
     assert "The case is closed" in page.content.decode()
-    assert new_actions(since) == [] and Task.objects.count() == 1
+    assert actions_since(since) == [] and Task.objects.count() == 1
 
 
 # --- Who may --------------------------------------------------------------------------------------
@@ -178,7 +177,7 @@ def test_an_observer_reads_the_tasks_but_cannot_write_them(case, lead, observer,
     assert refused.status_code == 404
     done = client.post(reverse("casework:task_complete", args=[case.number, task.pk]))
     assert done.status_code == 404
-    assert new_actions(since) == ["access.denied"] * 3
+    assert actions_since(since) == ["access.denied"] * 3
     with pytest.raises(access.Denied):
         services.task_complete(actor=observer, task=task)
     task.refresh_from_db()

@@ -15,6 +15,7 @@ from dalil import access, audit
 from dalil.access.models import Compartment
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
+from dalil.audit.testing import entry_count
 from dalil.cases import services as case_services
 from dalil.detention import clock, services
 from dalil.detention.demo import _chain, png
@@ -32,11 +33,6 @@ H = dt.timedelta(hours=1)
 D = dt.timedelta(days=1)
 
 
-def _entries(action: str | None = None) -> int:
-    qs = Entry.objects.all()
-    return qs.filter(action=action).count() if action else qs.count()
-
-
 def _fields(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
     return exc.value.message_dict
 
@@ -44,9 +40,9 @@ def _fields(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
 # --- Arrests -----------------------------------------------------------------------------------
 def test_an_arrest_is_entered_with_its_clock_and_one_ledger_entry(arrest, case):
     now = timezone.now()
-    before = _entries()
+    before = entry_count()
     d = arrest(now=now)
-    assert _entries() == before + 1 and _entries("detention.arrest_recorded") == 1
+    assert entry_count() == before + 1 and entry_count("detention.arrest_recorded") == 1
     year = timezone.localdate(now).year
     assert d.number == f"D-BGD-KARADA-{year}-00001"
     assert d.registered_at == now and not d.registered_late and not d.breached
@@ -88,11 +84,11 @@ def test_bad_arrest_input_is_refused_with_a_message_and_writes_nothing(arrest, k
         kwargs["arrested_at"] = now + H
     if kwargs.get("registered_at") == "before":
         kwargs["registered_at"] = now - 3 * H  # the arrest is 2 hours ago
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as exc:
         arrest(now=now, **kwargs)
     assert field in _fields(exc) and all(_fields(exc)[field])
-    assert not Detainee.objects.exists() and _entries() == before
+    assert not Detainee.objects.exists() and entry_count() == before
 
 
 def test_the_arrest_time_in_the_future_is_explained(arrest):
@@ -146,10 +142,10 @@ def test_an_offence_of_another_case_is_refused(arrest, lead, tree):
 # --- Orders ------------------------------------------------------------------------------------
 def test_orders_follow_one_another_and_move_the_next_deadline(arrest, order):
     d = arrest()
-    before = _entries()
+    before = entry_count()
     first = order(d, d.arrested_at + H, 15)
     assert first.kind == "detention" and first.ends_at == clock.add_days(first.starts_at, 15)
-    assert _entries() == before + 1 and _entries("detention.order_recorded") == 1
+    assert entry_count() == before + 1 and entry_count("detention.order_recorded") == 1
     d.refresh_from_db()
     assert d.next_deadline_at == first.ends_at
     second = order(d, first.ends_at, 10, order_number="ت/2")
@@ -160,13 +156,13 @@ def test_orders_follow_one_another_and_move_the_next_deadline(arrest, order):
 
 def test_an_order_longer_than_15_days_is_refused_and_nothing_is_written(arrest, order):
     d = arrest()
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as exc:
         order(d, d.arrested_at + H, 16)
     assert _fields(exc)["days"] == [
         "A detention order may last at most 15 days; this one lasts 16 days."
     ]
-    assert not DetentionOrder.objects.exists() and _entries() == before
+    assert not DetentionOrder.objects.exists() and entry_count() == before
 
 
 def test_a_gap_between_orders_is_refused_beside_the_start(arrest, order):
@@ -186,12 +182,12 @@ def test_an_order_past_six_months_needs_the_criminal_courts_permission(arrest, o
     for n, (start, days) in enumerate(chain):
         order(d, start, days, order_number=f"ت/{n}")
     last = d.orders.order_by("-starts_at").first()
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as exc:
         order(d, last.ends_at, 10, order_number="ت/x")
     assert "court_permission" in _fields(exc)
     assert "criminal court's permission" in _fields(exc)["court_permission"][0]
-    assert _entries() == before
+    assert entry_count() == before
     extended = order(d, last.ends_at, 10, order_number="ت/y", court_permission=True)
     assert extended.court_permission
 
@@ -239,7 +235,7 @@ def test_a_commander_of_the_unit_records_orders_an_observer_does_not(
 # --- Transfers and release -----------------------------------------------------------------------
 def test_a_transfer_moves_the_detainee_with_one_entry(arrest, lead, tree):
     d = arrest()
-    before = _entries()
+    before = entry_count()
     t = services.transfer_record(
         actor=lead,
         detainee=d,
@@ -251,7 +247,7 @@ def test_a_transfer_moves_the_detainee_with_one_entry(arrest, lead, tree):
     d.refresh_from_db()
     assert d.place_of_detention == "سجن الرصافة" and d.place_unit == tree["BGD-POL"]
     assert t.from_place == "موقف مركز شرطة الكرادة"
-    assert _entries() == before + 1 and _entries("detention.transferred") == 1
+    assert entry_count() == before + 1 and entry_count("detention.transferred") == 1
     with pytest.raises(ValidationError) as exc:
         services.transfer_record(
             actor=lead, detainee=d, moved_at=d.arrested_at - H, to_place="x", reason="y"
@@ -277,7 +273,7 @@ def test_a_second_transfer_from_a_stale_page_is_refused_and_keeps_the_first(arre
     assert list(Transfer.objects.filter(detainee=d).values_list("to_place", flat=True)) == [
         "سجن الرصافة"
     ]
-    assert _entries("detention.transferred") == 1
+    assert entry_count("detention.transferred") == 1
 
 
 def test_a_release_needs_its_legal_basis_and_stops_the_clock(arrest, order, lead):
@@ -289,13 +285,13 @@ def test_a_release_needs_its_legal_basis_and_stops_the_clock(arrest, order, lead
     with pytest.raises(ValidationError) as exc:
         services.release_record(actor=lead, detainee=d, released_at=d.arrested_at - H, basis="bail")
     assert "released_at" in _fields(exc)
-    before = _entries()
+    before = entry_count()
     services.release_record(
         actor=lead, detainee=d, released_at=timezone.now(), basis="other", basis_other="عفو عام"
     )
     d.refresh_from_db()
     assert d.released_at and d.next_deadline_at is None and d.release_basis == "other"
-    assert _entries() == before + 1 and _entries("detention.released") == 1
+    assert entry_count() == before + 1 and entry_count("detention.released") == 1
     with pytest.raises(ValidationError, match="released"):
         services.release_record(actor=lead, detainee=d, released_at=timezone.now(), basis="bail")
     with pytest.raises(ValidationError, match="new arrest record"):
@@ -325,7 +321,7 @@ def test_a_second_release_from_a_stale_page_is_refused_and_keeps_the_first(arres
         )
     d.refresh_from_db()
     assert (d.released_at, d.release_basis) == (first, "bail")
-    assert _entries("detention.released") == 1
+    assert entry_count("detention.released") == 1
 
 
 # --- Intake injuries -----------------------------------------------------------------------------
@@ -335,7 +331,7 @@ def _photo(content: bytes | None = None, content_type: str = "image/png") -> Sim
 
 def test_an_injury_with_a_photo_is_recorded_with_its_file_in_the_vault(arrest, lead):
     d = arrest()
-    before = _entries()
+    before = entry_count()
     injury = services.injury_record(
         actor=lead,
         detainee=d,
@@ -347,8 +343,8 @@ def test_an_injury_with_a_photo_is_recorded_with_its_file_in_the_vault(arrest, l
     )
     assert injury.photo is not None and injury.photo.unit == d.case.unit
     # One entry for the record and the vault's own for the file, in the same transaction.
-    assert _entries("detention.injury_recorded") == 1 and _entries("core.file_uploaded") == 1
-    assert _entries() == before + 2
+    assert entry_count("detention.injury_recorded") == 1 and entry_count("core.file_uploaded") == 1
+    assert entry_count() == before + 2
     # The ledger keeps the digest of the medical description, not the description (ADR 0013).
     raw = Entry.objects.get(action="detention.injury_recorded").payload
     assert "كدمة" not in raw and audit.text_digest("كدمة زرقاء") in raw
@@ -364,7 +360,7 @@ def test_an_injury_with_a_photo_is_recorded_with_its_file_in_the_vault(arrest, l
 )
 def test_only_jpeg_or_png_photos_are_accepted(arrest, lead, photo, message):
     d = arrest()
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as exc:
         services.injury_record(
             actor=lead,
@@ -376,7 +372,7 @@ def test_only_jpeg_or_png_photos_are_accepted(arrest, lead, photo, message):
             photo=photo(),
         )
     assert message in _fields(exc)["photo"][0]
-    assert not IntakeInjury.objects.exists() and _entries() == before
+    assert not IntakeInjury.objects.exists() and entry_count() == before
 
 
 def test_a_photo_over_the_size_cap_is_refused(arrest, lead, settings):
@@ -444,7 +440,7 @@ def _injure(d, lead, none_visible=False):
 def test_a_statement_from_an_injured_detainee_is_referred_to_internal_affairs(arrest, lead):
     d = arrest()
     injury = _injure(d, lead)
-    before = _entries()
+    before = entry_count()
     statement = _statement(d, lead)
     referral = IntegrityReferral.objects.get()
     assert referral.statement == statement and list(referral.injuries.all()) == [injury]
@@ -452,9 +448,9 @@ def test_a_statement_from_an_injured_detainee_is_referred_to_internal_affairs(ar
     assert referral.detainee_name.startswith("حسين فاضل الدليمي")
     assert referral.case_number == d.case.number and referral.number.startswith("IR-")
     # The statement's entry and the referral's own entry, in the same transaction.
-    assert _entries("detention.statement_recorded") == 1
-    assert _entries("detention.referral_created") == 1
-    assert _entries() == before + 2
+    assert entry_count("detention.statement_recorded") == 1
+    assert entry_count("detention.referral_created") == 1
+    assert entry_count() == before + 2
     assert Entry.objects.get(action="detention.referral_created").target_type == (
         "detention.integrityreferral"
     )
@@ -473,7 +469,7 @@ def test_no_referral_without_an_injury(arrest, lead):
     _injure(d, lead, none_visible=True)
     _statement(d, lead)
     assert Statement.objects.count() == 2 and not IntegrityReferral.objects.exists()
-    assert _entries("detention.referral_created") == 0
+    assert entry_count("detention.referral_created") == 0
 
 
 def test_the_internal_affairs_compartment_is_made_when_missing(arrest, lead):

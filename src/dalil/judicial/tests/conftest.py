@@ -6,18 +6,12 @@ from typing import Any
 import pytest
 from django.utils import timezone, translation
 
-from dalil.audit.models import Entry
 from dalil.cases import services as case_services
 from dalil.cases.models import CaseMember
 from dalil.judicial import services
 
 GROUNDS = "تشير الأدلة المضبوطة وإفادات الشهود إلى تورط المشتبه به في الجريمة موضوع التحقيق."
 TITLE = "سرقة مصرف الرافدين في الكرادة"
-
-
-def entries(action: str | None = None) -> int:
-    qs = Entry.objects.all()
-    return qs.filter(action=action).count() if action else qs.count()
 
 
 @pytest.fixture(autouse=True)

@@ -10,11 +10,12 @@ import time_machine
 from django.utils import timezone
 
 from dalil.audit.models import Entry
+from dalil.audit.testing import entry_count
 from dalil.cases import contributions as contrib
 from dalil.judicial import services
 from dalil.judicial.models import Deadline, Decision, JudicialRequest
 
-from .conftest import GROUNDS, decide, entries
+from .conftest import GROUNDS, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -93,14 +94,14 @@ def test_drafting_submitting_and_deciding_through_the_pages(case, lead, client_f
 
 
 def test_no_grounds_is_explained_on_the_form_and_nothing_is_written(case, lead, client_for):
-    before = entries()
+    before = entry_count()
     response = client_for(lead).post(
         f"/judicial/cases/{case.number}/requests/new/",
         {"kind": "search_warrant", "court": "محكمة", "grounds": "قصير"},
     )
     assert response.status_code == 200
     assert 'id="error-summary"' in response.content.decode()
-    assert not JudicialRequest.objects.exists() and entries() == before
+    assert not JudicialRequest.objects.exists() and entry_count() == before
 
 
 def test_a_decision_dated_tomorrow_is_explained_on_the_form(case, lead, submitted, client_for):
@@ -140,7 +141,7 @@ def test_another_unit_gets_404_everywhere_and_it_is_on_the_ledger(
 ):
     outsider = make_user("out", unit="BGD-MANSOUR", role="investigator", at="BGD-MANSOUR")
     client = client_for(outsider)
-    before = entries("access.denied")
+    before = entry_count("access.denied")
     for url in [
         f"/judicial/requests/{submitted.number}/",
         f"/judicial/cases/{case.number}/requests/new/",
@@ -148,7 +149,7 @@ def test_another_unit_gets_404_everywhere_and_it_is_on_the_ledger(
         f"/api/v1/judicial-requests/{submitted.number}/",
     ]:
         assert client.get(url).status_code == 404, url
-    assert entries("access.denied") == before + 4
+    assert entry_count("access.denied") == before + 4
     assert submitted.number not in client.get("/judicial/").content.decode()
 
 
@@ -311,5 +312,5 @@ def test_the_demo_loads_requests_once(make_user):
     kinds = set(Decision.objects.values_list("request__kind", flat=True))
     assert kinds == {"search_warrant", "detention_extension"}
     assert Deadline.objects.filter(state="open").count() == 4
-    before = entries()
-    assert demo.load() == 0 and entries() == before
+    before = entry_count()
+    assert demo.load() == 0 and entry_count() == before

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from dalil import access
 from dalil.audit.models import Entry
+from dalil.audit.testing import entry_count
 from dalil.cases import services as case_services
 from dalil.cases.models import CaseParty
 from dalil.judicial import services
 from dalil.judicial.models import Deadline, Decision, JudicialRequest
 
-from .conftest import GROUNDS, decide, entries
+from .conftest import GROUNDS, decide
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ COURT = "محكمة تحقيق الكرادة"
 
 # --- Drafting and numbering ----------------------------------------------------------------------
 def test_requests_are_numbered_per_case_and_each_draft_writes_one_entry(tree, case, lead):
-    before = entries()
+    before = entry_count()
     first = services.request_create(
         actor=lead, case=case, kind="search_warrant", grounds=GROUNDS, court=COURT
     )
@@ -44,8 +45,8 @@ def test_requests_are_numbered_per_case_and_each_draft_writes_one_entry(tree, ca
     assert second.number == f"{case.number}-R-002"
     assert third.number == f"{other.number}-R-001"
     assert first.status == "draft" and first.requested_by == lead
-    assert entries("judicial.request_created") == 3
-    assert entries() == before + 3 + 1  # + the second case's opening
+    assert entry_count("judicial.request_created") == 3
+    assert entry_count() == before + 3 + 1  # + the second case's opening
     payload = json.loads(Entry.objects.filter(action="judicial.request_created").first().payload)
     # The ledger keeps the digest of the grounds, not the narrative (ADR 0013).
     assert payload["number"] == first.number and "grounds" not in payload
@@ -70,7 +71,7 @@ def test_persons_concerned_are_parties_of_this_case_only(tree, case, lead):
         actor=lead, case=case, kind="arrest_warrant", grounds=GROUNDS, court=COURT, persons=[party]
     )
     assert list(req.persons.all()) == [party]
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.request_create(
             actor=lead,
@@ -80,7 +81,7 @@ def test_persons_concerned_are_parties_of_this_case_only(tree, case, lead):
             court=COURT,
             persons=[foreign],
         )
-    assert "persons" in err.value.message_dict and entries() == before
+    assert "persons" in err.value.message_dict and entry_count() == before
 
 
 @pytest.mark.parametrize(
@@ -94,22 +95,22 @@ def test_persons_concerned_are_parties_of_this_case_only(tree, case, lead):
 )
 def test_bad_request_input_gets_a_clear_message_and_writes_nothing(case, lead, kwargs, field):
     args = {"kind": "search_warrant", "grounds": GROUNDS, "court": COURT, **kwargs}
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.request_create(actor=lead, case=case, **args)
     assert field in err.value.message_dict
-    assert not JudicialRequest.objects.exists() and entries() == before
+    assert not JudicialRequest.objects.exists() and entry_count() == before
 
 
 def test_a_closed_case_refuses_new_requests_and_their_steps(case, lead, draft):
     case_services.case_transition(actor=lead, case=case, step="close", version=case.version)
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.request_create(actor=lead, case=case, kind="release", grounds=GROUNDS, court=COURT)
     assert "closed" in err.value.messages[0]
     with pytest.raises(ValidationError):
         services.request_submit(actor=lead, req=draft)
-    assert entries() == before and JudicialRequest.objects.count() == 1
+    assert entry_count() == before and JudicialRequest.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -141,15 +142,15 @@ def test_concurrent_drafts_never_share_a_number(case, lead):
 
 # --- The workflow --------------------------------------------------------------------------------
 def test_draft_submit_decide_with_a_deadline_one_entry_per_step(case, lead, draft):
-    before = entries()
+    before = entry_count()
     services.request_submit(actor=lead, req=draft)
-    assert entries() == before + 1 and entries("judicial.request_submitted") == 1
+    assert entry_count() == before + 1 and entry_count("judicial.request_submitted") == 1
     draft.refresh_from_db()
     assert draft.status == "submitted" and draft.submitted_at is not None
 
-    before = entries()
+    before = entry_count()
     decision = decide(lead, draft)
-    assert entries() == before + 1 and entries("judicial.decision_recorded") == 1
+    assert entry_count() == before + 1 and entry_count("judicial.decision_recorded") == 1
     draft.refresh_from_db()
     assert draft.status == "decided" and draft.outcome == "granted"
     deadline = decision.deadlines.get()
@@ -167,16 +168,16 @@ def test_a_draft_can_be_changed_but_a_submitted_request_cannot(case, lead, draft
         actor=lead, req=draft, kind="arrest_warrant", grounds=GROUNDS + " إضافة", court=COURT
     )
     draft.refresh_from_db()
-    assert draft.kind == "arrest_warrant" and entries("judicial.request_changed") == 1
+    assert draft.kind == "arrest_warrant" and entry_count("judicial.request_changed") == 1
     changed = json.loads(Entry.objects.get(action="judicial.request_changed").payload)["changed"]
     assert changed["grounds"] == [
         hashlib.sha256(t.encode()).hexdigest() for t in (GROUNDS, GROUNDS + " إضافة")
     ]
-    before = entries()
+    before = entry_count()
     services.request_update(  # unchanged: nothing to record
         actor=lead, req=draft, kind="arrest_warrant", grounds=GROUNDS + " إضافة", court=COURT
     )
-    assert entries() == before
+    assert entry_count() == before
     services.request_submit(actor=lead, req=draft)
     with pytest.raises(ValidationError) as err:
         services.request_update(actor=lead, req=draft, kind="release", grounds=GROUNDS, court=COURT)
@@ -186,46 +187,46 @@ def test_a_draft_can_be_changed_but_a_submitted_request_cannot(case, lead, draft
 
 
 def test_deciding_a_draft_is_refused_with_a_clear_message(lead, draft):
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         decide(lead, draft)
     assert "submit it to the judge" in err.value.messages[0]
     assert not Decision.objects.exists() and not Deadline.objects.exists()
-    assert entries() == before
+    assert entry_count() == before
 
 
 def test_deciding_twice_is_refused_and_points_to_a_correction(lead, submitted):
     decide(lead, submitted)
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         decide(lead, submitted, order_number="413/ت/2026")
     assert "412/ت/2026" in err.value.messages[0] and "correction" in err.value.messages[0]
-    assert Decision.objects.count() == 1 and entries() == before
+    assert Decision.objects.count() == 1 and entry_count() == before
 
 
 def test_withdrawing_a_decided_request_is_refused(lead, submitted):
     decide(lead, submitted)
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         services.request_withdraw(actor=lead, req=submitted, reason="لم تعد هناك حاجة للطلب")
     assert "already decided" in err.value.messages[0]
     submitted.refresh_from_db()
-    assert submitted.status == "decided" and entries() == before
+    assert submitted.status == "decided" and entry_count() == before
 
 
 def test_withdrawing_needs_a_reason_and_then_ends_the_request(lead, submitted):
     with pytest.raises(ValidationError) as err:
         services.request_withdraw(actor=lead, req=submitted, reason="لا")
     assert "reason" in err.value.message_dict
-    before = entries()
+    before = entry_count()
     services.request_withdraw(actor=lead, req=submitted, reason="أُلقي القبض على المتهم متلبساً")
     submitted.refresh_from_db()
-    assert submitted.status == "withdrawn" and entries() == before + 1
+    assert submitted.status == "withdrawn" and entry_count() == before + 1
     with pytest.raises(ValidationError):
         decide(lead, submitted)
     with pytest.raises(ValidationError):
         services.request_withdraw(actor=lead, req=submitted, reason="مرة أخرى للتجربة")
-    assert entries() == before + 1
+    assert entry_count() == before + 1
 
 
 @pytest.mark.parametrize(
@@ -239,13 +240,13 @@ def test_withdrawing_needs_a_reason_and_then_ends_the_request(lead, submitted):
     ],
 )
 def test_bad_decision_input_gets_a_message_and_writes_nothing(lead, submitted, kwargs, field):
-    before = entries()
+    before = entry_count()
     with pytest.raises(ValidationError) as err:
         decide(lead, submitted, **kwargs)
     assert field in err.value.message_dict
     submitted.refresh_from_db()
     assert submitted.status == "submitted" and not Decision.objects.exists()
-    assert entries() == before
+    assert entry_count() == before
 
 
 def test_a_decision_date_in_the_future_is_refused(lead, submitted):
@@ -282,13 +283,13 @@ def test_a_scanned_order_goes_to_the_vault_beside_the_decision(lead, submitted):
     assert decision.scan is not None and decision.scan.unit == submitted.case.unit
     payload = json.loads(Entry.objects.get(action="judicial.decision_recorded").payload)
     assert payload["scan_sha256"] == decision.scan.blob_id
-    assert entries("core.file_uploaded") == 1
+    assert entry_count("core.file_uploaded") == 1
 
 
 # --- Corrections -----------------------------------------------------------------------------------
 def test_a_correction_is_a_new_decision_and_supersedes_the_old_with_its_deadlines(lead, submitted):
     old = decide(lead, submitted)
-    before = entries()
+    before = entry_count()
     later = timezone.now() + dt.timedelta(days=3)
     new = services.decision_correct(
         actor=lead,
@@ -301,7 +302,7 @@ def test_a_correction_is_a_new_decision_and_supersedes_the_old_with_its_deadline
         text="تقرر الإذن بتفتيش الدار دون المحل.",
         deadlines=[services.DeadlineInput("warrant_valid_until", later)],
     )
-    assert entries() == before + 1 and entries("judicial.decision_corrected") == 1
+    assert entry_count() == before + 1 and entry_count("judicial.decision_corrected") == 1
     old.refresh_from_db()
     assert new.corrects == old and old.superseded and not new.superseded
     assert old.order_number == "412/ت/2026"  # the recorded decision itself never changes
@@ -313,7 +314,7 @@ def test_a_correction_is_a_new_decision_and_supersedes_the_old_with_its_deadline
         old.deadlines.get().pk
     ]
     # Both are on the ledger, and the superseded one cannot be corrected again.
-    assert entries("judicial.decision_recorded") == 1
+    assert entry_count("judicial.decision_recorded") == 1
     with pytest.raises(ValidationError) as err:
         services.decision_correct(
             actor=lead,
@@ -348,14 +349,14 @@ def test_a_correction_needs_a_reason(lead, submitted):
 # --- Deadlines -------------------------------------------------------------------------------------
 def test_a_deadline_is_marked_done_once(lead, submitted):
     deadline = decide(lead, submitted).deadlines.get()
-    before = entries()
+    before = entry_count()
     services.deadline_done(actor=lead, deadline=deadline)
     deadline.refresh_from_db()
     assert deadline.state == "done" and deadline.done_by == lead
-    assert entries() == before + 1
+    assert entry_count() == before + 1
     with pytest.raises(ValidationError):
         services.deadline_done(actor=lead, deadline=deadline)
-    assert entries() == before + 1
+    assert entry_count() == before + 1
 
 
 # --- Who may -------------------------------------------------------------------------------------
@@ -408,11 +409,11 @@ def test_who_may_draft_submit_decide_and_withdraw(
         if allowed:
             call()
         else:
-            before = entries()
+            before = entry_count()
             with pytest.raises(access.Denied):
                 call()
             # Only the lead's own setup draft (if the call made one) is on the ledger.
-            assert entries() - before <= 1
+            assert entry_count() - before <= 1
     if not allowed:
         assert not Decision.objects.exists()
         assert not JudicialRequest.objects.filter(requested_by=actor).exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from dalil import access
 from dalil.accounts.models import Governorate
 from dalil.audit.models import Entry
+from dalil.audit.testing import actions_since, last_seq
 from dalil.parties import services
 from dalil.parties.models import IdentityDocument, Link, Person, PersonAlias, Phone
 from dalil.search import query
@@ -19,14 +20,6 @@ from dalil.search import query
 pytestmark = pytest.mark.django_db
 
 VALID_IBAN = "IQ98NBIQ850123456789012"
-
-
-def last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
-def actions_since(seq: int) -> list[str]:
-    return list(Entry.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True))
 
 
 def make_person(actor: Any, unit: Any, **extra: Any) -> Person:

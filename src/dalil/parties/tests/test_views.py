@@ -11,14 +11,11 @@ from django.utils.translation import gettext as _
 
 from dalil.api import services as api_services
 from dalil.audit.models import Entry
+from dalil.audit.testing import last_seq
 from dalil.parties import services
 from dalil.parties.models import Person, Phone
 
 pytestmark = pytest.mark.django_db
-
-
-def last_seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 @pytest.fixture
