@@ -236,7 +236,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-if DEBUG or os.environ.get("DALIL_PLAIN_STATIC") == "1":
+# Hashed, compressed names need the manifest collectstatic writes (`dalil serve` runs it first):
+# production only. In development the apps' own files are served as they are (WhiteNoise's
+# finders), so `dalil runserver` works on a fresh checkout and shows a changed file at once.
+if not PRODUCTION or os.environ.get("DALIL_PLAIN_STATIC") == "1":
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
