@@ -370,7 +370,7 @@ def can(actor: Any, action: str, obj: Model) -> bool:
     policy = _policy(type(obj))
     if policy is None:
         return False
-    return type(obj)._base_manager.filter(pk=obj.pk).filter(policy.q(actor, action)).exists()
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(policy.q(actor, action)).exists()
 
 
 def cleared_for(actor: Any, obj: Model) -> bool:
@@ -435,7 +435,7 @@ def users_who_can(users: Iterable[Any], action: str, obj: Model) -> list[Any]:
     if policy is None or not candidates:
         return []
     _load_grants([u for u in candidates if getattr(u, "_dalil_grants", None) is None])
-    one = type(obj)._base_manager.filter(pk=obj.pk)
+    one = type(obj)._default_manager.filter(pk=obj.pk)
     checks = {f"u{i}": Exists(one.filter(policy.q(u, action))) for i, u in enumerate(candidates)}
     row = one.values(**checks).first()
     if row is None:
