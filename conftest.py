@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 os.environ.setdefault("DALIL_PLAIN_STATIC", "1")
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "tests"))  # tests/*.py helpers
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dalil.config.settings")
 
 
@@ -191,3 +193,15 @@ def client_for(client: Any) -> Callable[[Any], Any]:
         return sign_in(Client(HTTP_HOST="127.0.0.1"), user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def ledger_guard() -> Any:
+    """ARCHITECTURE rule 7 under every test: a transaction Dalil's code commits with a write to a
+    business table holds a ledger entry (tests/ledger_guard.py)."""
+    from ledger_guard import guarded
+
+    with guarded() as guard:
+        yield guard
+    if guard.problems:
+        pytest.fail("\n".join(["Rule 7 (ledger_guard):", *guard.problems]), pytrace=False)

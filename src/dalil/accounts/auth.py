@@ -99,17 +99,19 @@ def verify_second_factor(user: User, token: str) -> TOTPDevice | StaticDevice | 
     if device and token.isdigit() and len(token) == 6 and device.verify_token(token):
         return device
     static = StaticDevice.objects.filter(user=user, confirmed=True).first()
-    # verify_token deletes the used code.
-    if static and static.verify_token(recovery_digest(token)):
-        with transaction.atomic():
-            audit.record(
-                actor=user,
-                action="accounts.recovery_code_used",
-                target=user,
-                payload={"left": static.token_set.count()},
-            )
-        return static
-    return None
+    if static is None:
+        return None
+    # verify_token deletes the used code: in the transaction of its ledger entry.
+    with transaction.atomic():
+        if not static.verify_token(recovery_digest(token)):
+            return None
+        audit.record(
+            actor=user,
+            action="accounts.recovery_code_used",
+            target=user,
+            payload={"left": static.token_set.count()},
+        )
+    return static
 
 
 def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | StaticDevice) -> None:

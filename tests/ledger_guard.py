@@ -1,0 +1,197 @@
+"""ARCHITECTURE rule 7, checked under every test: a transaction that Dalil's code commits with a
+write to a business table holds a ledger entry (`audit_entry`) too.
+
+The root conftest turns the guard on for each test that uses the database. It watches the SQL
+(`connection.execute_wrapper`) and the end of each transaction Dalil's code opens
+(`transaction.Atomic.__exit__`):
+
+- a write belongs to Dalil's code when the first frame of this repository on its call stack is
+  under `src/dalil` and not a test (model methods and migrations are skipped: whoever called them
+  decides), so a test that sets up rows itself is not judged;
+- its transaction is the outermost `atomic()` block Dalil's code opened (blocks of the test case
+  itself do not count); a write outside any block commits on its own, without a ledger entry;
+- a transaction that rolls back wrote nothing, whatever it did;
+- a few tables are not business records (the session, the job machinery's progress, …): `EXEMPT`.
+
+The test fails at its end with each offending transaction: the tables and the `file:line` of the
+first write to each.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+
+LEDGER = "audit_entry"
+# Written without a ledger entry by design.
+EXEMPT = {
+    "audit_checkpoint",  # the ledger's own signed checkpoints
+    "django_session",  # the session of a signed-in browser
+    "jobs_job",  # a job's progress (its start and end are ledgered by the runner)
+    "jobs_joblogline",
+    "django_tasks_database_dbtaskresult",  # the queue under the jobs
+}
+
+HERE = Path(__file__).resolve()
+ROOT = HERE.parent.parent
+APP = ROOT / "src" / "dalil"
+# Bookkeeping columns an UPDATE may set alone without a ledger entry.
+# (None: any UPDATE of the table.)
+BOOKKEEPING: dict[str, set[str] | None] = {
+    "api_apitoken": {"last_used_at"},  # when a token was last presented (every 5 minutes at most)
+    # django-otp saves the whole device row as it checks a code (its replay guard, clock drift and
+    # throttle counters); the sign-in or its refusal is what the ledger records.
+    "otp_totp_totpdevice": None,
+    "otp_static_staticdevice": None,
+}
+# Rows inserted as drafts that open nothing (their confirmation is ledgered): table -> (column,
+# the value that marks the draft).
+DRAFTS = {"otp_totp_totpdevice": ("confirmed", False)}  # a device while its owner enrols
+_WRITE = re.compile(r'\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_SET = re.compile(r'"?(\w+)"?\s*=\s*(?:%s|\?)', re.IGNORECASE)
+
+
+@dataclass
+class Transaction:
+    writes: dict[str, str] = field(default_factory=dict)  # table -> file:line of its first write
+    ledgered: bool = False
+
+    def problem(self) -> str:
+        if self.ledgered or not self.writes:
+            return ""
+        where = ", ".join(f"{table} ({line})" for table, line in sorted(self.writes.items()))
+        return f"committed without a ledger entry: {where}"
+
+
+class Guard:
+    def __init__(self) -> None:
+        self.open: dict[int, Transaction] = {}  # id(outermost atomic block) -> its writes
+        self.problems: list[str] = []
+        # A test that drives a primitive alone (the number counter) adds its table, with why.
+        self.exempt = set(EXEMPT)
+
+    # --- the SQL --------------------------------------------------------------------------------
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        match = _WRITE.match(sql)
+        if match and not _bookkeeping(match, sql) and not _draft(match, sql, params):
+            self.wrote(match.group(2).lower())
+        return result
+
+    def wrote(self, table: str) -> None:
+        where = _app_frame()
+        if where is None or table in self.exempt:
+            return
+        block = _outermost_app_block()
+        if block is None:  # autocommit: this statement is a transaction of its own
+            if table != LEDGER:
+                self.problems.append(Transaction({table: where}).problem())
+            return
+        tx = self.open.setdefault(id(block), Transaction())
+        if table == LEDGER:
+            tx.ledgered = True
+        else:
+            tx.writes.setdefault(table, where)
+
+    # --- the end of a transaction ---------------------------------------------------------------
+    def ended(self, block: Any, committed: bool) -> None:
+        tx = self.open.pop(id(block), None)
+        if tx is not None and committed and tx.problem():
+            self.problems.append(tx.problem())
+
+
+def _bookkeeping(match: re.Match[str], sql: str) -> bool:
+    """An UPDATE that sets only bookkeeping columns of its table."""
+    table = match.group(2).lower()
+    if table not in BOOKKEEPING or not match.group(1).upper().startswith("UPDATE"):
+        return False
+    columns = BOOKKEEPING[table]
+    if columns is None:
+        return True
+    assignments = set(_SET.findall(sql[match.end() :].split(" WHERE ")[0]))
+    return bool(assignments) and assignments <= columns
+
+
+def _draft(match: re.Match[str], sql: str, params: Any) -> bool:
+    """An INSERT of one row whose marking column holds the draft value."""
+    draft = DRAFTS.get(match.group(2).lower())
+    if not draft or not match.group(1).upper().startswith("INSERT"):
+        return False
+    columns = [c.strip(' "') for c in sql[match.end() :].split(")")[0].strip(" (").split(",")]
+    values = list(params or ())
+    if draft[0] not in columns or len(values) != len(columns):
+        return False
+    return values[columns.index(draft[0])] == draft[1]
+
+
+def _outermost_app_block() -> Any:
+    for block in connection.atomic_blocks:
+        if not getattr(block, "_from_testcase", False):
+            return block
+    return None
+
+
+def _is_test(path: Path) -> bool:
+    parts = path.parts
+    return "tests" in parts or path.name in ("conftest.py", "testing.py")
+
+
+def _passes_on(path: Path) -> bool:
+    """Model methods and migrations write for whoever called them."""
+    return path.name == "models.py" or "migrations" in path.parts
+
+
+def _app_frame() -> str | None:
+    """`file:line` of the Dalil code behind the current statement, or None when the first frame of
+    this repository is a test's own (it sets up rows)."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        path = Path(frame.f_code.co_filename)
+        if path.is_relative_to(ROOT) and path != HERE and "site-packages" not in path.parts:
+            if _is_test(path):
+                return None
+            if path.is_relative_to(APP) and not _passes_on(path):
+                return f"{path.relative_to(ROOT)}:{frame.f_lineno}"
+        frame = frame.f_back  # type: ignore[assignment]
+    return None
+
+
+_ACTIVE: list[Guard] = []
+_original_exit = transaction.Atomic.__exit__
+
+
+def _exit(self: Any, exc_type: Any, exc_value: Any, traceback: Any) -> Any:
+    conn = transaction.get_connection(self.using)
+    outermost = _ACTIVE and conn.atomic_blocks and _outermost_app_block() is self
+    doomed = exc_type is not None or conn.needs_rollback
+    try:
+        return _original_exit(self, exc_type, exc_value, traceback)
+    except BaseException:
+        doomed = True
+        raise
+    finally:
+        if outermost:
+            for guard in _ACTIVE:
+                guard.ended(self, committed=not doomed)
+
+
+transaction.Atomic.__exit__ = _exit  # type: ignore[method-assign]
+
+
+@contextmanager
+def guarded() -> Iterator[Guard]:
+    """Watch Dalil's writes on the default connection while the block runs."""
+    guard = Guard()
+    _ACTIVE.append(guard)
+    try:
+        with connection.execute_wrapper(guard):
+            yield guard
+    finally:
+        _ACTIVE.remove(guard)
