@@ -402,7 +402,7 @@ def test_the_bar_folds_a_group_of_two_or_more_and_leaves_a_lone_entry_a_link(mak
 
 def test_a_group_carries_the_sum_of_its_badges_on_every_page(make_user, client_for):
     investigator = make_user("nav.badge", role="investigator", language="en")
-    from dalil.core import nav
+    from dalil import nav
 
     counted = [
         nav.NavItem("mywork:tasks", "t", (), count=lambda u: 2, group="work"),

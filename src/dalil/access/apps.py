@@ -8,7 +8,7 @@ class AccessConfig(AppConfig):
     verbose_name = _("Access control")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("admin:role_list", _("Roles"), "access.role.view", order=82, group="admin")
         nav.register(

@@ -8,7 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisation")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register(
             "admin:unit_list",

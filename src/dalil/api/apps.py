@@ -8,7 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("api:token_list", _("My API tokens"), order=98, menu="user")
         from dalil.accounts import revocation

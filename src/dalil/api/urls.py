@@ -1,13 +1,11 @@
+import importlib
+
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, include, path
+from django.utils.module_loading import module_has_submodule
 from rest_framework.routers import SimpleRouter
 
-from dalil.cases import api as case_api
-from dalil.casework import api as casework_api
-from dalil.detention import api as detention_api
-from dalil.judicial import api as judicial_api
-from dalil.parties import api as parties_api
-
-from . import ui_views, views
+from . import routes, ui_views, views
 
 router = SimpleRouter()
 router.register("units", views.UnitViewSet, basename="unit")
@@ -18,20 +16,12 @@ router.register("alerts", views.AlertViewSet, basename="alert")
 router.register("grant-requests", views.GrantRequestViewSet, basename="grant-request")
 router.register("role-requests", views.RoleRequestViewSet, basename="role-request")
 router.register("tokens", views.TokenViewSet, basename="token")
-router.register("persons", parties_api.PersonViewSet, basename="person")
-router.register("phones", parties_api.PhoneViewSet, basename="phone")
-router.register("cases", case_api.CaseViewSet, basename="case")
-router.register("detainees", detention_api.DetaineeViewSet, basename="detainee")
-router.register(f"{casework_api.CASE_PREFIX}/tasks", casework_api.TaskViewSet, basename="case-task")
-router.register(
-    f"{casework_api.CASE_PREFIX}/journal", casework_api.JournalViewSet, basename="case-journal"
-)
-router.register(
-    "judicial-requests", judicial_api.JudicialRequestViewSet, basename="judicial-request"
-)
-router.register(
-    "judicial-decisions", judicial_api.JudicialDecisionViewSet, basename="judicial-decision"
-)
+# Then what every app registered in its own api.py (dalil.api.routes), in INSTALLED_APPS order.
+for config in apps.get_app_configs():
+    if config.name.startswith("dalil.") and module_has_submodule(config.module, "api"):
+        importlib.import_module(f"{config.name}.api")
+for basename, (prefix, viewset) in routes.ROUTES.items():
+    router.register(prefix, viewset, basename=basename)
 
 app_name = "api"
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -10,7 +10,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Ledger")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("audit:ledger", _("Ledger"), "audit.ledger.view", order=90, group="admin")
         nav.register(

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from dalil import access
 from dalil.access.models import Compartment
 from dalil.accounts.models import Governorate, Unit, User
+from dalil.api import routes
 from dalil.api.serializers import StrictInput
 from dalil.api.views import IDENTIFIER, ApiMixin
 
@@ -240,3 +241,6 @@ class CaseViewSet(
             actor=request.user, case=case, entity=entity, role=v["role"], note=v["note"]
         )
         return Response(PartySerializer(party).data, status=status.HTTP_201_CREATED)
+
+
+routes.register("cases", CaseViewSet, "case")

@@ -8,7 +8,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("cases:list", _("Cases"), "cases.case.view", order=20, group="investigations")
         from . import contributions, events, policies  # noqa: F401

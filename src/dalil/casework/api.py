@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dalil.accounts.models import User
+from dalil.api import routes
 from dalil.api.serializers import StrictInput
 from dalil.api.views import IDENTIFIER, ApiMixin
 from dalil.cases import selectors as case_selectors
@@ -278,3 +279,7 @@ class JournalViewSet(_CaseChild, mixins.ListModelMixin):
             raise JournalConflict(str(exc)) from exc
         entry = selectors.journal_entry_for(request.user, case, entry.pk)
         return Response(self._detail(entry), status=status.HTTP_201_CREATED)
+
+
+routes.register(f"{CASE_PREFIX}/tasks", TaskViewSet, "case-task")
+routes.register(f"{CASE_PREFIX}/journal", JournalViewSet, "case-journal")

@@ -13,8 +13,8 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Case work")
 
     def ready(self) -> None:
+        from dalil import nav
         from dalil.audit import triggers
-        from dalil.core import nav
 
         from . import contributions, events, policies, selectors  # noqa: F401
 

@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("core:file_list", _("Vault"), "core.file.view", "core.file.upload", order=50)
         from . import checks, events, policies  # noqa: F401

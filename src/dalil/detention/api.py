@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from dalil import access
 from dalil.accounts.models import Unit
+from dalil.api import routes
 from dalil.api.serializers import StrictInput
 from dalil.api.views import ApiMixin
 
@@ -291,3 +292,6 @@ class DetaineeViewSet(
         data.is_valid(raise_exception=True)
         services.release_record(actor=request.user, detainee=detainee, **data.validated_data)
         return self._after(detainee)
+
+
+routes.register("detainees", DetaineeViewSet, "detainee")

@@ -18,8 +18,8 @@ class DetentionConfig(AppConfig):
     verbose_name = _("Detainee register")
 
     def ready(self) -> None:
+        from dalil import nav
         from dalil.audit import triggers
-        from dalil.core import nav
 
         from . import contributions, events, jobs, policies, selectors  # noqa: F401
 

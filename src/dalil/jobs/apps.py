@@ -8,7 +8,7 @@ class JobsConfig(AppConfig):
     verbose_name = _("Background jobs")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("jobs:list", _("Jobs"), order=90)
         from . import builtin, events, policies  # noqa: F401

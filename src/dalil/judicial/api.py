@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from dalil import access
+from dalil.api import routes
 from dalil.api.serializers import StrictInput
 from dalil.api.views import IDENTIFIER, ApiMixin
 from dalil.cases.models import Case
@@ -299,3 +300,7 @@ class JudicialDecisionViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericV
                 actor=request.user, decision=old, reason=v["reason"], deadlines=deadlines, **fields
             )
         return Response(JudicialDecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+
+routes.register("judicial-requests", JudicialRequestViewSet, "judicial-request")
+routes.register("judicial-decisions", JudicialDecisionViewSet, "judicial-decision")

@@ -13,8 +13,8 @@ class JudicialConfig(AppConfig):
     verbose_name = _("Investigative judge")
 
     def ready(self) -> None:
+        from dalil import nav
         from dalil.audit import triggers
-        from dalil.core import nav
 
         nav.register(
             "judicial:requests",

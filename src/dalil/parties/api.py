@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from dalil import access
 from dalil.accounts.models import Unit
+from dalil.api import routes
 from dalil.api.serializers import StrictInput
 from dalil.api.views import ApiMixin
 
@@ -155,3 +156,7 @@ class PhoneViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         return access.scope(
             self.request.user, "view", Phone.objects.select_related("unit").order_by("number")
         )
+
+
+routes.register("persons", PersonViewSet, "person")
+routes.register("phones", PhoneViewSet, "phone")

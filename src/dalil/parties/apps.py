@@ -8,7 +8,7 @@ class PartiesConfig(AppConfig):
     verbose_name = _("Persons and entities")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register(
             "parties:list",

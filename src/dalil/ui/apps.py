@@ -8,7 +8,7 @@ class UiConfig(AppConfig):
     verbose_name = _("Interface")
 
     def ready(self) -> None:
-        from dalil.core import nav
+        from dalil import nav
 
         nav.register("ui:home", _("Home"), order=0)
         nav.register("ui:preferences", _("My preferences"), order=97, menu="user")

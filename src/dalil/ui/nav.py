@@ -1,4 +1,4 @@
-"""The navigation drawn for one user: the entries the apps registered (`dalil.core.nav`) that
+"""The navigation drawn for one user: the entries the apps registered (`dalil.nav`) that
 the user's permissions show, in order, with their badges."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 
 from dalil import access
-from dalil.core.nav import GROUPS, ITEMS
+from dalil.nav import GROUPS, ITEMS
 
 
 def items_for(user: Any, menu: str = "main") -> list[dict[str, Any]]:

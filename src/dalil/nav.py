@@ -1,6 +1,6 @@
 """The navigation registry: each app adds its pages with `register()` in its `AppConfig.ready()`;
-`dalil.ui.nav` draws them for a user. It lives here, below every app, so that an app names its
-pages without importing the ui (the ui imports the apps, never the reverse).
+`dalil.ui.nav` draws them for a user. It imports no app and lives below them all, so that an app
+names its pages without importing the ui (the ui imports the apps, never the reverse).
 
 Two menus: "main" (the navigation bar) and "user" (the menu under the user's name: their own
 preferences, password, API tokens). `set_menu()` moves an entry another app registered.
