@@ -37,6 +37,9 @@ EXEMPT = {
     "jobs_job",  # a job's progress (its start and end are ledgered by the runner)
     "jobs_joblogline",
     "django_tasks_database_dbtaskresult",  # the queue under the jobs
+    # The search index: a projection of records whose own writes are ledgered, rebuilt at will
+    # (`dalil search reindex`); it holds nothing the records do not.
+    "search_searchentry",
 }
 
 HERE = Path(__file__).resolve()
@@ -81,6 +84,8 @@ class Guard:
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
         match = _WRITE.match(sql)
+        if match and _changed_nothing(match, context):
+            return result  # an UPDATE or DELETE that matched no row wrote nothing
         if match and not _bookkeeping(match, sql) and not _draft(match, sql, params):
             self.wrote(match.group(2).lower())
         return result
@@ -105,6 +110,15 @@ class Guard:
         tx = self.open.pop(id(block), None)
         if tx is not None and committed and tx.problem():
             self.problems.append(tx.problem())
+
+
+def _changed_nothing(match: re.Match[str], context: Any) -> bool:
+    """An UPDATE or DELETE that matched no row (an INSERT's count is unknown until its RETURNING
+    rows are read, so it is never taken for one)."""
+    if match.group(1).upper().startswith("INSERT"):
+        return False
+    cursor = context.get("cursor") if isinstance(context, dict) else None
+    return getattr(cursor, "rowcount", -1) == 0
 
 
 def _bookkeeping(match: re.Match[str], sql: str) -> bool:

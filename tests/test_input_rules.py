@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from dalil.audit.models import Entry
+from dalil.audit.testing import last_seq
 
 pytestmark = pytest.mark.django_db
 JSON = "application/json"
@@ -40,10 +40,6 @@ def case(tree: Any, lead: Any) -> Any:
     return services.case_create(actor=lead, unit=tree["BGD-KARADA"], title="قتل عمد", lead=lead)
 
 
-def _seq() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-
-
 def _api(client: Any, url: str, body: Any, *, raw: bool = False) -> Any:
     data = body if raw else json.dumps(body)
     return client.post(url, data, content_type=JSON, HTTP_ACCEPT_LANGUAGE="en")
@@ -56,25 +52,25 @@ def _api(client: Any, url: str, body: Any, *, raw: bool = False) -> Any:
 def test_the_api_refuses_a_journal_date_before_1900_like_the_form(
     case: Any, lead: Any, client_for: Any, when: str
 ) -> None:
-    client, since = client_for(lead), _seq()
+    client, since = client_for(lead), last_seq()
     url = f"/api/v1/cases/{case.number}/journal/"
     answer = _api(client, url, {"text": "وصل المحقق", "occurred_at": when})
     assert answer.status_code == 400 and answer["Content-Type"] == "application/problem+json"
     assert answer.json()["errors"]["occurred_at"] == [EARLY]
-    assert _seq() == since and not case.journal.exists()
+    assert last_seq() == since and not case.journal.exists()
     # The page's form answers with the same words.
     page = client.post(
         reverse("casework:journal_create", args=[case.number]),
         {"text": "وصل المحقق", "occurred_at": when[:16]},
     )
     assert page.status_code == 200 and EARLY in page.content.decode()
-    assert _seq() == since
+    assert last_seq() == since
 
 
 def test_a_service_refuses_a_year_before_1900_whatever_called_it(case: Any, lead: Any) -> None:
     from dalil.casework import services
 
-    since = _seq()
+    since = last_seq()
     with pytest.raises(ValidationError) as refused:
         services.task_create(actor=lead, case=case, title="مهمة", due_on=dt.date(1, 1, 1))
     assert refused.value.message_dict == {"due_on": [EARLY]}
@@ -83,7 +79,7 @@ def test_a_service_refuses_a_year_before_1900_whatever_called_it(case: Any, lead
             actor=lead, case=case, text="نص", occurred_at=dt.datetime(1, 1, 1, 12, 0)
         )
     assert refused.value.message_dict == {"occurred_at": [EARLY]}
-    assert _seq() == since
+    assert last_seq() == since
 
 
 # --- Invisible direction controls ----------------------------------------------------------------
@@ -92,7 +88,7 @@ def test_journal_text_with_a_direction_override_is_refused_on_every_path(
 ) -> None:
     from dalil.casework import services
 
-    client, since = client_for(lead), _seq()
+    client, since = client_for(lead), last_seq()
     text = f"استلمت الملف {RLO}fdp.exe"
     answer = _api(client, f"/api/v1/cases/{case.number}/journal/", {"text": text})
     assert answer.status_code == 400 and answer.json()["errors"]["text"] == [BIDI]
@@ -101,7 +97,7 @@ def test_journal_text_with_a_direction_override_is_refused_on_every_path(
     with pytest.raises(ValidationError) as refused:
         services.journal_write(actor=lead, case=case, text=text)
     assert refused.value.message_dict == {"text": [BIDI]}
-    assert _seq() == since and not case.journal.exists()
+    assert last_seq() == since and not case.journal.exists()
 
 
 @pytest.mark.parametrize(
@@ -118,7 +114,7 @@ def test_every_app_refuses_direction_controls_in_free_text(
     from dalil.parties import services as parties
 
     person = parties.person_create(actor=operator, unit=tree["BGD-KARADA"], given_name_ar="علي")
-    since = _seq()
+    since = last_seq()
     bad = f"نص {RLO}مقلوب"
     calls = {
         "case_title": lambda: cases.case_update(
@@ -152,7 +148,7 @@ def test_every_app_refuses_direction_controls_in_free_text(
     with pytest.raises(ValidationError) as refused:
         calls[write]()
     assert refused.value.message_dict[field] == [BIDI]
-    assert _seq() == since
+    assert last_seq() == since
 
 
 def test_an_api_text_field_refuses_direction_controls_before_the_service(
@@ -176,10 +172,10 @@ def test_an_api_text_field_refuses_direction_controls_before_the_service(
 def test_an_unparseable_body_is_a_400_problem_and_writes_nothing(
     case: Any, lead: Any, client_for: Any, body: str | bytes, detail: str
 ) -> None:
-    since = _seq()
+    since = last_seq()
     answer = _api(client_for(lead), f"/api/v1/cases/{case.number}/journal/", body, raw=True)
     assert answer.status_code == 400
     assert answer["Content-Type"] == "application/problem+json"
     problem = answer.json()
     assert problem["type"] == "urn:dalil:problem:validation" and problem["detail"] == detail
-    assert _seq() == since and not case.journal.exists()
+    assert last_seq() == since and not case.journal.exists()

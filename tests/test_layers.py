@@ -23,7 +23,8 @@ CONTRACT = Contract(
         "access",  # the door: permissions, policies, scope(), can(), require()
         "search",  # the search index and its registry
         # Reading the ledger, and the vault: both ask the door.
-        "audit.selectors + audit.policies + audit.searchables | core.vault + core.policies",
+        "audit.selectors + audit.policies + audit.searchables + audit.visibility + audit.alert_review"
+        " | core.vault + core.policies",
         "accounts",  # users, units, sign-in
         "jobs | reports",
         "parties",

@@ -128,14 +128,27 @@ def test_the_guard_watches_every_test_through_the_root_conftest():
     assert "ledger_guard" in fixtures
 
 
-def test_an_update_of_bookkeeping_columns_alone_is_no_business_write(probe, found):
+def test_an_update_of_bookkeeping_columns_alone_is_no_business_write(probe, found, make_user):
+    from django.utils import timezone
+
+    from dalil.api.models import ApiToken
+
+    token = ApiToken.objects.create(  # the test's own row: not judged
+        user=make_user("holder"), key_id="k1", name="t", digest="d", expires_at=timezone.now()
+    )
     now = "2025-01-01 00:00:00"
-    probe.run('UPDATE "api_apitoken" SET "last_used_at" = %s WHERE "id" = %s', [now, 0])
+    probe.run('UPDATE "api_apitoken" SET "last_used_at" = %s WHERE "id" = %s', [now, token.pk])
     assert found == []
     probe.run(
-        'UPDATE "api_apitoken" SET "last_used_at" = %s, "name" = %s WHERE "id" = %s', [now, "x", 0]
+        'UPDATE "api_apitoken" SET "last_used_at" = %s, "name" = %s WHERE "id" = %s',
+        [now, "x", token.pk],
     )
     assert len(found) == 1 and "api_apitoken" in found[0]
+
+
+def test_an_update_that_matches_no_row_wrote_nothing(probe, found):
+    probe.run('UPDATE "api_apitoken" SET "name" = %s WHERE "id" = %s', ["x", 0])
+    assert found == []
 
 
 def test_a_draft_device_is_no_business_write_but_a_confirmed_one_is(probe, found, make_user):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from dalil.core.forms import apply_errors
+from dalil.ui.forms import apply_errors
 
 from . import auth, enrolment, services, throttle
 from .forms import EnrolmentCodeForm, EnrolmentForm, LoginForm, PasswordChangeForm, TokenForm

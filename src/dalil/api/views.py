@@ -27,7 +27,7 @@ from dalil.access import services as access_services
 from dalil.access.models import Role
 from dalil.accounts import services as account_services
 from dalil.accounts.models import Governorate, Unit, User
-from dalil.audit import alerts, visibility
+from dalil.audit import alert_review, visibility
 from dalil.audit import selectors as ledger_selectors
 from dalil.audit.ledger import source as ledger_source
 from dalil.audit.models import Alert, Entry
@@ -338,7 +338,7 @@ class AlertViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Alert.objects.none()
         only_open = self.request.query_params.get("open", "").lower() in {"1", "true", "yes"}
-        return alerts.alert_list(self.request.user, open_only=only_open)
+        return alert_review.alert_list(self.request.user, open_only=only_open)
 
     def get_object(self) -> Alert:
         return access.get_or_404(self.request.user, "view", Alert, pk=self.kwargs["pk"])
@@ -348,7 +348,9 @@ class AlertViewSet(
         alert = access.get_or_404(request.user, "manage", Alert, pk=pk)
         data = serializers.AcknowledgeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        alert = alerts.alert_acknowledge(actor=request.user, alert=alert, **data.validated_data)
+        alert = alert_review.alert_acknowledge(
+            actor=request.user, alert=alert, **data.validated_data
+        )
         return Response(serializers.AlertSerializer(alert).data)
 
 

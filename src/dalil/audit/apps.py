@@ -45,6 +45,6 @@ def _grant_app_role(using: str = "default", plan: Any = None, **kwargs: Any) -> 
 
 
 def _open_alerts(user: Any) -> int:
-    from .alerts import open_count
+    from .alert_review import open_count
 
     return open_count(user)

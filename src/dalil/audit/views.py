@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dalil import access, audit
 from dalil.ui.lists import render_list
 
-from . import alerts, integrity, selectors
+from . import alert_review, alerts, integrity, selectors
 from .filters import LedgerFilter
 from .forms import AcknowledgeForm, ExportForm
 
@@ -128,7 +128,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def alert_list(request: HttpRequest) -> HttpResponse:
     access.require_permission(request.user, "audit.alert.view")
     show = request.GET.get("show", "open")
-    rows = list(alerts.alert_list(request.user, open_only=show != "all")[:200])
+    rows = list(alert_review.alert_list(request.user, open_only=show != "all")[:200])
     for a in rows:
         a.kind_label = alerts.kind_label(a.kind)  # type: ignore[attr-defined]
         a.fact_rows = alerts.fact_rows(a)  # type: ignore[attr-defined]
@@ -151,7 +151,7 @@ def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            alerts.alert_acknowledge(
+            alert_review.alert_acknowledge(
                 actor=request.user, alert=alert, note=form.cleaned_data["note"]
             )
         except ValidationError as exc:

@@ -23,7 +23,6 @@ from dalil.access import door
 from dalil.access import services as access_services
 from dalil.access.models import Assignment, BreakGlass, Clearance, Compartment, Role
 from dalil.accounts.models import Governorate, Unit, User
-from dalil.audit.ledger import System
 from dalil.audit.models import Alert, Entry
 from dalil.audit.testing import actions_since, last_seq
 

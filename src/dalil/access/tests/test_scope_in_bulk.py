@@ -64,7 +64,7 @@ def test_scope_still_refuses_what_no_rule_opens(case, make_user):
     assert not access.can(outsider, "view", case)
 
 
-def test_the_scoped_prefetch_leaves_out_the_rows_the_reader_may_not_see(tree, case, lead):
+def test_the_scoped_prefetch_leaves_out_the_rows_the_reader_may_not_see(tree, case, lead, operator):
     person = party_services.person_create(
         actor=System("test"), unit=tree["BGD-KARADA"], given_name_ar="سالم"
     )

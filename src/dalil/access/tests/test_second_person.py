@@ -22,17 +22,10 @@ from dalil.access import services as access_services
 from dalil.access.models import Assignment, Role, RolePermission
 from dalil.accounts import services as account_services
 from dalil.audit.models import Alert, Entry
+from dalil.audit.testing import entries_since, last_seq
 from dalil.cases import services as case_services
 
 CONTENT = ["cases.case.view", "parties.entity.view", "core.file.view"]
-
-
-def _since(seq: int) -> list[Entry]:
-    return list(Entry.objects.filter(seq__gt=seq).order_by("seq"))
-
-
-def _last() -> int:
-    return Entry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
 @pytest.fixture
@@ -75,7 +68,7 @@ def test_the_issue_s_escalation_is_refused_at_the_grant_and_alerts_the_auditors(
     assert set(
         role.permissions.filter(approved_at__isnull=True).values_list("code", flat=True)
     ) == (set(CONTENT))
-    seq = _last()
+    seq = last_seq()
     response = admin_client.post(
         reverse("admin:user_assign", args=[x.username]),
         {"role": role.pk, "unit": tree["MOI"].pk, "include_subtree": "on"},
@@ -88,7 +81,7 @@ def test_the_issue_s_escalation_is_refused_at_the_grant_and_alerts_the_auditors(
     assert not door.has_permission(x, "cases.case.view")
     assert x_client.get(reverse("cases:detail", args=[karada_case.number])).status_code == 404
     # The ledger says what was asked, and the auditors have an alert that links to it.
-    asked = [e for e in _since(seq) if e.action == "access.assignment_requested"]
+    asked = [e for e in entries_since(seq) if e.action == "access.assignment_requested"]
     assert len(asked) == 1 and json.loads(asked[0].payload)["unit"] == "MOI"
     alert = Alert.objects.get(kind="access.wide_content_grant")
     assert alert.entries == [asked[0].seq]
@@ -143,7 +136,7 @@ def test_nobody_approves_their_own_request_and_the_refusal_is_on_the_ledger(peop
     # The admin has no approving right at all: the door refuses (404).
     with pytest.raises(door.Denied):
         access_services.grant_approve(actor=admin, grant=grant)
-    seq = _last()
+    seq = last_seq()
     security = people["security"]
     own = access_services.assignment_grant(
         actor=people["admin2"], user=security, role=role, unit=tree["BGD-KARADA"]
@@ -153,7 +146,7 @@ def test_nobody_approves_their_own_request_and_the_refusal_is_on_the_ledger(peop
     assert refused.value.messages == ["This grant is for you: another person must approve it."]
     own.refresh_from_db()
     assert own.pending
-    refusals = [e for e in _since(seq) if e.action == "access.escalation_refused"]
+    refusals = [e for e in entries_since(seq) if e.action == "access.escalation_refused"]
     assert len(refusals) == 1
     assert json.loads(refusals[0].payload) == {"rule": "approve_own_grant"}
     assert refusals[0].actor_id == security.pk
@@ -176,10 +169,10 @@ def test_the_requester_cannot_approve_even_when_they_hold_the_approving_right(pe
         role=Role.objects.get(code="investigator"),
         unit=tree["BGD-KARADA"],
     )
-    seq = _last()
+    seq = last_seq()
     with pytest.raises(ValidationError):
         access_services.grant_approve(actor=security, grant=grant)
-    assert [e.action for e in _since(seq)] == ["access.escalation_refused"]
+    assert [e.action for e in entries_since(seq)] == ["access.escalation_refused"]
     # The commander of the unit is a second person and may.
     access_services.grant_approve(actor=people["commander"], grant=grant)
     grant.refresh_from_db()
@@ -199,9 +192,9 @@ def test_a_commander_approves_only_at_his_own_units(people, tree, client_for):
         reverse("access:assignment_approve", args=[grant.pk])
         not in basra.get(reverse("access:grant_requests")).content.decode()
     )
-    seq = _last()
+    seq = last_seq()
     assert basra.post(reverse("access:assignment_approve", args=[grant.pk])).status_code == 404
-    assert [e.action for e in _since(seq)] == ["access.denied"]
+    assert [e.action for e in entries_since(seq)] == ["access.denied"]
     assert basra.post(reverse("access:assignment_approve", args=[999999])).status_code == 404
     grant.refresh_from_db()
     assert grant.pending
@@ -227,16 +220,16 @@ def test_nobody_approves_widening_a_role_they_hold(people, tree):
     )
     asked = security_role.permissions.get(code="cases.case.view")
     assert asked.pending
-    seq = _last()
+    seq = last_seq()
     with pytest.raises(ValidationError):
         access_services.grant_approve(actor=people["security"], grant=asked)
-    assert [json.loads(e.payload)["rule"] for e in _since(seq)] == ["approve_own_role"]
+    assert [json.loads(e.payload)["rule"] for e in entries_since(seq)] == ["approve_own_role"]
     assert not door.has_permission(people["security"], "cases.case.view")
 
 
 def test_widening_a_role_you_hold_is_refused_and_ledgered(people):
     admin_role = Role.objects.get(code="system_admin")
-    seq = _last()
+    seq = last_seq()
     with pytest.raises(ValidationError):
         access_services.role_update(
             actor=people["admin"],
@@ -247,14 +240,14 @@ def test_widening_a_role_you_hold_is_refused_and_ledgered(people):
             },
             name_ar=admin_role.name_ar,
         )
-    entries = _since(seq)
+    entries = entries_since(seq)
     assert [e.action for e in entries] == ["access.escalation_refused"]
     assert json.loads(entries[0].payload) == {"rule": "widen_own_role"}
     assert not admin_role.permissions.filter(code="audit.ledger.view").exists()
 
 
 def test_granting_yourself_is_refused_and_ledgered(people, tree):
-    seq = _last()
+    seq = last_seq()
     with pytest.raises(ValidationError):
         access_services.assignment_grant(
             actor=people["admin"],
@@ -262,7 +255,7 @@ def test_granting_yourself_is_refused_and_ledgered(people, tree):
             role=Role.objects.get(code="auditor"),
             unit=tree["MOI"],
         )
-    assert [(e.action, e.actor_id) for e in _since(seq)] == [
+    assert [(e.action, e.actor_id) for e in entries_since(seq)] == [
         ("access.escalation_refused", people["admin"].pk)
     ]
     assert not Assignment.objects.filter(user=people["admin"], role__code="auditor").exists()
@@ -401,10 +394,10 @@ def test_every_permission_that_is_not_administrative_needs_a_second_person():
 
 
 def test_the_grant_requests_page_is_refused_to_people_without_a_say(people, client_for):
-    seq = _last()
+    seq = last_seq()
     response = client_for(people["lead"]).get(reverse("access:grant_requests"))
     assert response.status_code == 404
-    assert [e.action for e in _since(seq)] == ["access.denied"]
+    assert [e.action for e in entries_since(seq)] == ["access.denied"]
 
 
 def test_the_badge_counts_what_waits_for_this_approver(people, tree):
@@ -461,12 +454,12 @@ def test_the_api_refuses_a_grant_to_the_approver_with_a_problem_and_a_ledger_ent
         role=Role.objects.get(code="analyst"),
         unit=tree["BGD-KARADA"],
     )
-    seq = _last()
+    seq = last_seq()
     refused = client.post(
         f"/api/v1/grant-requests/{grant.pk}/approve/", **_bearer(people["commander"])
     )
     assert refused.status_code == 400
     assert refused["Content-Type"].startswith("application/problem+json")
-    assert "escalation_refused" in [e.action.split(".")[1] for e in _since(seq)]
+    assert "escalation_refused" in [e.action.split(".")[1] for e in entries_since(seq)]
     grant.refresh_from_db()
     assert grant.pending

@@ -13,7 +13,7 @@ from dalil.access import services as access_services
 from dalil.access.models import Role
 from dalil.accounts import alerts
 from dalil.accounts.models import User
-from dalil.audit.alerts import alert_acknowledge
+from dalil.audit.alert_review import alert_acknowledge
 from dalil.audit.models import Alert, Entry
 
 from .helpers import ATTACKER, enrol_with_code, password_step, shown_code, sign_in_with_forms, web

@@ -549,11 +549,11 @@ def test_deleting_a_detainee_named_by_a_legal_record_is_refused(record, arrest, 
         "injury": lambda: _injure(d, lead),
         "statement": lambda: _statement(d, lead),
     }[record]()
-    before = _entries()
+    before = entry_count()
     with pytest.raises(ProtectedError):
         Detainee.objects.get(pk=d.pk).delete()
     assert Detainee.objects.filter(pk=d.pk).exists()
-    assert type(made).objects.filter(pk=made.pk).exists() and _entries() == before
+    assert type(made).objects.filter(pk=made.pk).exists() and entry_count() == before
 
 
 def test_an_injury_named_by_a_referral_cannot_be_deleted_either(arrest, lead):
