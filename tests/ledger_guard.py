@@ -19,6 +19,7 @@ first write to each.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterator
@@ -152,14 +153,22 @@ def _outermost_app_block() -> Any:
     return None
 
 
-def _is_test(path: Path) -> bool:
+_SKIP, _TEST, _APP = "skip", "test", "app"
+
+
+@functools.cache
+def _kind_of(filename: str) -> tuple[str, str]:
+    """What a frame's file is to the guard (cached: every statement walks the stack)."""
+    path = Path(filename)
+    if not path.is_relative_to(ROOT) or path == HERE or "site-packages" in path.parts:
+        return _SKIP, ""
     parts = path.parts
-    return "tests" in parts or path.name in ("conftest.py", "testing.py")
-
-
-def _passes_on(path: Path) -> bool:
-    """Model methods and migrations write for whoever called them."""
-    return path.name == "models.py" or "migrations" in path.parts
+    if "tests" in parts or path.name in ("conftest.py", "testing.py"):
+        return _TEST, ""
+    # Model methods and migrations write for whoever called them.
+    if path.is_relative_to(APP) and path.name != "models.py" and "migrations" not in parts:
+        return _APP, str(path.relative_to(ROOT))
+    return _SKIP, ""
 
 
 def _app_frame() -> str | None:
@@ -167,12 +176,11 @@ def _app_frame() -> str | None:
     this repository is a test's own (it sets up rows)."""
     frame = sys._getframe(2)
     while frame is not None:
-        path = Path(frame.f_code.co_filename)
-        if path.is_relative_to(ROOT) and path != HERE and "site-packages" not in path.parts:
-            if _is_test(path):
-                return None
-            if path.is_relative_to(APP) and not _passes_on(path):
-                return f"{path.relative_to(ROOT)}:{frame.f_lineno}"
+        kind, where = _kind_of(frame.f_code.co_filename)
+        if kind == _TEST:
+            return None
+        if kind == _APP:
+            return f"{where}:{frame.f_lineno}"
         frame = frame.f_back  # type: ignore[assignment]
     return None
 

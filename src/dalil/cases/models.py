@@ -27,6 +27,7 @@ class IccsCategory(models.Model):
     )
     label_en = models.CharField(_("label (English)"), max_length=250)
     label_ar = models.CharField(_("label (Arabic)"), max_length=250)
+    source = models.CharField(_("checked against"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["code"]

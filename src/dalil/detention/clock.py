@@ -8,8 +8,12 @@ since 2008), because the law counts Baghdad days and months, and the result is c
 The rules, as this module applies them (a lawyer must review them, see the ADR):
 
 * registration within 24 hours of the arrest (later than 24 h is *late*; exactly 24 h is not);
+* detention under Art. 109 is for offences punishable by more than three years (Art. 109(أ)); at
+  three years or less Art. 110 applies and no order is recorded;
 * a detention order lasts 1 to 15 days; orders follow one another back to back (no gap, no overlap);
-* cumulative detention counts from the arrest instant;
+* cumulative detention counts from the arrest instant, and every earlier period the person was
+  detained for the same case counts too (Art. 109(ج) caps «مجموع مدد التوقيف», the sum of the
+  periods): a re-arrest after a release starts with what was already used;
 * beyond six calendar months of detention, every order needs the criminal court's permission;
 * detention never passes one quarter of the offence's maximum penalty (life imprisonment counted as
   20 years; an offence punishable by death has no quarter cap, the six-month permission still applies);
@@ -34,6 +38,7 @@ REGISTRATION_WITHIN = timedelta(hours=24)
 FIRST_ORDER_WITHIN = timedelta(hours=24)
 MAX_ORDER_DAYS = 15
 COURT_PERMISSION_AFTER_MONTHS = 6
+ART_109_ABOVE_YEARS = 3  # Art. 109(أ): offences punishable by more than three years
 LIFE_IMPRISONMENT_YEARS = 20  # Penal Code (Law 111 of 1969) Art. 87, as we read it: see the ADR
 DEFAULT_LEAD_TIME = timedelta(hours=48)
 
@@ -108,12 +113,28 @@ class Offence:
 
 
 @dataclass(frozen=True)
+class Period:
+    """An earlier period of detention for the same case: from the arrest to the release."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "start")
+        _require_aware(self.end, "end")
+        if self.end < self.start:
+            raise ValueError("a period of detention cannot end before it starts")
+
+
+@dataclass(frozen=True)
 class Arrest:
-    """When the person was arrested, registered in the register and (if so) released."""
+    """When the person was arrested, registered in the register and (if so) released, and the
+    periods they were detained for the same case before this arrest (`earlier`)."""
 
     arrested_at: datetime
     registered_at: datetime | None = None
     released_at: datetime | None = None
+    earlier: tuple[Period, ...] = ()
 
     def __post_init__(self) -> None:
         _require_aware(self.arrested_at, "arrested_at")
@@ -121,6 +142,17 @@ class Arrest:
             _require_aware(self.registered_at, "registered_at")
         if self.released_at is not None:
             _require_aware(self.released_at, "released_at")
+        if any(p.end > self.arrested_at for p in self.earlier):
+            raise ValueError("an earlier period of detention must end before this arrest")
+
+    @property
+    def used_before(self) -> timedelta:
+        """The detention already served for this case before this arrest."""
+        return sum((p.end - p.start for p in self.earlier), timedelta(0))
+
+    @property
+    def first_arrested_at(self) -> datetime:
+        return min([self.arrested_at, *(p.start for p in self.earlier)])
 
 
 class OrderKind(StrEnum):
@@ -159,13 +191,23 @@ def registration_late(arrest: Arrest) -> bool:
     return delay is not None and delay > REGISTRATION_WITHIN
 
 
+def limit_point(arrest: Arrest, months: int) -> datetime:
+    """The instant at which the detention for this case, all periods together, reaches `months`
+    calendar months. The length of the months is taken from the first arrest (six months from
+    1 October are 182 days), the time already used is taken off, and a limit already passed
+    before this arrest is reached at the arrest itself (any detention now is beyond it)."""
+    first = arrest.first_arrested_at
+    allowed = add_months(first, months) - first
+    return max(arrest.arrested_at, arrest.arrested_at + allowed - arrest.used_before)
+
+
 def six_months_point(arrest: Arrest) -> datetime:
-    return add_months(arrest.arrested_at, COURT_PERMISSION_AFTER_MONTHS)
+    return limit_point(arrest, COURT_PERMISSION_AFTER_MONTHS)
 
 
 def quarter_cap_point(arrest: Arrest, offence: Offence) -> datetime | None:
     months = offence.quarter_cap_months
-    return None if months is None else add_months(arrest.arrested_at, months)
+    return None if months is None else limit_point(arrest, months)
 
 
 # --- checking input --------------------------------------------------------------------------
@@ -207,7 +249,7 @@ def validate_order(
 ) -> None:
     """Refuse ``new_order`` unless the law allows it after ``history`` (the orders already
     accepted for this arrest). Raises one ValidationError listing every reason, each with a code:
-    ``not_whole_days``, ``too_short``, ``too_long``, ``after_release``, ``before_arrest``,
+    ``not_whole_days``, ``too_short``, ``too_long``, ``art_110``, ``after_release``, ``before_arrest``,
     ``kind``, ``overlap``, ``gap``, ``six_months``, ``quarter_cap``."""
     problems: list[ValidationError] = []
 
@@ -229,6 +271,14 @@ def validate_order(
             days=days,
         )
 
+    if offence.max_penalty not in (LIFE, DEATH) and int(offence.max_penalty) <= ART_109_ABOVE_YEARS:
+        refuse(
+            _(
+                "Detention under Art. 109 applies to offences punishable by more than three years. This offence is punishable by %(years)s years: Art. 110 applies (release on a pledge, with or without bail). Check the maximum penalty recorded for the detainee."
+            ),
+            "art_110",
+            years=offence.max_penalty,
+        )
     if arrest.released_at is not None:
         refuse(
             _("The detainee was released at %(at)s: a new detention needs a new arrest record."),

@@ -1,8 +1,9 @@
 """Demonstration detainees (idempotent), on the demo cases, written through the services by each
 case's lead investigator, with times relative to the moment the demo is loaded, so that the
 register always shows: a late registration, an order ending within 48 hours, a detention reaching
-six months (the criminal court's permission needed), a release, and an intake injury with a photo
-and a confession that was referred to internal affairs. Every name is invented."""
+six months (the criminal court's permission needed), a release followed by a new arrest in the
+same case (whose clock counts the earlier period), and an intake injury with a photo and a
+confession that was referred to internal affairs. Every name is invented."""
 
 from __future__ import annotations
 
@@ -68,6 +69,8 @@ class Spec:
     statement: tuple[str, str] | None = None  # kind, summary
     # The order number of the judge's decision (judicial demo) an extension carries out.
     extension_by: str = ""
+    # Which detention of this person in this case this is (2: re-arrested after a release).
+    period: int = 1
 
 
 def _chain(first: dt.datetime, until: dt.datetime) -> list[tuple[dt.datetime, int]]:
@@ -91,6 +94,7 @@ def specs(now: dt.datetime) -> list[Spec]:
     long_held = clock.add_months(six_target, -6)
     six_at = clock.six_months_point(clock.Arrest(long_held))
     released = now - 20 * D
+    rearrested = now - 2 * D
     injured = now - 3 * D
     return [
         Spec(
@@ -141,6 +145,19 @@ def specs(now: dt.datetime) -> list[Spec]:
             iccs="0401",
             orders=[(released + 20 * H, 10)],
             release=(released + 8 * D, "bail"),
+        ),
+        Spec(  # the same man arrested again: his clock starts with the 8 days already served
+            KARRADA,
+            ("مصطفى", "العبيدي"),
+            rearrested,
+            3 * H,
+            "حي الوحدة، قرب جامع الخلاني",
+            "موقف مركز شرطة الكرادة",
+            "years",
+            years=15,
+            iccs="0401",
+            orders=[(rearrested + 20 * H, 15)],
+            period=2,
         ),
         Spec(
             ERBIL,
@@ -196,7 +213,7 @@ def _person(case: Case, given: str, family: str) -> Person | None:
 
 def _load_one(spec: Spec, case: Case, now: dt.datetime) -> bool:
     person = _person(case, *spec.person)
-    if person is None or Detainee.objects.filter(case=case, person=person).exists():
+    if person is None or Detainee.objects.filter(case=case, person=person).count() >= spec.period:
         return False
     lead = case.lead
     offence = case.offences.filter(category__code=spec.iccs).first() if spec.iccs else None

@@ -21,7 +21,8 @@ from . import clock
 
 class Detainee(models.Model):
     """One arrest of one person in one case, from the arrest to the release. A new detention after
-    a release is a new record (the clock starts again: ADR 0011, question 4)."""
+    a release is a new record, and its clock counts the earlier periods of the same case
+    (Art. 109(ج): `selectors.arrest_of`)."""
 
     class Penalty(models.TextChoices):
         YEARS = "years", _("Imprisonment for a number of years")
@@ -149,10 +150,6 @@ class Detainee(models.Model):
         if self.penalty == self.Penalty.YEARS:
             return clock.Offence(int(self.penalty_years or 0))
         return clock.Offence(self.penalty)
-
-    @property
-    def clock_arrest(self) -> clock.Arrest:
-        return clock.Arrest(self.arrested_at, self.registered_at, self.released_at)
 
     @property
     def penalty_display(self) -> str:

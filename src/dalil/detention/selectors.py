@@ -90,6 +90,7 @@ class Row:
 
 
 def rows(actor: Any, detainees: Sequence[Detainee], now: dt.datetime) -> list[Row]:
+    load_earlier(detainees)
     visible = visible_person_ids(actor, detainees)
     horizon = now + alert_lead_time()
     out = []
@@ -106,13 +107,84 @@ def orders_of(detainee: Detainee) -> list[DetentionOrder]:
     return sorted(detainee.orders.all(), key=lambda o: o.starts_at)
 
 
+def load_earlier(detainees: Iterable[Detainee]) -> None:
+    """Read, in one query, the earlier periods of detention of each detainee's person in the same
+    case (the records released before this arrest): Art. 109(ج) caps the sum of the periods.
+    Kept on each detainee for `arrest_of()`."""
+    detainees = [d for d in detainees if not hasattr(d, "_earlier")]
+    if not detainees:
+        return
+    found: dict[tuple[int, int], list[tuple[dt.datetime, dt.datetime]]] = {}
+    rows = Detainee.objects.filter(
+        case_id__in={d.case_id for d in detainees},
+        person_id__in={d.person_id for d in detainees},
+        released_at__isnull=False,
+    ).values_list("case_id", "person_id", "arrested_at", "released_at")
+    for case_id, person_id, start, end in rows:
+        if end is not None:  # filtered above; said again for the type checker
+            found.setdefault((case_id, person_id), []).append((start, end))
+    for d in detainees:
+        d._earlier = tuple(  # type: ignore[attr-defined]
+            clock.Period(start, end)
+            for start, end in sorted(found.get((d.case_id, d.person_id), []))
+            if end <= d.arrested_at
+        )
+
+
+def earlier_periods(detainee: Detainee) -> tuple[clock.Period, ...]:
+    load_earlier([detainee])
+    return detainee._earlier  # type: ignore[attr-defined,no-any-return]
+
+
+def arrest_of(detainee: Detainee) -> clock.Arrest:
+    """The clock's view of this detention, with every earlier period for the same case."""
+    return clock.Arrest(
+        detainee.arrested_at,
+        detainee.registered_at,
+        detainee.released_at,
+        earlier_periods(detainee),
+    )
+
+
 def clock_of(
     detainee: Detainee, now: dt.datetime, orders: Sequence[DetentionOrder] | None = None
 ) -> clock.Deadlines:
     orders = orders_of(detainee) if orders is None else orders
     return clock.deadlines(
-        detainee.clock_arrest, [o.as_clock for o in orders], detainee.clock_offence, now
+        arrest_of(detainee), [o.as_clock for o in orders], detainee.clock_offence, now
     )
+
+
+@dataclass(frozen=True)
+class PeriodRow:
+    """One period of detention of this person in this case, for the detainee's page."""
+
+    detainee: Detainee
+    start: dt.datetime
+    end: dt.datetime | None
+    current: bool
+
+    @property
+    def days(self) -> int | float:
+        return in_days((self.end or dt.datetime.now(dt.UTC)) - self.start)
+
+
+def in_days(span: dt.timedelta) -> int | float:
+    """A length of detention in days: whole when it is, else to one decimal (59, 12.5)."""
+    days = round(span.total_seconds() / 86400, 1)
+    return int(days) if days.is_integer() else days
+
+
+def periods_of(actor: Any, detainee: Detainee) -> list[PeriodRow]:
+    """Every period this person was detained in this case, the oldest first (when there is more
+    than one: a single period is the page itself)."""
+    qs = access.scope(
+        actor,
+        "view",
+        Detainee.objects.filter(case_id=detainee.case_id, person_id=detainee.person_id),
+    ).order_by("arrested_at")
+    out = [PeriodRow(d, d.arrested_at, d.released_at, d.pk == detainee.pk) for d in qs]
+    return out if len(out) > 1 else []
 
 
 def uncovered_since(

@@ -146,6 +146,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person_visible": access.can(request.user, "view", detainee.person),
             "state": state,
             "rows": selectors.deadline_rows(detainee, orders, state, now),
+            "periods": selectors.periods_of(request.user, detainee),
+            "used_days": selectors.in_days(selectors.arrest_of(detainee).used_before),
             "orders": orders,
             "transfers": access.scope(
                 request.user, "view", Transfer.objects.filter(detainee=detainee)

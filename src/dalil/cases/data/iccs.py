@@ -35,7 +35,7 @@ ICCS: list[tuple[str, str, str]] = [
         "القتل غير المشروع المرتبط بالنزاع المسلح",
     ),
     (
-        "0108",
+        "0109",
         "Other acts leading to death or intending to cause death",
         "أفعال أخرى تؤدي إلى الوفاة أو يقصد بها التسبب في الوفاة",
     ),
@@ -60,7 +60,7 @@ ICCS: list[tuple[str, str, str]] = [
         "الاتجار بالأشخاص لغرض السخرة أو الخدمة القسرية",
     ),
     ("02043", "Trafficking in persons for organ removal", "الاتجار بالأشخاص لغرض نزع الأعضاء"),
-    ("02049", "Trafficking in persons for other purposes", "الاتجار بالأشخاص لأغراض أخرى"),
+    ("02044", "Trafficking in persons for other purposes", "الاتجار بالأشخاص لأغراض أخرى"),
     ("0205", "Coercion", "الإكراه"),
     ("0206", "Negligence", "الإهمال"),
     ("0207", "Dangerous acts", "الأفعال الخطرة"),
@@ -73,7 +73,7 @@ ICCS: list[tuple[str, str, str]] = [
     ("0210", "Discrimination", "التمييز"),
     ("0211", "Acts that trespass against the person", "أفعال التعدي على الشخص"),
     (
-        "0212",
+        "0219",
         "Other acts causing harm or intending to cause harm to the person",
         "أفعال أخرى تسبب الأذى للشخص أو يقصد بها إلحاق الأذى به",
     ),
@@ -148,24 +148,29 @@ ICCS: list[tuple[str, str, str]] = [
         "أفعال غير مشروعة أخرى تنطوي على المخدرات الخاضعة للمراقبة أو السلائف",
     ),
     (
-        "0609",
-        "Other acts involving controlled drugs or other psychoactive substances",
-        "أفعال أخرى تنطوي على المخدرات الخاضعة للمراقبة أو غيرها من المؤثرات العقلية",
+        "0602",
+        "Unlawful acts involving alcohol, tobacco or other controlled substances",
+        "أفعال غير مشروعة تنطوي على الكحول أو التبغ أو غيرها من المواد الخاضعة للمراقبة",
     ),
     (
-        "06091",
+        "06021",
         "Unlawful acts involving alcohol products",
         "أفعال غير مشروعة تنطوي على المشروبات الكحولية",
     ),
     (
-        "06092",
+        "06022",
         "Unlawful acts involving tobacco products",
         "أفعال غير مشروعة تنطوي على منتجات التبغ",
     ),
     (
-        "06099",
-        "Other unlawful acts involving other psychoactive substances",
-        "أفعال غير مشروعة أخرى تنطوي على مؤثرات عقلية أخرى",
+        "06029",
+        "Other unlawful acts involving alcohol, tobacco or other controlled substances",
+        "أفعال غير مشروعة أخرى تنطوي على الكحول أو التبغ أو غيرها من المواد الخاضعة للمراقبة",
+    ),
+    (
+        "0609",
+        "Other acts involving controlled drugs or other psychoactive substances",
+        "أفعال أخرى تنطوي على المخدرات الخاضعة للمراقبة أو غيرها من المؤثرات العقلية",
     ),
     # 07 ---------------------------------------------------------------------------------------
     (
@@ -257,7 +262,7 @@ ICCS: list[tuple[str, str, str]] = [
     ("09069", "Other acts related to terrorism", "أفعال أخرى متصلة بالإرهاب"),
     ("0907", "Traffic offences", "مخالفات المرور"),
     (
-        "0908",
+        "0909",
         "Other acts against public safety and state security",
         "أفعال أخرى ضد السلامة العامة وأمن الدولة",
     ),
@@ -303,6 +308,42 @@ ICCS: list[tuple[str, str, str]] = [
     ),
 ]
 
+# What each code was checked against (docs/adr/0009-iccs.md, issue #10). A code not named below
+# was written from the published classification and is still to be checked against the PDF.
+SOURCE_WRITTEN = (
+    "UNODC, ICCS version 1.0 (March 2015): written from the published classification; "
+    "to be checked against the official PDF"
+)
+SOURCE_CONFIRMED = (
+    "UNODC, ICCS version 1.0 (March 2015): code and label confirmed against copies of the "
+    "code list (review of December 2026)"
+)
+SOURCE_CROSS_CHECKED = (
+    "UNODC, ICCS version 1.0 (March 2015): code cross-checked against the OAS glossary, which "
+    "cites ICCS pp. 78 and 87-88"
+)
+SOURCE_RENUMBERED = (
+    "UNODC, ICCS version 1.0 (March 2015): renumbered in the review of December 2026 to ICCS's "
+    "scheme (an 'other' division ends in 9; alcohol and tobacco are division 0602); to be "
+    "confirmed against the official PDF"
+)
+SOURCES = {
+    **dict.fromkeys(["0109", "0219", "02044"], SOURCE_CONFIRMED),
+    **dict.fromkeys(["08051", "09061"], SOURCE_CROSS_CHECKED),
+    **dict.fromkeys(["0909", "0602", "06021", "06022", "06029"], SOURCE_RENUMBERED),
+}
+# Codes of earlier versions of this table and the code that replaces each (the migration
+# `cases/0006_iccs_corrections` moves every offence coded with one, with a ledger entry each).
+REPLACED = {
+    "0108": "0109",
+    "0212": "0219",
+    "02049": "02044",
+    "0908": "0909",
+    "06091": "06021",
+    "06092": "06022",
+    "06099": "06029",
+}
+
 LEVEL_BY_LENGTH = {2: 1, 4: 2, 5: 3, 6: 4}
 PARENT_LENGTH = {4: 2, 5: 4, 6: 5}
 
@@ -319,6 +360,7 @@ def rows() -> list[dict[str, object]]:
                 "parent": code[: PARENT_LENGTH[n]] if n in PARENT_LENGTH else None,
                 "label_en": en,
                 "label_ar": ar,
+                "source": SOURCES.get(code, SOURCE_WRITTEN),
             }
         )
     return out

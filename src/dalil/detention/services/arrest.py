@@ -100,6 +100,21 @@ def arrest_record(
                     "arrest."
                 ),
             )
+        last_release = (
+            Detainee.objects.filter(case=case, person=person, released_at__isnull=False)
+            .order_by("-released_at")
+            .values_list("released_at", flat=True)
+            .first()
+        )
+        if last_release is not None and arrested_at < last_release:
+            p.add(
+                "arrested_at",
+                _(
+                    "This person was held in this case until %(at)s: a new arrest comes after "
+                    "that release."
+                )
+                % {"at": clock.shown(last_release)},
+            )
         p.raise_any()
         detainee = Detainee.objects.create(
             number=_detainee_number(case, timezone.localdate(now).year),

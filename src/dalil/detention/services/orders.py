@@ -89,7 +89,7 @@ def order_record(
                 [o.as_clock for o in history],
                 new,
                 locked.clock_offence,
-                arrest=locked.clock_arrest,
+                arrest=selectors.arrest_of(locked),
             )
         except ValidationError as exc:
             p.add_clock(exc, ORDER_FIELDS)

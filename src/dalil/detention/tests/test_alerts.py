@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dalil.audit.ledger import System
 from dalil.audit.models import Entry
-from dalil.detention import services
+from dalil.detention import selectors, services
 from dalil.detention.models import (
     Alert,
     AlertRecipient,
@@ -155,10 +155,13 @@ def test_the_demo_loads_once_with_its_stories(settings):
     parties_demo.load()
     cases_demo.load()
     judicial_demo.load()
-    assert demo.load() == 6
+    assert demo.load() == 7
     assert demo.load() == 0
     assert Detainee.objects.filter(registered_late=True).count() == 1
-    assert Detainee.objects.filter(released_at__isnull=False).count() == 1
+    released = Detainee.objects.get(released_at__isnull=False)
+    # The released man was arrested again in the same case: his clock counts the 8 days served.
+    again = Detainee.objects.get(case=released.case, person=released.person, released_at=None)
+    assert selectors.arrest_of(again).used_before == 8 * D
     now = timezone.now()
     assert (
         Detainee.objects.filter(

@@ -292,31 +292,50 @@ def test_an_order_cannot_start_before_the_arrest_or_after_the_release():
 
 
 def test_every_reason_is_reported_at_once():
-    orders = chain(ARREST, Offence(1), [15] * 5)  # ends 26 March; cap 10 April; six months 10 July
+    four = Offence(4)  # cap 10 January 2027
+    orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)  # ends at the cap exactly
     with pytest.raises(ValidationError) as caught:
         validate_order(
-            orders, Order(orders[-1].ends_at + timedelta(days=1), 16), Offence(1), arrest=ARREST
+            orders, Order(orders[-1].ends_at + timedelta(days=1), 16), four, arrest=ARREST
         )
-    assert codes(caught.value) == ["too_long", "gap", "quarter_cap"]
+    assert codes(caught.value) == ["too_long", "gap", "six_months", "quarter_cap"]
+
+
+def test_an_offence_of_three_years_or_less_is_not_detained_under_article_109():
+    """Art. 109(أ) is for offences punishable by more than three years; at three years or less
+    Art. 110 applies (release on a pledge or bail): the order is refused with that reason."""
+    for years in (1, 3):
+        with pytest.raises(ValidationError) as caught:
+            validate_order(
+                [],
+                Order(ARREST.arrested_at, 5, kind=OrderKind.DETENTION),
+                Offence(years),
+                arrest=ARREST,
+            )
+        assert codes(caught.value) == ["art_110"]
+        assert "Art. 110" in caught.value.messages[0]
+    validate_order(
+        [], Order(ARREST.arrested_at, 5, kind=OrderKind.DETENTION), Offence(4), arrest=ARREST
+    )
 
 
 # --- the quarter cap and the six-month point ---------------------------------------------------
 
 
-def test_quarter_of_one_year_caps_detention_at_three_months_before_six_months():
-    one_year = Offence(1)
-    assert one_year.quarter_cap_months == 3
-    # 10 January + 90 days = 10 April = 10 January + 3 months: six orders of 15 days reach it exactly.
-    orders = chain(ARREST, one_year, [15] * 6)
-    assert orders[-1].ends_at == bgd(2026, 4, 10, 9, 0) == clock.quarter_cap_point(ARREST, one_year)
+def test_quarter_of_four_years_caps_detention_at_twelve_months_even_with_the_court():
+    four = Offence(4)
+    assert four.quarter_cap_months == 12
+    # 10 January + 24 × 15 days + 5 days = 10 January 2027 = 10 January + 12 months.
+    orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
+    assert orders[-1].ends_at == bgd(2027, 1, 10, 9, 0) == clock.quarter_cap_point(ARREST, four)
     more = Order(orders[-1].ends_at, 1, court_permission_beyond_six_months=True)
     with pytest.raises(ValidationError) as caught:
-        validate_order(orders, more, one_year, arrest=ARREST)
+        validate_order(orders, more, four, arrest=ARREST)
     assert codes(caught.value) == ["quarter_cap"]  # even with the court's permission
-    state = deadlines(ARREST, orders, one_year, bgd(2026, 4, 8, 12, 0))
-    assert state.quarter_cap_at == bgd(2026, 4, 10, 9, 0)
+    state = deadlines(ARREST, orders, four, bgd(2027, 1, 8, 12, 0))
+    assert state.quarter_cap_at == bgd(2027, 1, 10, 9, 0)
     assert state.six_months_at == bgd(2026, 7, 10, 9, 0)
-    assert state.nearest == clock.Deadline(Kind.QUARTER_CAP, bgd(2026, 4, 10, 9, 0))
+    assert state.nearest == clock.Deadline(Kind.QUARTER_CAP, bgd(2027, 1, 10, 9, 0))
 
 
 def test_quarter_of_ten_years_is_thirty_months_so_six_months_governs():
@@ -421,10 +440,15 @@ def test_detention_past_six_months_without_permission_is_a_breach():
 
 
 def test_detention_past_the_quarter_cap_is_a_breach_alongside_the_expired_order():
-    one_year = Offence(1)
-    orders = chain(ARREST, one_year, [15] * 6)
-    state = deadlines(ARREST, orders, one_year, bgd(2026, 4, 10, 9, 1))
-    assert [b.kind for b in state.breaches] == [Kind.QUARTER_CAP, Kind.ORDER_EXPIRY]
+    four = Offence(4)
+    orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
+    state = deadlines(ARREST, orders, four, bgd(2027, 1, 10, 9, 1))
+    # The court's permission ran out with the last order too: three limits passed at once.
+    assert [b.kind for b in state.breaches] == [
+        Kind.QUARTER_CAP,
+        Kind.SIX_MONTHS,
+        Kind.ORDER_EXPIRY,
+    ]
 
 
 def test_a_released_detainee_has_nothing_pending_and_breaches_are_judged_at_release():
@@ -495,10 +519,10 @@ def test_alerts_warn_of_the_six_month_point_and_the_quarter_cap():
         (Level.DUE_SOON, Kind.ORDER_EXPIRY),
         (Level.DUE_SOON, Kind.SIX_MONTHS),
     ]
-    one_year = Offence(1)
-    orders = chain(ARREST, one_year, [15] * 6)
-    now = bgd(2026, 4, 9, 9, 0)
-    found = alerts(deadlines(ARREST, orders, one_year, now), now)
+    four = Offence(4)
+    orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
+    now = bgd(2027, 1, 9, 9, 0)
+    found = alerts(deadlines(ARREST, orders, four, now), now)
     # Same instant: the harder limit is named first.
     assert [(a.level, a.kind) for a in found] == [
         (Level.DUE_SOON, Kind.QUARTER_CAP),
@@ -586,3 +610,59 @@ def test_adding_months_keeps_the_baghdad_time_of_day_and_clamps_the_day(moment, 
         result.day < local.day and (result + timedelta(days=1)).day == 1
     )
     assert add_months(moment, months) >= moment
+
+
+# --- every period of detention for the case counts (Art. 109(ج): «مجموع مدد التوقيف») ---------
+
+
+def test_a_re_arrest_starts_with_the_detention_already_used_for_the_case():
+    """Held 10 January – 10 March (59 days), released, re-arrested 1 May. Six months from the
+    first arrest are 181 days, so 122 remain: the court's permission is needed from 31 August.
+    The cap of a 5-year offence (15 months = 455 days) leaves 396 days: 1 June 2027."""
+    five = Offence(5)
+    earlier = clock.Period(bgd(2026, 1, 10, 9, 0), bgd(2026, 3, 10, 9, 0))
+    again = Arrest(bgd(2026, 5, 1, 9, 0), bgd(2026, 5, 1, 10, 0), earlier=(earlier,))
+    assert again.used_before == timedelta(days=59)
+    assert clock.six_months_point(again) == bgd(2026, 8, 31, 9, 0)
+    assert clock.quarter_cap_point(again, five) == bgd(2027, 6, 1, 9, 0)
+    # Without the earlier period the same arrest would reach six months on 1 November.
+    assert clock.six_months_point(Arrest(again.arrested_at)) == bgd(2026, 11, 1, 9, 0)
+    # Eight orders of 15 days reach 29 August; an order to 1 September needs the court.
+    orders = chain(again, five, [15] * 8)
+    assert orders[-1].ends_at == bgd(2026, 8, 29, 9, 0)
+    with pytest.raises(ValidationError) as caught:
+        validate_order(orders, Order(orders[-1].ends_at, 3), five, arrest=again)
+    assert codes(caught.value) == ["six_months"]
+    assert "2026-08-31 09:00" in caught.value.messages[0]
+    validate_order(orders, Order(orders[-1].ends_at, 2), five, arrest=again)  # to the day
+    state = deadlines(again, orders, five, bgd(2026, 8, 28, 12, 0))
+    assert state.six_months_at == bgd(2026, 8, 31, 9, 0)
+    assert [d.kind for d in state.pending] == [Kind.ORDER_EXPIRY, Kind.SIX_MONTHS, Kind.QUARTER_CAP]
+
+
+def test_a_limit_used_up_before_the_re_arrest_is_passed_from_the_arrest_itself():
+    """Seven months held before: any further detention is beyond six months at once, and held
+    a day without the court's permission it is a breach dated at the re-arrest."""
+    earlier = clock.Period(bgd(2025, 1, 1, 9, 0), bgd(2025, 8, 1, 9, 0))
+    again = Arrest(bgd(2026, 2, 1, 9, 0), bgd(2026, 2, 1, 9, 30), earlier=(earlier,))
+    assert clock.six_months_point(again) == again.arrested_at
+    with pytest.raises(ValidationError) as caught:
+        validate_order(
+            [], Order(again.arrested_at, 5, kind=OrderKind.DETENTION), TEN_YEARS, arrest=again
+        )
+    assert codes(caught.value) == ["six_months"]
+    state = deadlines(again, [], TEN_YEARS, bgd(2026, 2, 1, 20, 0))
+    assert clock.Deadline(Kind.SIX_MONTHS, again.arrested_at) in state.breaches
+
+
+def test_several_earlier_periods_add_up_and_a_period_cannot_overlap_the_new_arrest():
+    periods = (
+        clock.Period(bgd(2026, 1, 1), bgd(2026, 1, 11)),  # 10 days
+        clock.Period(bgd(2026, 2, 1), bgd(2026, 2, 21)),  # 20 days
+    )
+    again = Arrest(bgd(2026, 3, 1), earlier=periods)
+    assert again.used_before == timedelta(days=30)
+    # Six months from 1 January are 181 days: 151 remain from 1 March = 30 July.
+    assert clock.six_months_point(again) == bgd(2026, 7, 30)
+    with pytest.raises(ValueError):
+        Arrest(bgd(2026, 2, 10), earlier=periods)

@@ -17,7 +17,7 @@ from dalil.audit.ledger import System
 from dalil.audit.models import Entry
 from dalil.audit.testing import entry_count
 from dalil.cases import services as case_services
-from dalil.detention import clock, services
+from dalil.detention import clock, selectors, services
 from dalil.detention.demo import _chain, png
 from dalil.detention.models import (
     Detainee,
@@ -55,12 +55,12 @@ def test_an_arrest_is_entered_with_its_clock_and_one_ledger_entry(arrest, case):
 
 def test_registration_more_than_24_hours_after_the_arrest_is_flagged_late(arrest):
     now = timezone.now()
-    on_time = arrest(arrested_at=now - 30 * H, registered_at=now - 6 * H, now=now)
+    on_time = arrest(arrested_at=now - 60 * H, registered_at=now - 40 * H, now=now)
     assert not on_time.registered_late
     services.release_record(
         actor=on_time.case.lead,
         detainee=on_time,
-        released_at=now - H,
+        released_at=now - 32 * H,
         basis="judge_order",
     )
     late = arrest(arrested_at=now - 30 * H, registered_at=now - 5 * H, now=now)
@@ -177,7 +177,7 @@ def test_an_order_past_six_months_needs_the_criminal_courts_permission(arrest, o
     now = timezone.now()
     arrested = clock.add_months(now, -6) + 5 * D
     d = arrest(arrested_at=arrested, registered_at=arrested + H, now=now)
-    six = clock.six_months_point(d.clock_arrest)
+    six = clock.six_months_point(selectors.arrest_of(d))
     chain = _chain(arrested + D, six - 2 * D)  # up to two days before six months
     for n, (start, days) in enumerate(chain):
         order(d, start, days, order_number=f"ت/{n}")
@@ -194,16 +194,16 @@ def test_an_order_past_six_months_needs_the_criminal_courts_permission(arrest, o
 
 def test_no_order_may_pass_one_quarter_of_the_maximum_penalty(arrest, order):
     now = timezone.now()
-    arrested = clock.add_months(now, -3) + 5 * D  # one year: the cap is three months
-    d = arrest(arrested_at=arrested, registered_at=arrested + H, penalty_years=1, now=now)
-    cap = clock.quarter_cap_point(d.clock_arrest, d.clock_offence)
+    arrested = clock.add_months(now, -12) + 5 * D  # four years: the cap is twelve months
+    d = arrest(arrested_at=arrested, registered_at=arrested + H, penalty_years=4, now=now)
+    cap = clock.quarter_cap_point(selectors.arrest_of(d), d.clock_offence)
     for n, (start, days) in enumerate(_chain(arrested + D, cap - 3 * D)):
-        order(d, start, days, order_number=f"ت/{n}")
+        order(d, start, days, order_number=f"ت/{n}", court_permission=True)
     last = d.orders.order_by("-starts_at").first()
     with pytest.raises(ValidationError) as exc:
         order(d, last.ends_at, 10, order_number="ت/x", court_permission=True)
     assert "one quarter of the maximum penalty" in _fields(exc)["days"][0]
-    assert order(d, last.ends_at, 3, order_number="ت/z").ends_at == cap
+    assert order(d, last.ends_at, 3, order_number="ت/z", court_permission=True).ends_at == cap
 
 
 def test_an_order_issued_in_the_future_is_refused(arrest, order):
