@@ -1,6 +1,6 @@
 """REST API of the detainee register (/api/v1/detainees/): list and detail with the legal clock,
-and recording a detention order (the same service as the page: a refusal is a 400 problem that
-says why, and nothing is written)."""
+and recording a detention order or the criminal court's permission (the same services as the
+pages: a refusal is a 400 problem that says why, and nothing is written)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from dalil.api.serializers import StrictInput
 from dalil.api.views import ApiMixin
 
 from . import clock, selectors, services
-from .models import Detainee, DetentionOrder
+from .models import CourtPermission, Detainee, DetentionOrder
 
 
 class DetentionDeadlineSerializer(serializers.Serializer):
@@ -39,6 +39,9 @@ class DetentionClockSerializer(serializers.Serializer):
     order_expires_at = serializers.DateTimeField(allow_null=True)
     six_months_at = serializers.DateTimeField()
     six_months_permitted_until = serializers.DateTimeField()
+    court_permitted_until = serializers.DateTimeField(
+        allow_null=True, help_text="End of the period the criminal court permitted, if any"
+    )
     quarter_cap_at = serializers.DateTimeField(allow_null=True)
 
 
@@ -65,6 +68,12 @@ class DetentionOrderSerializer(serializers.ModelSerializer):
         ]
 
 
+class CourtPermissionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CourtPermission
+        fields = ["id", "court", "decision_number", "decided_on", "permitted_until", "recorded_at"]
+
+
 class DetaineeSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case.number", read_only=True)
     person = serializers.IntegerField(source="person_id", read_only=True)
@@ -78,6 +87,7 @@ class DetaineeSerializer(serializers.ModelSerializer):
     place_unit = serializers.CharField(source="place_unit.code", default=None, read_only=True)
     offence = serializers.CharField(source="offence.category.code", default=None, read_only=True)
     orders = DetentionOrderSerializer(many=True, read_only=True)
+    court_permissions = CourtPermissionSerializer(many=True, read_only=True)
     deadlines = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,6 +114,7 @@ class DetaineeSerializer(serializers.ModelSerializer):
             "next_deadline_at",
             "breached",
             "orders",
+            "court_permissions",
             "deadlines",
         ]
 
@@ -133,6 +144,7 @@ def _clock_data(state: clock.Deadlines) -> dict[str, Any]:
         "order_expires_at": state.order_expires_at,
         "six_months_at": state.six_months_at,
         "six_months_permitted_until": state.six_months_permitted_until,
+        "court_permitted_until": state.court_permitted_until,
         "quarter_cap_at": state.quarter_cap_at,
     }
 
@@ -153,10 +165,15 @@ class DetentionOrderCreateSerializer(StrictInput):
     judge_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     court = serializers.CharField(max_length=250, required=False, allow_blank=True)
     issued_on = serializers.DateField(required=False, allow_null=True)
-    court_permission = serializers.BooleanField(
-        required=False,
-        default=False,
-        help_text="The criminal court permitted detention beyond six months",
+
+
+class CourtPermissionCreateSerializer(StrictInput):
+    court = serializers.CharField(max_length=250)
+    decision_number = serializers.CharField(max_length=100)
+    decided_on = serializers.DateField()
+    permitted_until = serializers.DateTimeField(
+        help_text="End of the period the criminal court permits (Art. 109(ج) CPC), with its "
+        "offset; a time without one is Baghdad time"
     )
 
 
@@ -210,7 +227,7 @@ class DetaineeViewSet(
     def get_object(self) -> Detainee:
         qs = Detainee.objects.select_related(
             "case", "person", "arresting_unit", "arrest_governorate", "place_unit"
-        ).prefetch_related(selectors.with_orders())
+        ).prefetch_related(selectors.with_orders(), "court_permissions")
         return access.get_or_404(self.request.user, "view", qs, pk=self.kwargs["pk"])
 
     def get_serializer_context(self) -> dict[str, Any]:
@@ -249,6 +266,23 @@ class DetaineeViewSet(
             v["decision"] = services.order_decision(request.user, detainee, v["decision"])
         order = services.order_record(actor=request.user, detainee=detainee, **v)
         return Response(DetentionOrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=CourtPermissionCreateSerializer,
+        responses={201: CourtPermissionSerializer},
+        summary="Record the criminal court's permission to detain beyond six months, for a period",
+    )
+    @action(detail=True, methods=["post"], url_path="court-permissions")
+    def court_permissions(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = CourtPermissionCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        permission = services.court_permission_record(
+            actor=request.user, detainee=detainee, **data.validated_data
+        )
+        return Response(CourtPermissionSerializer(permission).data, status=status.HTTP_201_CREATED)
 
     def _after(self, detainee: Detainee, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_object()

@@ -14,7 +14,8 @@ The rules, as this module applies them (a lawyer must review them, see the ADR):
 * cumulative detention counts from the arrest instant, and every earlier period the person was
   detained for the same case counts too (Art. 109(ج) caps «مجموع مدد التوقيف», the sum of the
   periods): a re-arrest after a release starts with what was already used;
-* beyond six calendar months of detention, every order needs the criminal court's permission;
+* beyond six calendar months of detention, every order needs the criminal court's permission, which
+  is for a period (Art. 109(ج): «مدة مناسبة»): no order may end after the period the court allowed;
 * detention never passes one quarter of the offence's maximum penalty (life imprisonment counted as
   20 years; an offence punishable by death has no quarter cap, the six-month permission still applies);
 * until the first detention order, the arrest itself covers at most 24 hours.
@@ -30,7 +31,9 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 
@@ -44,6 +47,84 @@ DEFAULT_LEAD_TIME = timedelta(hours=48)
 
 LIFE = "life"
 DEATH = "death"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule this module applies, in words, with the text it comes from (the register's rules
+    page lists them: `RULES`)."""
+
+    text: str | Promise
+    source: str | Promise
+    note: str | Promise = ""
+
+
+RULES = [
+    Rule(
+        gettext_lazy(
+            "A detention order under Art. 109 is for offences punishable by more than three years; at three years or less the judge releases on a pledge, with or without bail."
+        ),
+        gettext_lazy("CPC Art. 109(أ) and Art. 110"),
+    ),
+    Rule(
+        gettext_lazy(
+            "Each detention order lasts at most 15 days; an extension starts when the previous order expires, with no gap and no overlap."
+        ),
+        gettext_lazy("CPC Art. 109(أ)"),
+    ),
+    Rule(
+        gettext_lazy(
+            "Detention counts from the arrest, and every earlier period of detention of the same person in the same case counts too: a re-arrest starts with the time already served."
+        ),
+        gettext_lazy("CPC Art. 109(ج): «مجموع مدد التوقيف»"),
+    ),
+    Rule(
+        gettext_lazy(
+            "Beyond six months of detention, only the criminal court may permit an extension, for a period it sets; no order may end after that period."
+        ),
+        gettext_lazy("CPC Art. 109(ج)"),
+    ),
+    Rule(
+        gettext_lazy(
+            "Detention never passes one quarter of the maximum penalty of the offence; no permission can extend it."
+        ),
+        gettext_lazy("CPC Art. 109(ج)"),
+    ),
+    Rule(
+        gettext_lazy("Life imprisonment counts as 20 years for the quarter."),
+        gettext_lazy("Penal Code (Law 111 of 1969) Art. 87"),
+    ),
+    Rule(
+        gettext_lazy(
+            "An offence punishable by death has no quarter cap; detention is extended as the investigation requires, 15 days at a time, and past six months the register asks for the criminal court's permission."
+        ),
+        gettext_lazy("CPC Art. 109(ب) read with 109(ج)"),
+        gettext_lazy(
+            "Whether the criminal court's permission after six months applies to death-penalty offences is disputed."
+        ),
+    ),
+    Rule(
+        gettext_lazy(
+            "Until the first detention order, the arrest covers at most 24 hours: the papers go before the judge within 24 hours."
+        ),
+        gettext_lazy("Constitution of 2005 Art. 19(13); CPC Art. 123"),
+        gettext_lazy(
+            "The one-time extension by 24 hours that the Constitution allows is not recorded yet."
+        ),
+    ),
+    Rule(
+        gettext_lazy(
+            "The detainee is registered within 24 hours of the arrest. This is a rule of this register, not of the law: it keeps the register complete."
+        ),
+        gettext_lazy("Dalil (PRODUCT.md IN-6)"),
+    ),
+    Rule(
+        gettext_lazy(
+            "Times are counted from the exact instant on the Baghdad calendar; months are calendar months; reaching a limit exactly is lawful, going past it is a breach."
+        ),
+        gettext_lazy("Dalil, ADR 0011 (to be confirmed by a lawyer)"),
+    ),
+]
 
 
 # --- time ------------------------------------------------------------------------------------
@@ -166,7 +247,6 @@ class Order:
 
     starts_at: datetime
     days: int
-    court_permission_beyond_six_months: bool = False
     kind: OrderKind = OrderKind.EXTENSION
 
     def __post_init__(self) -> None:
@@ -175,6 +255,22 @@ class Order:
     @property
     def ends_at(self) -> datetime:
         return add_days(self.starts_at, self.days)
+
+
+@dataclass(frozen=True)
+class Permission:
+    """The criminal court's permission to detain beyond six months, for a period: until ``until``
+    (Art. 109(ج): «مدة مناسبة», within one quarter of the maximum penalty)."""
+
+    until: datetime
+
+    def __post_init__(self) -> None:
+        _require_aware(self.until, "until")
+
+
+def court_permitted_until(permissions: Iterable[Permission]) -> datetime | None:
+    """The end of the longest period the court has permitted (None: no permission recorded)."""
+    return max((p.until for p in permissions), default=None)
 
 
 def registration_delay(arrest: Arrest) -> timedelta | None:
@@ -245,12 +341,18 @@ def validate_arrest(arrest: Arrest, now: datetime) -> None:
 
 
 def validate_order(
-    history: Sequence[Order], new_order: Order, offence: Offence, *, arrest: Arrest
+    history: Sequence[Order],
+    new_order: Order,
+    offence: Offence,
+    *,
+    arrest: Arrest,
+    permissions: Sequence[Permission] = (),
 ) -> None:
     """Refuse ``new_order`` unless the law allows it after ``history`` (the orders already
     accepted for this arrest). Raises one ValidationError listing every reason, each with a code:
     ``not_whole_days``, ``too_short``, ``too_long``, ``art_110``, ``after_release``, ``before_arrest``,
-    ``kind``, ``overlap``, ``gap``, ``six_months``, ``quarter_cap``."""
+    ``kind``, ``overlap``, ``gap``, ``six_months``, ``court_period``, ``quarter_cap``.
+    ``permissions``: the criminal court's permissions recorded for this detention."""
     problems: list[ValidationError] = []
 
     def refuse(message: str, code: str, **params: object) -> None:
@@ -324,13 +426,22 @@ def validate_order(
     if days >= 1:
         ends_at = new_order.ends_at
         six_months = six_months_point(arrest)
-        if ends_at > six_months and not new_order.court_permission_beyond_six_months:
+        permitted = court_permitted_until(permissions)
+        if ends_at > six_months and permitted is None:
             refuse(
                 _(
                     "This order would keep the detainee beyond six months of detention (%(at)s) without the criminal court's permission."
                 ),
                 "six_months",
                 at=shown(six_months),
+            )
+        elif ends_at > six_months and permitted is not None and ends_at > permitted:
+            refuse(
+                _(
+                    "This order would keep the detainee beyond the period the criminal court permitted (until %(at)s). Ask the court again or release the detainee."
+                ),
+                "court_period",
+                at=shown(max(permitted, six_months)),
             )
         cap = quarter_cap_point(arrest, offence)
         if cap is not None and ends_at > cap:
@@ -346,6 +457,54 @@ def validate_order(
         raise ValidationError(problems)
 
 
+def validate_permission(
+    permission: Permission,
+    offence: Offence,
+    *,
+    arrest: Arrest,
+    earlier: Sequence[Permission] = (),
+) -> None:
+    """Refuse a criminal court's permission the law does not allow: its period must reach beyond
+    the six-month point, stay within one quarter of the maximum penalty, and extend what was
+    already permitted. Codes: ``before_six_months``, ``quarter_cap``, ``not_longer``."""
+    problems: list[ValidationError] = []
+    six_months = six_months_point(arrest)
+    if permission.until <= six_months:
+        problems.append(
+            ValidationError(
+                _(
+                    "The criminal court's permission is for detention beyond six months (%(at)s): the period it allows must end after that."
+                )
+                % {"at": shown(six_months)},
+                code="before_six_months",
+            )
+        )
+    cap = quarter_cap_point(arrest, offence)
+    if cap is not None and permission.until > cap:
+        problems.append(
+            ValidationError(
+                _(
+                    "The criminal court may permit detention only within one quarter of the maximum penalty (%(at)s)."
+                )
+                % {"at": shown(cap)},
+                code="quarter_cap",
+            )
+        )
+    before = court_permitted_until(earlier)
+    if before is not None and permission.until <= before:
+        problems.append(
+            ValidationError(
+                _(
+                    "Detention is already permitted until %(at)s: a new permission extends that period."
+                )
+                % {"at": shown(before)},
+                code="not_longer",
+            )
+        )
+    if problems:
+        raise ValidationError(problems)
+
+
 # --- deadlines and alerts --------------------------------------------------------------------
 
 
@@ -354,6 +513,7 @@ class Kind(StrEnum):
     FIRST_ORDER = "first_order"
     ORDER_EXPIRY = "order_expiry"
     SIX_MONTHS = "six_months"
+    COURT_PERIOD = "court_period"  # the end of the period the criminal court permitted
     QUARTER_CAP = "quarter_cap"
 
 
@@ -361,6 +521,7 @@ class Kind(StrEnum):
 _RANK = {
     Kind.QUARTER_CAP: 0,
     Kind.SIX_MONTHS: 1,
+    Kind.COURT_PERIOD: 1,
     Kind.ORDER_EXPIRY: 2,
     Kind.FIRST_ORDER: 3,
     Kind.REGISTRATION: 4,
@@ -393,7 +554,8 @@ class Deadlines:
     order_expires_at: datetime | None
     held_lawfully_until: datetime
     six_months_at: datetime
-    six_months_permitted_until: datetime
+    six_months_permitted_until: datetime  # the six-month point, or the court's period if longer
+    court_permitted_until: datetime | None
     quarter_cap_at: datetime | None
     pending: tuple[Deadline, ...]
     breaches: tuple[Deadline, ...]
@@ -407,19 +569,21 @@ class Deadlines:
         return bool(self.breaches)
 
 
-def _covered_until(start: datetime, orders: Sequence[Order], *, permitted_only: bool) -> datetime:
+def _covered_until(start: datetime, orders: Sequence[Order]) -> datetime:
     """Follow orders back to back from ``start``: the instant the chain runs out."""
     reach = start
     for order in sorted(orders, key=lambda o: o.starts_at):
-        if permitted_only and not order.court_permission_beyond_six_months:
-            continue
         if order.starts_at <= reach < order.ends_at:
             reach = order.ends_at
     return reach
 
 
 def deadlines(
-    arrest: Arrest, orders: Sequence[Order], offence: Offence, now: datetime
+    arrest: Arrest,
+    orders: Sequence[Order],
+    offence: Offence,
+    now: datetime,
+    permissions: Sequence[Permission] = (),
 ) -> Deadlines:
     _require_aware(now, "now")
     released = arrest.released_at is not None
@@ -428,14 +592,16 @@ def deadlines(
 
     registration_due = arrest.arrested_at + REGISTRATION_WITHIN
     first_order_due = arrest.arrested_at + FIRST_ORDER_WITHIN
-    lawful_until = _covered_until(first_order_due, orders, permitted_only=False)
+    lawful_until = _covered_until(first_order_due, orders)
     six_months = six_months_point(arrest)
-    six_permitted = _covered_until(six_months, orders, permitted_only=True)
+    permitted = court_permitted_until(permissions)
+    court_period = permitted is not None and permitted > six_months
+    six_permitted = permitted if permitted is not None and court_period else six_months
     cap = quarter_cap_point(arrest, offence)
 
     order_expires_at: datetime | None = None
     if any(o.starts_at <= now < o.ends_at for o in orders):
-        order_expires_at = _covered_until(now, orders, permitted_only=False)
+        order_expires_at = _covered_until(now, orders)
     elif orders:
         order_expires_at = max(o.ends_at for o in orders)
 
@@ -446,7 +612,8 @@ def deadlines(
         kind = Kind.FIRST_ORDER if lawful_until == first_order_due else Kind.ORDER_EXPIRY
         breaches.append(Deadline(kind, lawful_until))
     if held_to > six_permitted:
-        breaches.append(Deadline(Kind.SIX_MONTHS, six_permitted))
+        kind = Kind.COURT_PERIOD if court_period else Kind.SIX_MONTHS
+        breaches.append(Deadline(kind, six_permitted))
     if cap is not None and held_to > cap:
         breaches.append(Deadline(Kind.QUARTER_CAP, cap))
 
@@ -458,7 +625,9 @@ def deadlines(
             pending.append(Deadline(Kind.FIRST_ORDER, first_order_due))
         else:
             pending.append(Deadline(Kind.ORDER_EXPIRY, order_expires_at))
-        if six_permitted == six_months:  # no court permission recorded past six months yet
+        if court_period:
+            pending.append(Deadline(Kind.COURT_PERIOD, six_permitted))
+        else:  # no court permission recorded past six months yet
             pending.append(Deadline(Kind.SIX_MONTHS, six_months))
         if cap is not None:
             pending.append(Deadline(Kind.QUARTER_CAP, cap))
@@ -473,6 +642,7 @@ def deadlines(
         held_lawfully_until=lawful_until,
         six_months_at=six_months,
         six_months_permitted_until=six_permitted,
+        court_permitted_until=permitted,
         quarter_cap_at=cap,
         pending=_sorted(pending),
         breaches=_sorted(breaches),
@@ -506,6 +676,9 @@ def _due_soon_message(kind: Kind) -> str:
         Kind.SIX_MONTHS: _(
             "Detention reaches six months at %(at)s: detention beyond it needs the criminal court's permission."
         ),
+        Kind.COURT_PERIOD: _(
+            "The period the criminal court permitted ends at %(at)s: ask the court again or release the detainee."
+        ),
         Kind.QUARTER_CAP: _(
             "Detention reaches one quarter of the maximum penalty at %(at)s: the detainee must be released by then."
         ),
@@ -521,6 +694,9 @@ def _breached_message(kind: Kind) -> str:
         Kind.ORDER_EXPIRY: _("Detention continued after %(at)s without a valid detention order."),
         Kind.SIX_MONTHS: _(
             "Detention continued beyond six months (%(at)s) without the criminal court's permission."
+        ),
+        Kind.COURT_PERIOD: _(
+            "Detention continued after the period the criminal court permitted (%(at)s)."
         ),
         Kind.QUARTER_CAP: _(
             "Detention continued beyond one quarter of the maximum penalty (%(at)s)."

@@ -4,6 +4,10 @@ from dalil.audit.registry import register
 
 register("detention.arrest_recorded", _("Arrest recorded in the detainee register"))
 register("detention.order_recorded", _("Detention order recorded"))
+register(
+    "detention.court_permission_recorded",
+    _("Permission of the criminal court to detain beyond six months recorded"),
+)
 register("detention.transferred", _("Detainee transferred"))
 register("detention.released", _("Detainee released"))
 register("detention.injury_recorded", _("Intake injury record made"))

@@ -123,11 +123,6 @@ class OrderForm(BootstrapForm):
     judge_name = forms.CharField(label=_("Judge"), max_length=200, required=False)
     court = forms.CharField(label=_("Court"), max_length=250, required=False)
     issued_on = forms.DateField(label=_("Date issued"), widget=DateInput(), required=False)
-    court_permission = forms.BooleanField(
-        label=_("The criminal court permitted detention beyond six months"),
-        required=False,
-        help_text=_("Needed for every order any part of which lies beyond six months."),
-    )
 
     def __init__(self, *args: Any, decisions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -140,6 +135,18 @@ class OrderForm(BootstrapForm):
             field.widget.attrs["data-hides"] = " ".join(
                 f"id_{name}" for name in ("order_number", "judge_name", "court", "issued_on")
             )
+
+
+class CourtPermissionForm(BootstrapForm):
+    court = forms.CharField(label=_("Criminal court"), max_length=250)
+    decision_number = forms.CharField(label=_("Number of the decision"), max_length=100)
+    decided_on = forms.DateField(label=_("Date of the decision"), widget=DateInput())
+    permitted_until = MomentField(
+        label=_("Detention permitted until"),
+        help_text=_(
+            "Baghdad time. The end of the period the court permits; no order may end after it."
+        ),
+    )
 
 
 class TransferForm(BootstrapForm):

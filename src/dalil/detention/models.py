@@ -186,6 +186,8 @@ class DetentionOrder(models.Model):
     judge_name = models.CharField(_("judge"), max_length=200)
     court = models.CharField(_("court"), max_length=250)
     issued_on = models.DateField(_("date issued"))
+    # Whether the order reached beyond six months under a permission of the criminal court
+    # (`CourtPermission`, which holds the period); kept for the register's table.
     court_permission = models.BooleanField(
         _("with the criminal court's permission beyond six months"), default=False
     )
@@ -221,9 +223,50 @@ class DetentionOrder(models.Model):
 
     @property
     def as_clock(self) -> clock.Order:
-        return clock.Order(
-            self.starts_at, self.days, self.court_permission, clock.OrderKind(self.kind)
-        )
+        return clock.Order(self.starts_at, self.days, clock.OrderKind(self.kind))
+
+
+class CourtPermission(models.Model):
+    """The criminal court's permission to keep the detainee beyond six months, for a period
+    (Art. 109(ج) CPC: «مدة مناسبة», within one quarter of the maximum penalty). No order may end
+    after `permitted_until`; a later permission extends the period."""
+
+    detainee = models.ForeignKey(
+        Detainee,
+        on_delete=models.PROTECT,
+        related_name="court_permissions",
+        verbose_name=_("detainee"),
+    )
+    court = models.CharField(_("court"), max_length=250)
+    decision_number = models.CharField(_("number of the decision"), max_length=100)
+    decided_on = models.DateField(_("date of the decision"))
+    permitted_until = models.DateTimeField(_("detention permitted until"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["detainee", "permitted_until"]
+        verbose_name = _("permission of the criminal court")
+        verbose_name_plural = _("permissions of the criminal court")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["detainee", "permitted_until"], name="court_permission_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision_number} ({self.court})"
+
+    @property
+    def as_clock(self) -> clock.Permission:
+        return clock.Permission(self.permitted_until)
 
 
 class Transfer(models.Model):
@@ -403,6 +446,7 @@ class Alert(models.Model):
         (clock.Kind.FIRST_ORDER.value, _("Judge's order within 24 hours")),
         (clock.Kind.ORDER_EXPIRY.value, _("End of the detention order")),
         (clock.Kind.SIX_MONTHS.value, _("Six months of detention")),
+        (clock.Kind.COURT_PERIOD.value, _("End of the period the criminal court permitted")),
         (clock.Kind.QUARTER_CAP.value, _("One quarter of the maximum penalty")),
     ]
     LEVEL_CHOICES = [

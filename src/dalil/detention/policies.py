@@ -21,6 +21,7 @@ from dalil.cases.policies import seen_cases, through_case
 
 from .models import (
     AlertRecipient,
+    CourtPermission,
     Detainee,
     DetentionOrder,
     IntakeInjury,
@@ -37,7 +38,7 @@ IA_COMPARTMENT = "internal_affairs"
 
 # A detainee hangs on its case, the rest on the detainee's case (with break-glass on the case).
 through_case(Detainee)
-for _model in (DetentionOrder, Transfer, IntakeInjury, Statement):
+for _model in (DetentionOrder, CourtPermission, Transfer, IntakeInjury, Statement):
     through_case(_model, "detainee__case__")
 
 register_policy(

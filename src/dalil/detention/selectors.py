@@ -48,13 +48,15 @@ def with_orders() -> Prefetch:
 def detainee_list(actor: Any) -> QuerySet[Detainee]:
     qs = Detainee.objects.select_related(
         "case", "case__unit", "person", "arresting_unit", "place_unit"
-    ).prefetch_related(with_orders())
+    ).prefetch_related(with_orders(), "court_permissions")
     return by_urgency(access.scope(actor, "view", qs))
 
 
 def case_detainees(actor: Any, case: Any) -> list[Detainee]:
     qs = access.scope(actor, "view", Detainee.objects.filter(case=case))
-    return list(by_urgency(qs.select_related("person").prefetch_related(with_orders())))
+    return list(
+        by_urgency(qs.select_related("person").prefetch_related(with_orders(), "court_permissions"))
+    )
 
 
 def visible_person_ids(actor: Any, detainees: Iterable[Detainee]) -> set[int]:
@@ -146,12 +148,21 @@ def arrest_of(detainee: Detainee) -> clock.Arrest:
     )
 
 
+def permissions_of(detainee: Detainee) -> list[clock.Permission]:
+    """The criminal court's permissions for this detention (prefetched where many are read)."""
+    return [p.as_clock for p in detainee.court_permissions.all()]
+
+
 def clock_of(
     detainee: Detainee, now: dt.datetime, orders: Sequence[DetentionOrder] | None = None
 ) -> clock.Deadlines:
     orders = orders_of(detainee) if orders is None else orders
     return clock.deadlines(
-        arrest_of(detainee), [o.as_clock for o in orders], detainee.clock_offence, now
+        arrest_of(detainee),
+        [o.as_clock for o in orders],
+        detainee.clock_offence,
+        now,
+        permissions_of(detainee),
     )
 
 
@@ -214,7 +225,9 @@ def urgency(
         return None
     instants = [d.at for d in state.pending]
     instants += [
-        b.at for b in state.breaches if b.kind in (clock.Kind.SIX_MONTHS, clock.Kind.QUARTER_CAP)
+        b.at
+        for b in state.breaches
+        if b.kind in (clock.Kind.SIX_MONTHS, clock.Kind.COURT_PERIOD, clock.Kind.QUARTER_CAP)
     ]
     gap = uncovered_since(detainee, orders, now)
     if gap is not None:
@@ -227,6 +240,7 @@ KIND_LABELS: dict[str, Any] = {
     clock.Kind.FIRST_ORDER: _("Judge's order within 24 hours"),
     clock.Kind.ORDER_EXPIRY: _("End of the detention order"),
     clock.Kind.SIX_MONTHS: _("Six months of detention"),
+    clock.Kind.COURT_PERIOD: _("End of the period the criminal court permitted"),
     clock.Kind.QUARTER_CAP: _("One quarter of the maximum penalty"),
 }
 
@@ -340,6 +354,19 @@ def deadline_rows(
                 _("The criminal court permitted detention beyond six months."),
             )
         )
+        # The court permits a period: its end is a limit of its own.
+        end = state.six_months_permitted_until
+        label = KIND_LABELS[clock.Kind.COURT_PERIOD]
+        if clock.Kind.COURT_PERIOD in breached_kinds:
+            out.append(
+                DeadlineRow(
+                    label, end, "breached", _("Held after the period the criminal court permitted.")
+                )
+            )
+        elif released_at is not None and released_at <= end:
+            out.append(DeadlineRow(label, end, "not_reached"))
+        else:
+            out.append(DeadlineRow(label, end, ahead(end)))
     elif six > now:
         out.append(DeadlineRow(KIND_LABELS[clock.Kind.SIX_MONTHS], six, ahead(six)))
     else:

@@ -5,9 +5,15 @@ from . import views
 app_name = "detention"
 urlpatterns = [
     path("", views.register, name="list"),
+    path("rules/", views.rules, name="rules"),
     path("arrest/<str:number>/", views.arrest, name="arrest"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/orders/add/", views.order_add, name="order_add"),
+    path(
+        "<int:pk>/court-permissions/add/",
+        views.court_permission_add,
+        name="court_permission_add",
+    ),
     path("<int:pk>/transfers/add/", views.transfer_add, name="transfer_add"),
     path("<int:pk>/release/", views.release, name="release"),
     path("<int:pk>/injuries/add/", views.injury_add, name="injury_add"),

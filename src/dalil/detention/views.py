@@ -30,11 +30,12 @@ from dalil.parties.picker import picked
 from dalil.ui.forms import form_page
 from dalil.ui.lists import render_list
 
-from . import selectors, services
+from . import clock, selectors, services
 from .filters import RegisterFilter
 from .forms import (
     SUGGESTED,
     ArrestForm,
+    CourtPermissionForm,
     InjuryForm,
     OrderForm,
     ReleaseForm,
@@ -108,6 +109,23 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    """The rules the register's clock applies, each with the text it comes from."""
+    return render(
+        request,
+        "detention/rules.html",
+        {
+            "rules": clock.RULES,
+            "breadcrumbs": [
+                (_("Detainee register"), reverse("detention:list")),
+                (_("Rules"), None),
+            ],
+        },
+    )
+
+
 # --- One detainee ----------------------------------------------------------------------------
 @login_required
 @require_GET
@@ -149,6 +167,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "periods": selectors.periods_of(request.user, detainee),
             "used_days": selectors.in_days(selectors.arrest_of(detainee).used_before),
             "orders": orders,
+            "permissions": detainee.court_permissions.all(),
             "transfers": access.scope(
                 request.user, "view", Transfer.objects.filter(detainee=detainee)
             ).select_related("from_unit", "to_unit"),
@@ -157,6 +176,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ).select_related("photo"),
             "statements": [(s, s.pk in referred) for s in statements],
             "can_order": can_order,
+            "can_permit": can_order,
             "awaiting": awaiting,
             "can_move": can_work and held,
             "can_release": can_work and held,
@@ -259,9 +279,42 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
         cancel_url=_detail(detainee),
         intro=_(
             "A detention order lasts at most 15 days; each extension starts when the previous "
-            "order expires. Beyond six months every order needs the criminal court's permission, "
-            "and no order may pass one quarter of the maximum penalty."
+            "order expires. Beyond six months an order must stay within the period the criminal "
+            "court permitted, and no order may pass one quarter of the maximum penalty."
         ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def court_permission_add(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    state = selectors.clock_of(detainee, timezone.now())
+    form = CourtPermissionForm(
+        request.POST or None,
+        initial={"permitted_until": timezone.localtime(state.six_months_permitted_until)},
+    )
+    cap = (
+        _("one quarter of the maximum penalty is reached at %(at)s")
+        % {"at": clock.shown(state.quarter_cap_at)}
+        if state.quarter_cap_at is not None
+        else _("the offence is punishable by death: no quarter cap")
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.court_permission_record(
+            actor=request.user, detainee=detainee, **data
+        ),
+        title=_("Permission of the criminal court: %(number)s") % {"number": detainee.number},
+        success=_("The criminal court's permission has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_(
+            "Art. 109(ج) CPC: beyond six months of detention (%(six)s) the criminal court may "
+            "permit an extension for a period, within one quarter of the maximum penalty; here %(cap)s."
+        )
+        % {"six": clock.shown(state.six_months_at), "cap": cap},
     )
 
 

@@ -8,7 +8,7 @@ photo, a statement's document) adds the vault's own `core.file_uploaded` entry b
 service's; a statement taken from an injured detainee adds the referral's entry (two records, two
 entries, one transaction).
 
-By what they do: `arrest`, `orders` (the judge's orders), `custody` (transfers and the release),
+By what they do: `arrest`, `orders` (the judge's orders and the criminal court's permissions), `custody` (transfers and the release),
 `intake` (injuries seen at intake), `statements` (and integrity referrals), `alerts`.
 """
 
@@ -16,7 +16,7 @@ from .alerts import ALERT_ACTOR, alert_mark_read, alerts_raise, recipients_for
 from .arrest import arrest_record
 from .custody import release_record, transfer_record
 from .intake import injury_record
-from .orders import order_decision, order_record
+from .orders import court_permission_record, order_decision, order_record
 from .statements import statement_record
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "alert_mark_read",
     "alerts_raise",
     "arrest_record",
+    "court_permission_record",
     "injury_record",
     "order_decision",
     "order_record",

@@ -1,5 +1,6 @@
 """A judge's detention order or extension, checked against the law (clock.validate_order) and,
-when it names one, against the judge's decision recorded in the judicial workflow."""
+when it names one, against the judge's decision recorded in the judicial workflow; and the criminal
+court's permission to detain beyond six months, for a period (clock.validate_permission)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from dalil.judicial import selectors as judicial_selectors
 from dalil.judicial.models import Decision, JudicialRequest
 
 from .. import clock, selectors
-from ..models import Detainee, DetentionOrder
+from ..models import CourtPermission, Detainee, DetentionOrder
 from .common import Problems, aware, held, iso, refresh, text
 
 ORDER_FIELDS = {
@@ -30,7 +31,13 @@ ORDER_FIELDS = {
     "overlap": "starts_at",
     "gap": "starts_at",
     "kind": "starts_at",
-    "six_months": "court_permission",
+    "six_months": "days",
+    "court_period": "days",
+}
+PERMISSION_FIELDS = {
+    "before_six_months": "permitted_until",
+    "quarter_cap": "permitted_until",
+    "not_longer": "permitted_until",
 }
 
 
@@ -44,13 +51,12 @@ def order_record(
     judge_name: str = "",
     court: str = "",
     issued_on: dt.date | None = None,
-    court_permission: bool = False,
     decision: Decision | None = None,
     now: dt.datetime | None = None,
 ) -> DetentionOrder:
     """Record a judge's detention order or extension, if the law allows it (clock.validate_order):
-    at most 15 days, back to back, within six months unless the criminal court permitted more,
-    never past one quarter of the maximum penalty. When the order names the judge's decision
+    at most 15 days, back to back, within six months unless the criminal court permitted a longer
+    period (and then within that period), never past one quarter of the maximum penalty. When the order names the judge's decision
     (recorded in the judicial workflow), its number, judge, court and date come from the decision,
     and what is typed must agree with it."""
     with transaction.atomic(durable=True):
@@ -83,13 +89,15 @@ def order_record(
             p.add(date_field, _("The date issued cannot be before the arrest."))
         history = selectors.orders_of(locked)
         kind = clock.OrderKind.EXTENSION if history else clock.OrderKind.DETENTION
-        new = clock.Order(starts_at, days, bool(court_permission), kind)
+        new = clock.Order(starts_at, days, kind)
+        arrest = selectors.arrest_of(locked)
         try:
             clock.validate_order(
                 [o.as_clock for o in history],
                 new,
                 locked.clock_offence,
-                arrest=selectors.arrest_of(locked),
+                arrest=arrest,
+                permissions=selectors.permissions_of(locked),
             )
         except ValidationError as exc:
             p.add_clock(exc, ORDER_FIELDS)
@@ -105,7 +113,7 @@ def order_record(
             judge_name=judge_name,
             court=court,
             issued_on=issued_on,
-            court_permission=bool(court_permission),
+            court_permission=days >= 1 and new.ends_at > clock.six_months_point(arrest),
             decision=decision,
             recorded_by=acting_user(actor),
         )
@@ -131,6 +139,80 @@ def order_record(
         )
     detainee.refresh_from_db()
     return order
+
+
+def court_permission_record(
+    *,
+    actor: Any,
+    detainee: Detainee,
+    court: str,
+    decision_number: str,
+    decided_on: dt.date | None,
+    permitted_until: dt.datetime,
+    now: dt.datetime | None = None,
+) -> CourtPermission:
+    """Record the criminal court's permission to keep the detainee beyond six months until
+    `permitted_until` (Art. 109(ج)): beyond the six-month point, within one quarter of the maximum
+    penalty, and longer than any period already permitted. Orders are then judged against it."""
+    with transaction.atomic(durable=True):
+        locked = held(actor, detainee)
+        dates.check_years(decided_on=decided_on, permitted_until=permitted_until)
+        now = now or timezone.now()
+        permitted_until = aware(permitted_until)
+        p = Problems()
+        if locked.released_at is not None:
+            p.add(
+                None,
+                _(
+                    "The detainee has been released: the criminal court's permission cannot be recorded."
+                ),
+            )
+        court = text(p, "court", court, _("Give the court that decided."))
+        decision_number = text(
+            p, "decision_number", decision_number, _("Give the number of the decision.")
+        )
+        if decided_on is None:
+            p.add("decided_on", _("Give the date of the decision."))
+        elif decided_on > timezone.localdate(now):
+            p.add("decided_on", _("The date of the decision cannot be in the future."))
+        elif decided_on < clock.baghdad(locked.arrested_at).date():
+            p.add("decided_on", _("The date of the decision cannot be before the arrest."))
+        earlier = selectors.permissions_of(locked)
+        try:
+            clock.validate_permission(
+                clock.Permission(permitted_until),
+                locked.clock_offence,
+                arrest=selectors.arrest_of(locked),
+                earlier=earlier,
+            )
+        except ValidationError as exc:
+            p.add_clock(exc, PERMISSION_FIELDS)
+        p.raise_any()
+        assert decided_on is not None  # refused above when missing
+        permission = CourtPermission.objects.create(
+            detainee=locked,
+            court=court,
+            decision_number=decision_number,
+            decided_on=decided_on,
+            permitted_until=permitted_until,
+            recorded_by=acting_user(actor),
+        )
+        refresh(locked, now)
+        audit.record(
+            actor=actor,
+            action="detention.court_permission_recorded",
+            target=locked,
+            payload={
+                "permission": permission.pk,
+                "court": court,
+                "number": decision_number,
+                "decided_on": iso(decided_on),
+                "permitted_until": iso(permitted_until),
+                "before": iso(clock.court_permitted_until(earlier)),
+            },
+        )
+    detainee.refresh_from_db()
+    return permission
 
 
 def _usable(actor: Any, detainee: Detainee, decision: Decision) -> bool:

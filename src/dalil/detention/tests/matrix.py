@@ -197,6 +197,21 @@ def _order_data(w: Any, me: Any) -> dict[str, Any]:
     }
 
 
+def _permission_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from dalil.detention import clock
+
+    # Every matrix detainee was arrested two hours ago for a 10-year offence: seven months is
+    # past the six-month point and within the cap (30 months).
+    return {
+        "court": "محكمة جنايات الرصافة",
+        "decision_number": f"ج/{next(_serial)}",
+        "decided_on": timezone.localdate().isoformat(),
+        "permitted_until": clock.add_months(timezone.now(), 7).isoformat(),
+    }
+
+
 def _transfer_data(w: Any, me: Any) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -218,6 +233,7 @@ WORK = MANAGE  # the case's "work" in these classes: commanders (own), the lead 
 
 MATRIX: list[dict[str, Any]] = [
     {"route": "detention:list", "methods": ("GET",), "allowed": EVERYONE},
+    {"route": "detention:rules", "methods": ("GET",), "allowed": EVERYONE},
     {"route": "detention:alerts", "methods": ("GET",), "allowed": EVERYONE},
     {
         "route": "detention:alert_read",
@@ -240,7 +256,14 @@ MATRIX: list[dict[str, Any]] = [
             "objects": _objects(),
             "allowed": WORK,
         }
-        for name in ("order_add", "transfer_add", "release", "injury_add", "statement_add")
+        for name in (
+            "order_add",
+            "court_permission_add",
+            "transfer_add",
+            "release",
+            "injury_add",
+            "statement_add",
+        )
     ],
     {
         "route": "detention:injury_photo",
@@ -289,6 +312,14 @@ MATRIX: list[dict[str, Any]] = [
         "objects": _objects(),
         "allowed": WORK,
         "data": _order_data,
+    },
+    {
+        "route": "api:detainee-court-permissions",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _permission_data,
     },
     {
         "route": "api:detainee-transfers",

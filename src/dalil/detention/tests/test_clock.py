@@ -47,23 +47,21 @@ def codes(error: ValidationError) -> list[str]:
 
 def chain(arrest: Arrest, offence: Offence, lengths: list[int], permission_from: int = 10**6):
     """Accept back-to-back orders of the given lengths, starting at the arrest; orders from index
-    ``permission_from`` on carry the criminal court's permission."""
+    ``permission_from`` on are judged with the criminal court's permission (``ALWAYS``)."""
     orders: list[Order] = []
     start = arrest.arrested_at
     for i, days in enumerate(lengths):
-        order = Order(
-            start,
-            days,
-            court_permission_beyond_six_months=i >= permission_from,
-            kind=OrderKind.DETENTION if i == 0 else OrderKind.EXTENSION,
-        )
-        validate_order(orders, order, offence, arrest=arrest)
+        order = Order(start, days, kind=OrderKind.DETENTION if i == 0 else OrderKind.EXTENSION)
+        permissions = ALWAYS if i >= permission_from else ()
+        validate_order(orders, order, offence, arrest=arrest, permissions=permissions)
         orders.append(order)
         start = order.ends_at
     return orders
 
 
 TEN_YEARS = Offence(10)
+# A permission of the criminal court whose period outlasts any test (the cap still applies).
+ALWAYS = (clock.Permission(datetime(2100, 1, 1, tzinfo=BAGHDAD)),)
 ARREST = Arrest(bgd(2026, 1, 10, 9, 0), registered_at=bgd(2026, 1, 10, 12, 0))
 
 
@@ -328,11 +326,11 @@ def test_quarter_of_four_years_caps_detention_at_twelve_months_even_with_the_cou
     # 10 January + 24 × 15 days + 5 days = 10 January 2027 = 10 January + 12 months.
     orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
     assert orders[-1].ends_at == bgd(2027, 1, 10, 9, 0) == clock.quarter_cap_point(ARREST, four)
-    more = Order(orders[-1].ends_at, 1, court_permission_beyond_six_months=True)
+    more = Order(orders[-1].ends_at, 1)
     with pytest.raises(ValidationError) as caught:
-        validate_order(orders, more, four, arrest=ARREST)
+        validate_order(orders, more, four, arrest=ARREST, permissions=ALWAYS)
     assert codes(caught.value) == ["quarter_cap"]  # even with the court's permission
-    state = deadlines(ARREST, orders, four, bgd(2027, 1, 8, 12, 0))
+    state = deadlines(ARREST, orders, four, bgd(2027, 1, 8, 12, 0), ALWAYS)
     assert state.quarter_cap_at == bgd(2027, 1, 10, 9, 0)
     assert state.six_months_at == bgd(2026, 7, 10, 9, 0)
     assert state.nearest == clock.Deadline(Kind.QUARTER_CAP, bgd(2027, 1, 10, 9, 0))
@@ -355,15 +353,57 @@ def test_quarter_of_ten_years_is_thirty_months_so_six_months_governs():
     ]
     # Up to the six-month point exactly needs no permission; beyond it, with permission, is fine.
     validate_order(orders, Order(orders[-1].ends_at, 1), TEN_YEARS, arrest=ARREST)
-    permitted = Order(orders[-1].ends_at, 15, court_permission_beyond_six_months=True)
-    validate_order(orders, permitted, TEN_YEARS, arrest=ARREST)
+    validate_order(
+        orders, Order(orders[-1].ends_at, 15), TEN_YEARS, arrest=ARREST, permissions=ALWAYS
+    )
 
 
-def test_every_order_past_six_months_needs_its_own_permission():
-    orders = chain(ARREST, TEN_YEARS, [15] * 13, permission_from=12)
+def test_the_court_permits_a_period_and_an_order_one_day_past_it_is_refused():
+    """Art. 109(ج): the criminal court permits «مدة مناسبة», a period. The court allows detention
+    until 1 August 09:00; orders reach 24 July; an order to 2 August is refused, one to 1 August
+    is lawful, and the deadlines name the end of the court's period."""
+    court = (clock.Permission(bgd(2026, 8, 1, 9, 0)),)
+    orders = chain(ARREST, TEN_YEARS, [15] * 12)
+    validate_order(
+        orders, Order(orders[-1].ends_at, 15), TEN_YEARS, arrest=ARREST, permissions=court
+    )
+    orders.append(Order(orders[-1].ends_at, 15))  # 9 July – 24 July
     with pytest.raises(ValidationError) as caught:
-        validate_order(orders, Order(orders[-1].ends_at, 15), TEN_YEARS, arrest=ARREST)
-    assert codes(caught.value) == ["six_months"]
+        validate_order(
+            orders, Order(orders[-1].ends_at, 9), TEN_YEARS, arrest=ARREST, permissions=court
+        )
+    assert codes(caught.value) == ["court_period"]
+    assert "until 2026-08-01 09:00" in caught.value.messages[0]
+    validate_order(
+        orders, Order(orders[-1].ends_at, 8), TEN_YEARS, arrest=ARREST, permissions=court
+    )
+    state = deadlines(ARREST, orders, TEN_YEARS, bgd(2026, 7, 20, 9, 0), court)
+    assert state.court_permitted_until == state.six_months_permitted_until == bgd(2026, 8, 1, 9, 0)
+    assert [d.kind for d in state.pending][:2] == [Kind.ORDER_EXPIRY, Kind.COURT_PERIOD]
+    # Held past the court's period (an order recorded from paper), it is a breach of that period.
+    late = [*orders, Order(orders[-1].ends_at, 15)]
+    state = deadlines(ARREST, late, TEN_YEARS, bgd(2026, 8, 2, 9, 0), court)
+    assert state.breaches == (clock.Deadline(Kind.COURT_PERIOD, bgd(2026, 8, 1, 9, 0)),)
+
+
+def test_a_permission_must_reach_past_six_months_stay_within_the_cap_and_extend_the_last():
+    four = Offence(4)  # six months 10 July 2026, cap 10 January 2027
+    with pytest.raises(ValidationError) as caught:
+        clock.validate_permission(clock.Permission(bgd(2026, 7, 10, 9, 0)), four, arrest=ARREST)
+    assert codes(caught.value) == ["before_six_months"]
+    with pytest.raises(ValidationError) as caught:
+        clock.validate_permission(clock.Permission(bgd(2027, 1, 10, 9, 1)), four, arrest=ARREST)
+    assert codes(caught.value) == ["quarter_cap"]
+    first = clock.Permission(bgd(2026, 9, 1, 9, 0))
+    clock.validate_permission(first, four, arrest=ARREST)
+    clock.validate_permission(
+        clock.Permission(bgd(2027, 1, 10, 9, 0)), four, arrest=ARREST, earlier=[first]
+    )
+    with pytest.raises(ValidationError) as caught:
+        clock.validate_permission(
+            clock.Permission(bgd(2026, 8, 1)), four, arrest=ARREST, earlier=[first]
+        )
+    assert codes(caught.value) == ["not_longer"]
 
 
 def test_life_imprisonment_counts_as_twenty_years_so_the_cap_is_five_years():
@@ -383,7 +423,7 @@ def test_death_penalty_offence_has_no_quarter_cap_but_still_needs_the_court_afte
     # With permission, detention may go on past any finite cap (here: past 30 months, 10 years' cap).
     orders = chain(ARREST, death, [15] * 70, permission_from=12)
     assert orders[-1].ends_at > clock.quarter_cap_point(ARREST, TEN_YEARS)
-    state = deadlines(ARREST, orders, death, orders[-1].ends_at - timedelta(days=3))
+    state = deadlines(ARREST, orders, death, orders[-1].ends_at - timedelta(days=3), ALWAYS)
     assert state.quarter_cap_at is None
     assert Kind.QUARTER_CAP not in {d.kind for d in state.pending}
     assert not state.breached
@@ -424,9 +464,11 @@ def test_when_the_order_expires_at_six_months_the_six_month_point_is_named():
 
 def test_after_the_court_permission_the_six_month_point_is_no_longer_pending():
     orders = chain(ARREST, TEN_YEARS, [15] * 13, permission_from=12)
-    state = deadlines(ARREST, orders, TEN_YEARS, bgd(2026, 7, 8, 9, 0))
+    court = (clock.Permission(orders[-1].ends_at),)
+    state = deadlines(ARREST, orders, TEN_YEARS, bgd(2026, 7, 8, 9, 0), court)
     assert state.six_months_permitted_until == orders[-1].ends_at
     assert Kind.SIX_MONTHS not in {d.kind for d in state.pending}
+    assert clock.Deadline(Kind.COURT_PERIOD, orders[-1].ends_at) in state.pending
 
 
 def test_detention_past_six_months_without_permission_is_a_breach():
@@ -442,13 +484,8 @@ def test_detention_past_six_months_without_permission_is_a_breach():
 def test_detention_past_the_quarter_cap_is_a_breach_alongside_the_expired_order():
     four = Offence(4)
     orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
-    state = deadlines(ARREST, orders, four, bgd(2027, 1, 10, 9, 1))
-    # The court's permission ran out with the last order too: three limits passed at once.
-    assert [b.kind for b in state.breaches] == [
-        Kind.QUARTER_CAP,
-        Kind.SIX_MONTHS,
-        Kind.ORDER_EXPIRY,
-    ]
+    state = deadlines(ARREST, orders, four, bgd(2027, 1, 10, 9, 1), ALWAYS)
+    assert [b.kind for b in state.breaches] == [Kind.QUARTER_CAP, Kind.ORDER_EXPIRY]
 
 
 def test_a_released_detainee_has_nothing_pending_and_breaches_are_judged_at_release():
@@ -522,7 +559,7 @@ def test_alerts_warn_of_the_six_month_point_and_the_quarter_cap():
     four = Offence(4)
     orders = chain(ARREST, four, [15] * 24 + [5], permission_from=12)
     now = bgd(2027, 1, 9, 9, 0)
-    found = alerts(deadlines(ARREST, orders, four, now), now)
+    found = alerts(deadlines(ARREST, orders, four, now, ALWAYS), now)
     # Same instant: the harder limit is named first.
     assert [(a.level, a.kind) for a in found] == [
         (Level.DUE_SOON, Kind.QUARTER_CAP),
@@ -554,7 +591,7 @@ arrest_times = st.datetimes(
 proposals = st.lists(
     st.tuples(
         st.one_of(st.just(15), st.integers(min_value=0, max_value=20)),  # days
-        st.booleans(),  # court permission
+        st.booleans(),  # the court's permission, for 40 days past six months
         st.sampled_from([timedelta(0)] * 6 + [timedelta(hours=-1), timedelta(hours=1)]),  # shift
     ),
     min_size=15,
@@ -568,33 +605,32 @@ def test_orders_that_pass_validation_never_exceed_the_permitted_limits(arrested_
     offence = Offence(penalty)
     arrest = Arrest(arrested_at, registered_at=arrested_at)
     accepted: list[Order] = []
+    six = clock.six_months_point(arrest)
+    court: tuple[clock.Permission, ...] = ()
     for days, permission, shift in steps:
+        if permission and not court:
+            court = (clock.Permission(six + timedelta(days=40)),)
         start = (accepted[-1].ends_at if accepted else arrested_at) + shift
-        order = Order(
-            start,
-            days,
-            court_permission_beyond_six_months=permission,
-            kind=OrderKind.EXTENSION if accepted else OrderKind.DETENTION,
-        )
+        order = Order(start, days, kind=OrderKind.EXTENSION if accepted else OrderKind.DETENTION)
         try:
-            validate_order(accepted, order, offence, arrest=arrest)
+            validate_order(accepted, order, offence, arrest=arrest, permissions=court)
         except ValidationError:
             continue
         accepted.append(order)
 
     cap = clock.quarter_cap_point(arrest, offence)
-    six = clock.six_months_point(arrest)
+    permitted = clock.court_permitted_until(court)
     for previous, order in zip([None, *accepted], accepted, strict=False):
         assert 1 <= order.days <= 15
         assert order.starts_at == (previous.ends_at if previous else order.starts_at)
         assert order.starts_at >= arrested_at
-        assert order.ends_at <= six or order.court_permission_beyond_six_months
+        assert order.ends_at <= six or (permitted is not None and order.ends_at <= permitted)
         if cap is not None:
             assert order.ends_at <= cap
     if accepted:
         end = accepted[-1].ends_at
         for now in (accepted[0].starts_at, end - (end - accepted[0].starts_at) / 2, end):
-            state = deadlines(arrest, accepted, offence, now)
+            state = deadlines(arrest, accepted, offence, now, court)
             assert state.breaches == ()
             assert state.held_lawfully_until == end
 

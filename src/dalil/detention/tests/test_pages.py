@@ -332,6 +332,31 @@ def test_the_api_lists_detainees_with_their_deadlines_and_records_an_order(arres
     assert len(detail["orders"]) == 1
 
 
+def test_the_api_records_the_criminal_courts_permission_for_a_period(arrest, lead):
+    from dalil.detention import clock, selectors
+
+    d = arrest()
+    client = _api(lead)
+    url = f"/api/v1/detainees/{d.pk}/court-permissions/"
+    six = clock.six_months_point(selectors.arrest_of(d))
+    body = {
+        "court": "محكمة جنايات الرصافة",
+        "decision_number": "ج/3",
+        "decided_on": timezone.localdate().isoformat(),
+        "permitted_until": (six - H).isoformat(),
+    }
+    refused = client.post(url, json.dumps(body), content_type="application/json")
+    assert refused.status_code == 400
+    assert "beyond six months" in refused.json()["errors"]["permitted_until"][0]
+    assert not d.court_permissions.exists()
+    body["permitted_until"] = clock.add_days(six, 30).isoformat()
+    created = client.post(url, json.dumps(body), content_type="application/json")
+    assert created.status_code == 201 and created.json()["decision_number"] == "ج/3"
+    detail = client.get(f"/api/v1/detainees/{d.pk}/").json()
+    assert detail["court_permissions"][0]["id"] == created.json()["id"]
+    assert detail["deadlines"]["court_permitted_until"] is not None
+
+
 def test_the_api_hides_a_person_the_caller_may_not_see(arrest, make_user, case, lead):
     d = arrest()
     observer = make_user("obs", unit="BGD-MANSOUR")

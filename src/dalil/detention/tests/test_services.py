@@ -173,7 +173,23 @@ def test_a_gap_between_orders_is_refused_beside_the_start(arrest, order):
     assert "starts_at" in _fields(exc) and "gap" in _fields(exc)["starts_at"][0]
 
 
-def test_an_order_past_six_months_needs_the_criminal_courts_permission(arrest, order):
+def _permit(d, until, **kwargs):
+    values = {
+        "actor": d.case.lead,
+        "detainee": d,
+        "court": "محكمة جنايات الرصافة",
+        "decision_number": "ج/12",
+        "decided_on": timezone.localdate(),
+        "permitted_until": until,
+    }
+    return services.court_permission_record(**{**values, **kwargs})
+
+
+def test_an_order_past_six_months_needs_the_criminal_courts_permission_for_its_period(
+    arrest, order
+):
+    """The court permits a period (Art. 109(ج)): an order within it is recorded, one a day past
+    it is refused like an order past the cap, and nothing is written by a refusal."""
     now = timezone.now()
     arrested = clock.add_months(now, -6) + 5 * D
     d = arrest(arrested_at=arrested, registered_at=arrested + H, now=now)
@@ -185,11 +201,44 @@ def test_an_order_past_six_months_needs_the_criminal_courts_permission(arrest, o
     before = entry_count()
     with pytest.raises(ValidationError) as exc:
         order(d, last.ends_at, 10, order_number="ت/x")
-    assert "court_permission" in _fields(exc)
-    assert "criminal court's permission" in _fields(exc)["court_permission"][0]
+    assert "criminal court's permission" in _fields(exc)["days"][0]
     assert entry_count() == before
-    extended = order(d, last.ends_at, 10, order_number="ت/y", court_permission=True)
-    assert extended.court_permission
+    permitted_until = clock.add_days(last.ends_at, 9)
+    permission = _permit(d, permitted_until)
+    entry = Entry.objects.get(action="detention.court_permission_recorded")
+    assert entry.target_id == str(d.pk) and permission.permitted_until == permitted_until
+    with pytest.raises(ValidationError) as exc:
+        order(d, last.ends_at, 10, order_number="ت/x")  # one day past the court's period
+    assert "beyond the period the criminal court permitted" in _fields(exc)["days"][0]
+    extended = order(d, last.ends_at, 9, order_number="ت/y")
+    assert extended.court_permission and extended.ends_at == permitted_until
+    d.refresh_from_db()
+    state = selectors.clock_of(d, now)
+    assert state.court_permitted_until == permitted_until
+    assert clock.Deadline(clock.Kind.COURT_PERIOD, permitted_until) in state.pending
+
+
+def test_a_permission_outside_the_law_is_refused_and_writes_nothing(arrest):
+    now = timezone.now()
+    d = arrest(penalty_years=4, now=now)  # six months, then the cap at twelve
+    six = clock.six_months_point(selectors.arrest_of(d))
+    cap = clock.quarter_cap_point(selectors.arrest_of(d), d.clock_offence)
+    before = entry_count()
+    for until, words in [
+        (six, "beyond six months"),
+        (cap + H, "within one quarter of the maximum penalty"),
+    ]:
+        with pytest.raises(ValidationError) as exc:
+            _permit(d, until)
+        assert words in _fields(exc)["permitted_until"][0]
+    with pytest.raises(ValidationError) as exc:
+        _permit(d, cap, court=" ", decided_on=timezone.localdate() + D)
+    assert set(_fields(exc)) == {"court", "decided_on"}
+    _permit(d, six + 30 * D)
+    with pytest.raises(ValidationError) as exc:
+        _permit(d, six + 20 * D, decision_number="ج/13")
+    assert "already permitted until" in _fields(exc)["permitted_until"][0]
+    assert entry_count() == before + 1
 
 
 def test_no_order_may_pass_one_quarter_of_the_maximum_penalty(arrest, order):
@@ -197,13 +246,14 @@ def test_no_order_may_pass_one_quarter_of_the_maximum_penalty(arrest, order):
     arrested = clock.add_months(now, -12) + 5 * D  # four years: the cap is twelve months
     d = arrest(arrested_at=arrested, registered_at=arrested + H, penalty_years=4, now=now)
     cap = clock.quarter_cap_point(selectors.arrest_of(d), d.clock_offence)
+    _permit(d, cap, decided_on=clock.baghdad(arrested).date())
     for n, (start, days) in enumerate(_chain(arrested + D, cap - 3 * D)):
-        order(d, start, days, order_number=f"ت/{n}", court_permission=True)
+        order(d, start, days, order_number=f"ت/{n}")
     last = d.orders.order_by("-starts_at").first()
     with pytest.raises(ValidationError) as exc:
-        order(d, last.ends_at, 10, order_number="ت/x", court_permission=True)
-    assert "one quarter of the maximum penalty" in _fields(exc)["days"][0]
-    assert order(d, last.ends_at, 3, order_number="ت/z", court_permission=True).ends_at == cap
+        order(d, last.ends_at, 10, order_number="ت/x")
+    assert any("one quarter of the maximum penalty" in m for m in _fields(exc)["days"])
+    assert order(d, last.ends_at, 3, order_number="ت/z").ends_at == cap
 
 
 def test_an_order_issued_in_the_future_is_refused(arrest, order):
