@@ -103,6 +103,14 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "Criminal-intelligence analyst",
         [*CORE_READ, *FILES, *CASES_READ, *ENTITIES],
     ),
+    # Receives the register's disputed points of law (a death-penalty order past six months without
+    # the criminal court's permission, ADR 0011) for the cases of the unit and the units below.
+    "legal_adviser": (
+        "المستشار القانوني",
+        "ڕاوێژکاری یاسایی",
+        "Legal adviser",
+        [*CORE_READ, *CASES_READ, "detention.legal_question.receive", "detention.penalty.manage"],
+    ),
     "ia_investigator": (
         "محقق الشؤون الداخلية",
         "لێکۆڵەری کاروباری ناوخۆ",

@@ -194,6 +194,12 @@ DALIL_DB_APP_ROLE = os.environ.get("DALIL_DB_APP_ROLE", "")
 # looks, and the largest intake photo.
 DALIL_DETENTION_ALERT_HOURS = float(os.environ.get("DALIL_DETENTION_ALERT_HOURS", "48"))
 DALIL_DETENTION_ALERT_EVERY_SECONDS = 600
+# Whether the criminal court's permission past six months applies to offences punishable by death
+# (Art. 109(ب) read with 109(ج) is disputed; ADR 0011). Default: it applies. Either way a
+# mandatory order is recorded; when it applies, its want goes to the legal adviser as a question.
+DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION = os.environ.get(
+    "DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION", "1"
+).lower() not in ("0", "false", "no")
 DALIL_DETENTION_PHOTO_MAX_BYTES = 10 * 1024**2
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))

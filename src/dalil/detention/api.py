@@ -36,6 +36,10 @@ class DetentionClockSerializer(serializers.Serializer):
     breaches = DetentionDeadlineSerializer(many=True)
     registration_due_at = serializers.DateTimeField()
     registered_late = serializers.BooleanField()
+    first_order_due_at = serializers.DateTimeField(
+        help_text="24 hours after the arrest, 48 with the judge's one extension"
+    )
+    questioning_due_at = serializers.DateTimeField(allow_null=True)
     order_expires_at = serializers.DateTimeField(allow_null=True)
     six_months_at = serializers.DateTimeField()
     six_months_permitted_until = serializers.DateTimeField()
@@ -111,6 +115,10 @@ class DetaineeSerializer(serializers.ModelSerializer):
             "place_unit",
             "released_at",
             "release_basis",
+            "hold_extended_at",
+            "hold_extended_by",
+            "presented_at",
+            "questioned_at",
             "next_deadline_at",
             "breached",
             "orders",
@@ -141,6 +149,8 @@ def _clock_data(state: clock.Deadlines) -> dict[str, Any]:
         "breaches": [_deadline(d) for d in state.breaches],
         "registration_due_at": state.registration_due_at,
         "registered_late": state.registered_late,
+        "first_order_due_at": state.first_order_due_at,
+        "questioning_due_at": state.questioning_due_at,
         "order_expires_at": state.order_expires_at,
         "six_months_at": state.six_months_at,
         "six_months_permitted_until": state.six_months_permitted_until,
@@ -165,6 +175,22 @@ class DetentionOrderCreateSerializer(StrictInput):
     judge_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     court = serializers.CharField(max_length=250, required=False, allow_blank=True)
     issued_on = serializers.DateField(required=False, allow_null=True)
+
+
+class HoldExtensionSerializer(StrictInput):
+    granted_by = serializers.CharField(max_length=200, help_text="The judge who extended")
+    granted_at = serializers.DateTimeField(
+        help_text="Within the first 24 hours after the arrest; without an offset: Baghdad time"
+    )
+
+
+class AppearanceSerializer(StrictInput):
+    presented_at = serializers.DateTimeField(
+        required=False, help_text="Brought before the investigative judge"
+    )
+    questioned_at = serializers.DateTimeField(
+        required=False, help_text="Questioned by the judge (due within 24 hours, Art. 123 CPC)"
+    )
 
 
 class CourtPermissionCreateSerializer(StrictInput):
@@ -283,6 +309,36 @@ class DetaineeViewSet(
             actor=request.user, detainee=detainee, **data.validated_data
         )
         return Response(CourtPermissionSerializer(permission).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=HoldExtensionSerializer,
+        responses={200: DetaineeSerializer},
+        summary="Record the judge's one extension of the 24 hours before a judge",
+    )
+    @action(detail=True, methods=["post"], url_path="hold-extension")
+    def hold_extension(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = HoldExtensionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.hold_extension_record(actor=request.user, detainee=detainee, **data.validated_data)
+        return self._after(detainee)
+
+    @extend_schema(
+        request=AppearanceSerializer,
+        responses={200: DetaineeSerializer},
+        summary="Record the appearance before the investigative judge and the questioning",
+    )
+    @action(detail=True, methods=["post"])
+    def appearance(self, request: Request, pk: str) -> Response:
+        detainee = access.get_or_404(
+            request.user, "view", Detainee.objects.select_related("case"), pk=pk
+        )
+        data = AppearanceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.appearance_record(actor=request.user, detainee=detainee, **data.validated_data)
+        return self._after(detainee)
 
     def _after(self, detainee: Detainee, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_object()

@@ -18,7 +18,9 @@ The rules, as this module applies them (a lawyer must review them, see the ADR):
   is for a period (Art. 109(ج): «مدة مناسبة»): no order may end after the period the court allowed;
 * detention never passes one quarter of the offence's maximum penalty (life imprisonment counted as
   20 years; an offence punishable by death has no quarter cap, the six-month permission still applies);
-* until the first detention order, the arrest itself covers at most 24 hours.
+* until the first detention order, the arrest itself covers at most 24 hours, or 48 when the judge
+  extended it once (Constitution Art. 19(13));
+* brought before the investigative judge, the accused is questioned within 24 hours (CPC Art. 123).
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ from django.utils.translation import gettext_lazy
 
 BAGHDAD = ZoneInfo("Asia/Baghdad")
 
-REGISTRATION_WITHIN = timedelta(hours=24)
-FIRST_ORDER_WITHIN = timedelta(hours=24)
+REGISTRATION_WITHIN = timedelta(hours=24)  # a rule of the register, not of the law
+FIRST_ORDER_WITHIN = timedelta(hours=24)  # Constitution Art. 19(13): before the judge in 24 h...
+HOLD_EXTENSION = timedelta(hours=24)  # ...extendable once by the same period
+QUESTIONING_WITHIN = timedelta(hours=24)  # CPC Art. 123: questioned within 24 h of appearance
 MAX_ORDER_DAYS = 15
 COURT_PERMISSION_AFTER_MONTHS = 6
 ART_109_ABOVE_YEARS = 3  # Art. 109(أ): offences punishable by more than three years
@@ -105,12 +109,9 @@ RULES = [
     ),
     Rule(
         gettext_lazy(
-            "Until the first detention order, the arrest covers at most 24 hours: the papers go before the judge within 24 hours."
+            "Until the first detention order, the arrest covers at most 24 hours, or 48 hours when the judge extended it once; brought before the investigative judge, the accused is questioned within 24 hours."
         ),
         gettext_lazy("Constitution of 2005 Art. 19(13); CPC Art. 123"),
-        gettext_lazy(
-            "The one-time extension by 24 hours that the Constitution allows is not recorded yet."
-        ),
     ),
     Rule(
         gettext_lazy(
@@ -216,6 +217,11 @@ class Arrest:
     registered_at: datetime | None = None
     released_at: datetime | None = None
     earlier: tuple[Period, ...] = ()
+    # The 24 hours before a judge, extended once by the same period (Constitution Art. 19(13)).
+    extended_once: bool = False
+    # Brought before the investigative judge, and questioned by the judge (CPC Art. 123).
+    presented_at: datetime | None = None
+    questioned_at: datetime | None = None
 
     def __post_init__(self) -> None:
         _require_aware(self.arrested_at, "arrested_at")
@@ -223,6 +229,9 @@ class Arrest:
             _require_aware(self.registered_at, "registered_at")
         if self.released_at is not None:
             _require_aware(self.released_at, "released_at")
+        for name in ("presented_at", "questioned_at"):
+            if getattr(self, name) is not None:
+                _require_aware(getattr(self, name), name)
         if any(p.end > self.arrested_at for p in self.earlier):
             raise ValueError("an earlier period of detention must end before this arrest")
 
@@ -297,6 +306,17 @@ def limit_point(arrest: Arrest, months: int) -> datetime:
     return max(arrest.arrested_at, arrest.arrested_at + allowed - arrest.used_before)
 
 
+def first_order_due(arrest: Arrest) -> datetime:
+    """Until a judge's order, the arrest covers 24 hours, or 48 with the one extension."""
+    extra = HOLD_EXTENSION if arrest.extended_once else timedelta(0)
+    return arrest.arrested_at + FIRST_ORDER_WITHIN + extra
+
+
+def questioning_due(arrest: Arrest) -> datetime | None:
+    """24 hours after the accused was brought before the judge (None: not brought yet)."""
+    return None if arrest.presented_at is None else arrest.presented_at + QUESTIONING_WITHIN
+
+
 def six_months_point(arrest: Arrest) -> datetime:
     return limit_point(arrest, COURT_PERMISSION_AFTER_MONTHS)
 
@@ -336,6 +356,22 @@ def validate_arrest(arrest: Arrest, now: datetime) -> None:
             problems.append(
                 ValidationError(_("The release time cannot be in the future."), code="future")
             )
+    if arrest.presented_at is not None and not arrest.arrested_at <= arrest.presented_at <= now:
+        problems.append(
+            ValidationError(
+                _("The appearance before the judge lies between the arrest and now."),
+                code="presented",
+            )
+        )
+    if arrest.questioned_at is not None and (
+        arrest.presented_at is None or not arrest.presented_at <= arrest.questioned_at <= now
+    ):
+        problems.append(
+            ValidationError(
+                _("The questioning by the judge lies between the appearance and now."),
+                code="questioned",
+            )
+        )
     if problems:
         raise ValidationError(problems)
 
@@ -347,16 +383,27 @@ def validate_order(
     *,
     arrest: Arrest,
     permissions: Sequence[Permission] = (),
-) -> None:
+    death_needs_court: bool = True,
+) -> list[ValidationError]:
     """Refuse ``new_order`` unless the law allows it after ``history`` (the orders already
     accepted for this arrest). Raises one ValidationError listing every reason, each with a code:
     ``not_whole_days``, ``too_short``, ``too_long``, ``art_110``, ``after_release``, ``before_arrest``,
     ``kind``, ``overlap``, ``gap``, ``six_months``, ``court_period``, ``quarter_cap``.
-    ``permissions``: the criminal court's permissions recorded for this detention."""
+    ``permissions``: the criminal court's permissions recorded for this detention.
+
+    For an offence punishable by death, detention is mandatory (Art. 109(ب)): the order is never
+    refused for want of the court's permission past six months. When ``death_needs_court`` (the
+    configured reading, default), that want is returned as a *question* for the legal adviser;
+    otherwise the six months do not apply to it. Returns the questions (empty for any other
+    offence)."""
+    questions: list[ValidationError] = []
     problems: list[ValidationError] = []
 
     def refuse(message: str, code: str, **params: object) -> None:
         problems.append(ValidationError(message % params, code=code))
+
+    def ask(message: str, code: str, **params: object) -> None:
+        questions.append(ValidationError(message % params, code=code))
 
     days = new_order.days
     if isinstance(days, bool) or not isinstance(days, int):
@@ -427,16 +474,20 @@ def validate_order(
         ends_at = new_order.ends_at
         six_months = six_months_point(arrest)
         permitted = court_permitted_until(permissions)
-        if ends_at > six_months and permitted is None:
-            refuse(
+        death = offence.max_penalty == DEATH
+        court_rule = not death or death_needs_court
+        # A mandatory detention (death penalty) is recorded: the want of permission is a question.
+        court_refuse = ask if death else refuse
+        if court_rule and ends_at > six_months and permitted is None:
+            court_refuse(
                 _(
                     "This order would keep the detainee beyond six months of detention (%(at)s) without the criminal court's permission."
                 ),
                 "six_months",
                 at=shown(six_months),
             )
-        elif ends_at > six_months and permitted is not None and ends_at > permitted:
-            refuse(
+        elif court_rule and ends_at > six_months and permitted is not None and ends_at > permitted:
+            court_refuse(
                 _(
                     "This order would keep the detainee beyond the period the criminal court permitted (until %(at)s). Ask the court again or release the detainee."
                 ),
@@ -455,6 +506,7 @@ def validate_order(
 
     if problems:
         raise ValidationError(problems)
+    return questions
 
 
 def validate_permission(
@@ -511,6 +563,7 @@ def validate_permission(
 class Kind(StrEnum):
     REGISTRATION = "registration"
     FIRST_ORDER = "first_order"
+    QUESTIONING = "questioning"  # by the investigative judge, within 24 h of appearance
     ORDER_EXPIRY = "order_expiry"
     SIX_MONTHS = "six_months"
     COURT_PERIOD = "court_period"  # the end of the period the criminal court permitted
@@ -524,6 +577,7 @@ _RANK = {
     Kind.COURT_PERIOD: 1,
     Kind.ORDER_EXPIRY: 2,
     Kind.FIRST_ORDER: 3,
+    Kind.QUESTIONING: 3,
     Kind.REGISTRATION: 4,
 }
 
@@ -551,6 +605,8 @@ class Deadlines:
     released: bool
     registration_due_at: datetime
     registered_late: bool
+    first_order_due_at: datetime  # 24 hours after the arrest, 48 with the one extension
+    questioning_due_at: datetime | None  # 24 hours after the appearance before the judge
     order_expires_at: datetime | None
     held_lawfully_until: datetime
     six_months_at: datetime
@@ -584,15 +640,18 @@ def deadlines(
     offence: Offence,
     now: datetime,
     permissions: Sequence[Permission] = (),
+    death_needs_court: bool = True,
 ) -> Deadlines:
+    """``death_needs_court``: whether the six-month permission applies to an offence punishable
+    by death (the configured reading; when not, that limit does not apply to it)."""
     _require_aware(now, "now")
     released = arrest.released_at is not None
     # Detention ends at the release; a breach is judged on the time actually held.
     held_to = min(now, arrest.released_at) if arrest.released_at is not None else now
 
     registration_due = arrest.arrested_at + REGISTRATION_WITHIN
-    first_order_due = arrest.arrested_at + FIRST_ORDER_WITHIN
-    lawful_until = _covered_until(first_order_due, orders)
+    first_due = first_order_due(arrest)
+    lawful_until = _covered_until(first_due, orders)
     six_months = six_months_point(arrest)
     permitted = court_permitted_until(permissions)
     court_period = permitted is not None and permitted > six_months
@@ -609,28 +668,37 @@ def deadlines(
     if registration_late(arrest) or (arrest.registered_at is None and held_to > registration_due):
         breaches.append(Deadline(Kind.REGISTRATION, registration_due))
     if held_to > lawful_until:
-        kind = Kind.FIRST_ORDER if lawful_until == first_order_due else Kind.ORDER_EXPIRY
+        kind = Kind.FIRST_ORDER if lawful_until == first_due else Kind.ORDER_EXPIRY
         breaches.append(Deadline(kind, lawful_until))
-    if held_to > six_permitted:
+    court_rule = offence.max_penalty != DEATH or death_needs_court
+    if court_rule and held_to > six_permitted:
         kind = Kind.COURT_PERIOD if court_period else Kind.SIX_MONTHS
         breaches.append(Deadline(kind, six_permitted))
     if cap is not None and held_to > cap:
         breaches.append(Deadline(Kind.QUARTER_CAP, cap))
+    questioning = questioning_due(arrest)
+    if questioning is not None and (
+        (arrest.questioned_at is not None and arrest.questioned_at > questioning)
+        or (arrest.questioned_at is None and held_to > questioning)
+    ):
+        breaches.append(Deadline(Kind.QUESTIONING, questioning))
 
     pending: list[Deadline] = []
     if not released:
         if arrest.registered_at is None:
             pending.append(Deadline(Kind.REGISTRATION, registration_due))
         if order_expires_at is None:
-            pending.append(Deadline(Kind.FIRST_ORDER, first_order_due))
+            pending.append(Deadline(Kind.FIRST_ORDER, first_due))
         else:
             pending.append(Deadline(Kind.ORDER_EXPIRY, order_expires_at))
-        if court_period:
+        if court_rule and court_period:
             pending.append(Deadline(Kind.COURT_PERIOD, six_permitted))
-        else:  # no court permission recorded past six months yet
+        elif court_rule:  # no court permission recorded past six months yet
             pending.append(Deadline(Kind.SIX_MONTHS, six_months))
         if cap is not None:
             pending.append(Deadline(Kind.QUARTER_CAP, cap))
+        if questioning is not None and arrest.questioned_at is None:
+            pending.append(Deadline(Kind.QUESTIONING, questioning))
         pending = [d for d in pending if d.at > now]
 
     return Deadlines(
@@ -638,6 +706,8 @@ def deadlines(
         released=released,
         registration_due_at=registration_due,
         registered_late=registration_late(arrest),
+        first_order_due_at=first_due,
+        questioning_due_at=questioning,
         order_expires_at=order_expires_at,
         held_lawfully_until=lawful_until,
         six_months_at=six_months,
@@ -652,6 +722,7 @@ def deadlines(
 class Level(StrEnum):
     DUE_SOON = "due_soon"
     BREACHED = "breached"
+    QUESTION = "question"  # a disputed point of law for the legal adviser (death penalty)
 
 
 @dataclass(frozen=True)
@@ -668,7 +739,10 @@ def _due_soon_message(kind: Kind) -> str:
             "The detainee must be registered by %(at)s (24 hours after the arrest)."
         ),
         Kind.FIRST_ORDER: _(
-            "A judge's detention order is needed by %(at)s (24 hours after the arrest)."
+            "A judge's detention order is needed by %(at)s (24 hours after the arrest, 48 hours with the judge's one extension)."
+        ),
+        Kind.QUESTIONING: _(
+            "The investigative judge must question the accused by %(at)s (24 hours after the appearance)."
         ),
         Kind.ORDER_EXPIRY: _(
             "The detention order expires at %(at)s: obtain an extension or release the detainee."
@@ -691,6 +765,9 @@ def _breached_message(kind: Kind) -> str:
             "The detainee was not registered within 24 hours of the arrest (due by %(at)s)."
         ),
         Kind.FIRST_ORDER: _("Detention continued after %(at)s without a judge's detention order."),
+        Kind.QUESTIONING: _(
+            "The accused was not questioned by the investigative judge within 24 hours of the appearance (due by %(at)s)."
+        ),
         Kind.ORDER_EXPIRY: _("Detention continued after %(at)s without a valid detention order."),
         Kind.SIX_MONTHS: _(
             "Detention continued beyond six months (%(at)s) without the criminal court's permission."
@@ -707,6 +784,10 @@ def _breached_message(kind: Kind) -> str:
 def message(level: Level, kind: Kind, at: datetime) -> str:
     """The translated words of an alert, in the active language (the register stores only the
     level, the kind and the instant, and words them for each reader)."""
+    if level == Level.QUESTION:
+        return _(
+            "A mandatory detention order for an offence punishable by death runs past %(at)s without the criminal court's permission. Whether the permission is needed is disputed (Art. 109(ب) CPC): the order was recorded and the legal adviser should decide."
+        ) % {"at": shown(at)}
     text = _breached_message(kind) if level == Level.BREACHED else _due_soon_message(kind)
     return text % {"at": shown(at)}
 

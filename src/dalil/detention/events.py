@@ -8,7 +8,10 @@ register(
     "detention.court_permission_recorded",
     _("Permission of the criminal court to detain beyond six months recorded"),
 )
+register("detention.hold_extended", _("The 24 hours before a judge extended once by the judge"))
+register("detention.appearance_recorded", _("Appearance before the investigative judge recorded"))
 register("detention.transferred", _("Detainee transferred"))
+register("detention.penalty_scale_changed", _("Penalty scale of the detention clock corrected"))
 register("detention.released", _("Detainee released"))
 register("detention.injury_recorded", _("Intake injury record made"))
 register("detention.statement_recorded", _("Statement of a detainee recorded"))

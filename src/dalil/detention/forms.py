@@ -137,6 +137,35 @@ class OrderForm(BootstrapForm):
             )
 
 
+class HoldExtensionForm(BootstrapForm):
+    granted_by = forms.CharField(label=_("Judge who extended the 24 hours"), max_length=200)
+    granted_at = MomentField(
+        label=_("Time of the extension"),
+        help_text=_("Baghdad time, within the first 24 hours after the arrest."),
+    )
+
+
+class AppearanceForm(BootstrapForm):
+    presented_at = MomentField(label=_("Brought before the investigative judge"), required=False)
+    questioned_at = MomentField(
+        label=_("Questioned by the judge"),
+        required=False,
+        help_text=_("Baghdad time. Due within 24 hours of the appearance (Art. 123 CPC)."),
+    )
+
+
+class PenaltyScaleForm(BootstrapForm):
+    years = forms.IntegerField(
+        label=_("Years the quarter is computed from"),
+        min_value=1,
+        max_value=100,
+        required=False,
+        help_text=_("Empty only for the death penalty, which has no quarter limit."),
+    )
+    source = forms.CharField(label=_("Source (article and law)"), max_length=300)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+
 class CourtPermissionForm(BootstrapForm):
     court = forms.CharField(label=_("Criminal court"), max_length=250)
     decision_number = forms.CharField(label=_("Number of the decision"), max_length=100)

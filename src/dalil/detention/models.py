@@ -25,8 +25,11 @@ class Detainee(models.Model):
     (Art. 109(ج): `selectors.arrest_of`)."""
 
     class Penalty(models.TextChoices):
+        # The years the quarter is computed from are data (`PenaltyScale`), with their sources.
         YEARS = "years", _("Imprisonment for a number of years")
         LIFE = "life", _("Life imprisonment")
+        AGGRAVATED_LIFE = "aggravated_life", _("Aggravated life imprisonment")
+        ACTUAL_LIFE = "actual_life", _("Imprisonment for the rest of life")
         DEATH = "death", _("Death penalty")
 
     class ReleaseBasis(models.TextChoices):
@@ -80,7 +83,7 @@ class Detainee(models.Model):
         verbose_name=_("offence (ICCS)"),
     )
     penalty = models.CharField(
-        _("maximum penalty"), max_length=10, choices=Penalty.choices, default=Penalty.YEARS
+        _("maximum penalty"), max_length=20, choices=Penalty.choices, default=Penalty.YEARS
     )
     penalty_years = models.PositiveSmallIntegerField(
         _("maximum penalty in years"),
@@ -88,6 +91,14 @@ class Detainee(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
+    # The 24-hour rules (Constitution Art. 19(13); CPC Art. 123): the judge's one extension of the
+    # 24 hours before a judge, the appearance before the investigative judge and the questioning.
+    hold_extended_at = models.DateTimeField(_("24 hours extended at"), null=True, blank=True)
+    hold_extended_by = models.CharField(
+        _("24 hours extended by (judge)"), max_length=200, blank=True
+    )
+    presented_at = models.DateTimeField(_("brought before the judge"), null=True, blank=True)
+    questioned_at = models.DateTimeField(_("questioned by the judge"), null=True, blank=True)
     place_of_detention = models.CharField(_("place of detention"), max_length=300)
     place_unit = models.ForeignKey(
         Unit,
@@ -149,7 +160,12 @@ class Detainee(models.Model):
     def clock_offence(self) -> clock.Offence:
         if self.penalty == self.Penalty.YEARS:
             return clock.Offence(int(self.penalty_years or 0))
-        return clock.Offence(self.penalty)
+        if self.penalty == self.Penalty.DEATH:
+            return clock.Offence(clock.DEATH)
+        # Life in its forms: the years the quarter is taken from, as the penalty scale says.
+        from .penalties import scale_years
+
+        return clock.Offence(scale_years(self.penalty) or clock.LIFE_IMPRISONMENT_YEARS)
 
     @property
     def penalty_display(self) -> str:
@@ -162,6 +178,40 @@ class Detainee(models.Model):
         if self.release_basis == self.ReleaseBasis.OTHER and self.release_basis_other:
             return f"{self.get_release_basis_display()}: {self.release_basis_other}"
         return str(self.get_release_basis_display())
+
+
+class PenaltyScale(models.Model):
+    """The maximum penalties the quarter of Art. 109(ج) is computed from, as data with the text
+    each comes from (issue #10), so a lawyer corrects them on the penalties page without code.
+    `years`: the years the quarter is taken from (for imprisonment for a number of years, the
+    most that may be typed); empty for the death penalty, which has no quarter."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=150)
+    name_ckb = models.CharField(_("name (Sorani)"), max_length=150)
+    name_en = models.CharField(_("name (English)"), max_length=150)
+    years = models.PositiveSmallIntegerField(
+        _("years"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    source = models.CharField(_("source"), max_length=300)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = _("maximum penalty")
+        verbose_name_plural = _("maximum penalties")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "ar").split("-")[0]
+        return {"en": self.name_en, "ckb": self.name_ckb}.get(lang, self.name_ar)
 
 
 class DetentionOrder(models.Model):
@@ -444,6 +494,7 @@ class Alert(models.Model):
     KIND_CHOICES = [
         (clock.Kind.REGISTRATION.value, _("Registration within 24 hours")),
         (clock.Kind.FIRST_ORDER.value, _("Judge's order within 24 hours")),
+        (clock.Kind.QUESTIONING.value, _("Questioning by the judge within 24 hours")),
         (clock.Kind.ORDER_EXPIRY.value, _("End of the detention order")),
         (clock.Kind.SIX_MONTHS.value, _("Six months of detention")),
         (clock.Kind.COURT_PERIOD.value, _("End of the period the criminal court permitted")),
@@ -452,6 +503,7 @@ class Alert(models.Model):
     LEVEL_CHOICES = [
         (clock.Level.DUE_SOON.value, _("Due soon")),
         (clock.Level.BREACHED.value, _("Breached")),
+        (clock.Level.QUESTION.value, _("Question for the legal adviser")),
     ]
 
     detainee = models.ForeignKey(

@@ -35,6 +35,14 @@ REFERRAL_VIEW = register_permission(
     _("See integrity referrals of detainees (internal affairs, with the clearance)"),
 )
 IA_COMPARTMENT = "internal_affairs"
+PENALTY_MANAGE = register_permission(
+    "detention.penalty.manage",
+    _("Correct the penalty scale the quarter of Art. 109 is computed from (legal adviser)"),
+)
+LEGAL_QUESTIONS = register_permission(
+    "detention.legal_question.receive",
+    _("Receive the register's disputed points of law (legal adviser of the unit)"),
+)
 
 # A detainee hangs on its case, the rest on the detainee's case (with break-glass on the case).
 through_case(Detainee)

@@ -29,6 +29,12 @@ from .models import (
 )
 
 
+def death_needs_court() -> bool:
+    """The configured reading of Art. 109(ب): does the six-month permission apply to offences
+    punishable by death (setting DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION, default yes)?"""
+    return bool(getattr(settings, "DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION", True))
+
+
 def alert_lead_time() -> dt.timedelta:
     """How long before a limit the register warns (setting DALIL_DETENTION_ALERT_HOURS, 48 h)."""
     return dt.timedelta(hours=float(getattr(settings, "DALIL_DETENTION_ALERT_HOURS", 48)))
@@ -145,6 +151,9 @@ def arrest_of(detainee: Detainee) -> clock.Arrest:
         detainee.registered_at,
         detainee.released_at,
         earlier_periods(detainee),
+        extended_once=detainee.hold_extended_at is not None,
+        presented_at=detainee.presented_at,
+        questioned_at=detainee.questioned_at,
     )
 
 
@@ -163,6 +172,7 @@ def clock_of(
         detainee.clock_offence,
         now,
         permissions_of(detainee),
+        death_needs_court=death_needs_court(),
     )
 
 
@@ -210,7 +220,7 @@ def uncovered_since(
         if any(o.starts_at <= now < o.ends_at for o in orders):
             return None
     else:
-        end = detainee.arrested_at + clock.FIRST_ORDER_WITHIN
+        end = clock.first_order_due(arrest_of(detainee))
     return end if end <= now else None
 
 
@@ -238,6 +248,7 @@ def urgency(
 KIND_LABELS: dict[str, Any] = {
     clock.Kind.REGISTRATION: _("Registration within 24 hours"),
     clock.Kind.FIRST_ORDER: _("Judge's order within 24 hours"),
+    clock.Kind.QUESTIONING: _("Questioning by the judge within 24 hours"),
     clock.Kind.ORDER_EXPIRY: _("End of the detention order"),
     clock.Kind.SIX_MONTHS: _("Six months of detention"),
     clock.Kind.COURT_PERIOD: _("End of the period the criminal court permitted"),
@@ -307,8 +318,10 @@ def deadline_rows(
         out.append(DeadlineRow(KIND_LABELS[clock.Kind.REGISTRATION], reg_due, "met"))
     # The first judge's order, then each order's end: judged on the time actually held.
     held_to = min(now, released_at) if released_at is not None else now
-    first_due = detainee.arrested_at + clock.FIRST_ORDER_WITHIN
+    first_due = state.first_order_due_at
     first_label = KIND_LABELS[clock.Kind.FIRST_ORDER]
+    if detainee.hold_extended_at is not None:
+        first_label = _("Judge's order within 48 hours (extended once)")
     if orders and orders[0].starts_at > first_due:
         out.append(
             DeadlineRow(
@@ -334,6 +347,18 @@ def deadline_rows(
         else:
             status, note = ahead(order.ends_at), ""
         out.append(DeadlineRow(label, order.ends_at, status, note))
+    # Questioning by the judge, once the accused was brought before the judge.
+    due = state.questioning_due_at
+    if due is not None:
+        label = KIND_LABELS[clock.Kind.QUESTIONING]
+        if clock.Kind.QUESTIONING in breached_kinds:
+            out.append(DeadlineRow(label, due, "breached"))
+        elif detainee.questioned_at is not None:
+            out.append(DeadlineRow(label, due, "met"))
+        elif released_at is not None:
+            out.append(DeadlineRow(label, due, "not_reached"))
+        else:
+            out.append(DeadlineRow(label, due, ahead(due)))
     # Six months.
     six = state.six_months_at
     if clock.Kind.SIX_MONTHS in breached_kinds:

@@ -6,9 +6,13 @@ app_name = "detention"
 urlpatterns = [
     path("", views.register, name="list"),
     path("rules/", views.rules, name="rules"),
+    path("rules/penalties/", views.penalties, name="penalties"),
+    path("rules/penalties/<slug:code>/", views.penalty_edit, name="penalty_edit"),
     path("arrest/<str:number>/", views.arrest, name="arrest"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/orders/add/", views.order_add, name="order_add"),
+    path("<int:pk>/hold-extension/", views.hold_extend, name="hold_extend"),
+    path("<int:pk>/appearance/", views.appearance, name="appearance"),
     path(
         "<int:pk>/court-permissions/add/",
         views.court_permission_add,

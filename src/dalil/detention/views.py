@@ -34,10 +34,13 @@ from . import clock, selectors, services
 from .filters import RegisterFilter
 from .forms import (
     SUGGESTED,
+    AppearanceForm,
     ArrestForm,
     CourtPermissionForm,
+    HoldExtensionForm,
     InjuryForm,
     OrderForm,
+    PenaltyScaleForm,
     ReleaseForm,
     StatementForm,
     TransferForm,
@@ -47,10 +50,11 @@ from .models import (
     Detainee,
     IntakeInjury,
     IntegrityReferral,
+    PenaltyScale,
     Statement,
     Transfer,
 )
-from .policies import REFERRAL_VIEW
+from .policies import PENALTY_MANAGE, REFERRAL_VIEW
 
 
 def _detainee(request: HttpRequest, pk: int) -> Detainee:
@@ -126,6 +130,52 @@ def rules(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+@require_GET
+def penalties(request: HttpRequest) -> HttpResponse:
+    """The penalty scale the quarter is computed from, with its sources (reference data)."""
+    return render(
+        request,
+        "detention/penalties.html",
+        {
+            "scale": PenaltyScale.objects.all(),
+            "can_edit": access.has_permission(request.user, PENALTY_MANAGE),
+            "breadcrumbs": [
+                (_("Detainee register"), reverse("detention:list")),
+                (_("Rules"), reverse("detention:rules")),
+                (_("Maximum penalties"), None),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def penalty_edit(request: HttpRequest, code: str) -> HttpResponse:
+    access.require_permission(request.user, PENALTY_MANAGE)  # refused (and ledgered): 404
+    scale = PenaltyScale.objects.filter(code=code).first()
+    if scale is None:
+        raise Http404
+    form = PenaltyScaleForm(
+        request.POST or None,
+        initial={"years": scale.years, "source": scale.source, "note": scale.note},
+    )
+    back = reverse("detention:penalties")
+    return form_page(
+        request,
+        form,
+        lambda data: services.penalty_scale_update(actor=request.user, scale=scale, **data),
+        title=_("Maximum penalty: %(name)s") % {"name": scale.name},
+        success=_("The penalty scale has been corrected."),
+        then=back,
+        cancel_url=back,
+        intro=_(
+            "The quarter of Art. 109(ج) is computed from these years for every detainee held for "
+            "this penalty, from the next page on. Name the article the value comes from."
+        ),
+    )
+
+
 # --- One detainee ----------------------------------------------------------------------------
 @login_required
 @require_GET
@@ -177,6 +227,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "statements": [(s, s.pk in referred) for s in statements],
             "can_order": can_order,
             "can_permit": can_order,
+            "can_extend_hold": can_order
+            and not orders
+            and detainee.hold_extended_at is None
+            and now <= detainee.arrested_at + clock.FIRST_ORDER_WITHIN,
+            "can_appear": can_work
+            and (detainee.presented_at is None or detainee.questioned_at is None),
             "awaiting": awaiting,
             "can_move": can_work and held,
             "can_release": can_work and held,
@@ -281,6 +337,50 @@ def order_add(request: HttpRequest, pk: int) -> HttpResponse:
             "A detention order lasts at most 15 days; each extension starts when the previous "
             "order expires. Beyond six months an order must stay within the period the criminal "
             "court permitted, and no order may pass one quarter of the maximum penalty."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def hold_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    form = HoldExtensionForm(request.POST or None, initial={"granted_at": timezone.localtime()})
+    return form_page(
+        request,
+        form,
+        lambda data: services.hold_extension_record(actor=request.user, detainee=detainee, **data),
+        title=_("Extension of the 24 hours: %(number)s") % {"number": detainee.number},
+        success=_("The extension of the 24 hours has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_(
+            "Constitution Art. 19(13): the papers go before the competent judge within 24 hours "
+            "of the arrest, a period the judge may extend once by the same period. Until a "
+            "judge's order, the arrest then covers 48 hours."
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appearance(request: HttpRequest, pk: int) -> HttpResponse:
+    detainee = _for_work(request, pk)
+    # Every field is optional: an empty POST is still a submission (the service says what is missing).
+    form = AppearanceForm(request.POST if request.method == "POST" else None)
+    if detainee.presented_at is not None:
+        del form.fields["presented_at"]
+    return form_page(
+        request,
+        form,
+        lambda data: services.appearance_record(actor=request.user, detainee=detainee, **data),
+        title=_("Appearance before the judge: %(number)s") % {"number": detainee.number},
+        success=_("The appearance before the judge has been recorded."),
+        then=_detail(detainee),
+        cancel_url=_detail(detainee),
+        intro=_(
+            "Art. 123 CPC: the investigative judge questions the accused within 24 hours of the "
+            "appearance. Record each once; a late questioning stays visible as a breach."
         ),
     )
 

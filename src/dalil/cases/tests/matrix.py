@@ -22,6 +22,7 @@ VIEWERS = {
     "commander",
     "lab_examiner",
     "lab_supervisor",
+    "legal_adviser",
 }
 CREATORS = {"investigator", "scene_officer"}
 MANAGERS = {"commander"}

@@ -8,26 +8,31 @@ photo, a statement's document) adds the vault's own `core.file_uploaded` entry b
 service's; a statement taken from an injured detainee adds the referral's entry (two records, two
 entries, one transaction).
 
-By what they do: `arrest`, `orders` (the judge's orders and the criminal court's permissions), `custody` (transfers and the release),
+By what they do: `arrest`, `appearance` (the 24-hour rules), `orders` (the judge's orders and the criminal court's permissions), `custody` (transfers and the release),
 `intake` (injuries seen at intake), `statements` (and integrity referrals), `alerts`.
 """
 
 from .alerts import ALERT_ACTOR, alert_mark_read, alerts_raise, recipients_for
+from .appearance import appearance_record, hold_extension_record
 from .arrest import arrest_record
 from .custody import release_record, transfer_record
 from .intake import injury_record
 from .orders import court_permission_record, order_decision, order_record
+from .penalties import penalty_scale_update
 from .statements import statement_record
 
 __all__ = [
     "ALERT_ACTOR",
     "alert_mark_read",
     "alerts_raise",
+    "appearance_record",
     "arrest_record",
     "court_permission_record",
+    "hold_extension_record",
     "injury_record",
     "order_decision",
     "order_record",
+    "penalty_scale_update",
     "recipients_for",
     "release_record",
     "statement_record",

@@ -1,11 +1,13 @@
 """The alerts of the detainee register: raised by the worker (idempotent, once per deadline and
-level) for the case's lead and the unit's commanders, and marked read by their addressee."""
+level) for the case's lead and the unit's commanders, and marked read by their addressee; and the
+questions of law a service meets while recording, for the unit's legal advisers."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,6 +20,7 @@ from dalil.cases.policies import CASE_MANAGE
 
 from .. import clock, selectors
 from ..models import Alert, AlertRecipient, Detainee
+from ..policies import LEGAL_QUESTIONS
 from .common import iso
 
 # The worker's own name on the ledger. A `System` actor outside the operator's command line: it
@@ -50,6 +53,38 @@ def recipients_for(case: Case) -> list[User]:
         ),
         key=lambda u: u.pk,
     )
+
+
+def legal_advisers_for(case: Case) -> list[User]:
+    """The legal advisers of the case's unit (or a unit above it, with the units below), if
+    active and able to see the case."""
+    holders = User.objects.filter(
+        assignments__role__permissions__code=LEGAL_QUESTIONS,
+        assignments__unit__path__in=_ancestor_paths(case.unit.path),
+    ).distinct()
+    return sorted(
+        (
+            u
+            for u in holders
+            if u.is_active
+            and not u.locked_at
+            and access.holds_at(u, LEGAL_QUESTIONS, case.unit)
+            and access.can(u, "view", case)
+        ),
+        key=lambda u: u.pk,
+    )
+
+
+def question_raise(detainee: Detainee, question: ValidationError, at: dt.datetime) -> Alert | None:
+    """A disputed point of law met while recording (a mandatory order past six months without the
+    court's permission): to the legal advisers and the case's lead, once, in the caller's
+    transaction."""
+    kind = clock.Kind(question.code or clock.Kind.SIX_MONTHS)
+    found = clock.Alert(
+        clock.Level.QUESTION, kind, at, clock.message(clock.Level.QUESTION, kind, at)
+    )
+    people = {u.pk: u for u in [*legal_advisers_for(detainee.case), *recipients_for(detainee.case)]}
+    return _alert_once(detainee, found, sorted(people.values(), key=lambda u: u.pk))
 
 
 def _alert_once(detainee: Detainee, found: clock.Alert, recipients: list[User]) -> Alert | None:

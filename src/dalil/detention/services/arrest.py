@@ -21,6 +21,7 @@ from dalil.parties.models import Person
 
 from .. import clock
 from ..models import Detainee
+from ..penalties import scale_years
 from .common import Problems, aware, iso, refresh, text
 
 PENALTY_FIELDS = {"future": "arrested_at", "registered_before_arrest": "registered_at"}
@@ -32,10 +33,15 @@ def _penalty(problems: Problems, penalty: str, years: int | None) -> int | None:
         return None
     if penalty != Detainee.Penalty.YEARS:
         return None
-    if years is None or isinstance(years, bool) or not 1 <= int(years) <= 100:
+    most = scale_years(Detainee.Penalty.YEARS) or 100  # the penalty scale says (data)
+    if years is None or isinstance(years, bool) or not 1 <= int(years) <= most:
         problems.add(
             "penalty_years",
-            _("Give the maximum penalty of the offence in whole years (1 to 100)."),
+            _(
+                "Give the maximum penalty of the offence in whole years (1 to %(most)s); "
+                "a longer one is one of the forms of life imprisonment."
+            )
+            % {"most": most},
         )
         return None
     return int(years)

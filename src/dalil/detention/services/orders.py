@@ -20,6 +20,7 @@ from dalil.judicial.models import Decision, JudicialRequest
 
 from .. import clock, selectors
 from ..models import CourtPermission, Detainee, DetentionOrder
+from .alerts import question_raise
 from .common import Problems, aware, held, iso, refresh, text
 
 ORDER_FIELDS = {
@@ -91,13 +92,16 @@ def order_record(
         kind = clock.OrderKind.EXTENSION if history else clock.OrderKind.DETENTION
         new = clock.Order(starts_at, days, kind)
         arrest = selectors.arrest_of(locked)
+        questions: list[ValidationError] = []
+        permissions = selectors.permissions_of(locked)
         try:
-            clock.validate_order(
+            questions = clock.validate_order(
                 [o.as_clock for o in history],
                 new,
                 locked.clock_offence,
                 arrest=arrest,
-                permissions=selectors.permissions_of(locked),
+                permissions=permissions,
+                death_needs_court=selectors.death_needs_court(),
             )
         except ValidationError as exc:
             p.add_clock(exc, ORDER_FIELDS)
@@ -135,8 +139,16 @@ def order_record(
                 "court_permission": order.court_permission,
                 "decision": decision.pk if decision else None,
                 "request": decision.request.number if decision else None,
+                "questions": [q.code for q in questions],
             },
         )
+        for question in questions:  # a mandatory order recorded: the point goes to the adviser
+            limit = (
+                clock.court_permitted_until(permissions)
+                if question.code == "court_period"
+                else None
+            )
+            question_raise(locked, question, limit or clock.six_months_point(arrest))
     detainee.refresh_from_db()
     return order
 

@@ -212,6 +212,21 @@ def _permission_data(w: Any, me: Any) -> dict[str, Any]:
     }
 
 
+def _extension_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {
+        "granted_by": "القاضي",
+        "granted_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+    }
+
+
+def _appearance_data(w: Any, me: Any) -> dict[str, Any]:
+    from django.utils import timezone
+
+    return {"presented_at": (timezone.now() - dt.timedelta(hours=1)).isoformat()}
+
+
 def _transfer_data(w: Any, me: Any) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -234,6 +249,14 @@ WORK = MANAGE  # the case's "work" in these classes: commanders (own), the lead 
 MATRIX: list[dict[str, Any]] = [
     {"route": "detention:list", "methods": ("GET",), "allowed": EVERYONE},
     {"route": "detention:rules", "methods": ("GET",), "allowed": EVERYONE},
+    {"route": "detention:penalties", "methods": ("GET",), "allowed": EVERYONE},
+    {
+        "route": "detention:penalty_edit",
+        "methods": ("GET", "POST"),
+        "objects": {"scale": lambda w, me: {"code": "aggravated_life"}},
+        "allowed": {"scale": {"legal_adviser"}},
+        "data": lambda w, me: {"years": 25, "source": "المادة 87 من قانون العقوبات"},
+    },
     {"route": "detention:alerts", "methods": ("GET",), "allowed": EVERYONE},
     {
         "route": "detention:alert_read",
@@ -258,6 +281,8 @@ MATRIX: list[dict[str, Any]] = [
         }
         for name in (
             "order_add",
+            "hold_extend",
+            "appearance",
             "court_permission_add",
             "transfer_add",
             "release",
@@ -320,6 +345,22 @@ MATRIX: list[dict[str, Any]] = [
         "objects": _objects(),
         "allowed": WORK,
         "data": _permission_data,
+    },
+    {
+        "route": "api:detainee-hold-extension",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _extension_data,
+    },
+    {
+        "route": "api:detainee-appearance",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": _objects(),
+        "allowed": WORK,
+        "data": _appearance_data,
     },
     {
         "route": "api:detainee-transfers",

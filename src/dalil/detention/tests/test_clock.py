@@ -417,9 +417,19 @@ def test_death_penalty_offence_has_no_quarter_cap_but_still_needs_the_court_afte
     assert death.quarter_cap_months is None
     assert clock.quarter_cap_point(ARREST, death) is None
     orders = chain(ARREST, death, [15] * 12)
-    with pytest.raises(ValidationError) as caught:
-        validate_order(orders, Order(orders[-1].ends_at, 15), death, arrest=ARREST)
-    assert codes(caught.value) == ["six_months"]
+    # Detention is mandatory (Art. 109(ب)): never refused; the missing permission is a question.
+    questions = validate_order(orders, Order(orders[-1].ends_at, 15), death, arrest=ARREST)
+    assert [q.code for q in questions] == ["six_months"]
+    held = [*orders, Order(orders[-1].ends_at, 15)]
+    state = deadlines(ARREST, held, death, bgd(2026, 7, 12))
+    assert clock.Deadline(Kind.SIX_MONTHS, bgd(2026, 7, 10, 9, 0)) in state.breaches
+    # Read the other way (configured): the six months do not apply to death-penalty offences.
+    assert validate_order(orders, held[-1], death, arrest=ARREST, death_needs_court=False) == []
+    state = deadlines(ARREST, held, death, bgd(2026, 7, 12), death_needs_court=False)
+    assert state.breaches == () and Kind.SIX_MONTHS not in {d.kind for d in state.pending}
+    # Other offences are refused as before, whatever the setting.
+    with pytest.raises(ValidationError):
+        validate_order(orders, held[-1], TEN_YEARS, arrest=ARREST, death_needs_court=False)
     # With permission, detention may go on past any finite cap (here: past 30 months, 10 years' cap).
     orders = chain(ARREST, death, [15] * 70, permission_from=12)
     assert orders[-1].ends_at > clock.quarter_cap_point(ARREST, TEN_YEARS)
@@ -624,13 +634,17 @@ def test_orders_that_pass_validation_never_exceed_the_permitted_limits(arrested_
         assert 1 <= order.days <= 15
         assert order.starts_at == (previous.ends_at if previous else order.starts_at)
         assert order.starts_at >= arrested_at
-        assert order.ends_at <= six or (permitted is not None and order.ends_at <= permitted)
+        assert (
+            order.ends_at <= six
+            or (permitted is not None and order.ends_at <= permitted)
+            or penalty == "death"  # mandatory detention: a question, never a refusal
+        )
         if cap is not None:
             assert order.ends_at <= cap
     if accepted:
         end = accepted[-1].ends_at
         for now in (accepted[0].starts_at, end - (end - accepted[0].starts_at) / 2, end):
-            state = deadlines(arrest, accepted, offence, now, court)
+            state = deadlines(arrest, accepted, offence, now, court, death_needs_court=False)
             assert state.breaches == ()
             assert state.held_lawfully_until == end
 
@@ -702,3 +716,47 @@ def test_several_earlier_periods_add_up_and_a_period_cannot_overlap_the_new_arre
     assert clock.six_months_point(again) == bgd(2026, 7, 30)
     with pytest.raises(ValueError):
         Arrest(bgd(2026, 2, 10), earlier=periods)
+
+
+# --- the 24-hour rules (Constitution Art. 19(13), CPC Art. 123) -------------------------------
+
+
+def test_a_30_hour_hold_is_lawful_with_the_one_extension_and_a_breach_without_it():
+    """Arrested 10 January 09:00, first order 11 January 15:00 (30 hours). Without the judge's
+    extension the hold passed 24 hours: a breach from 11 January 09:00. With it, the arrest
+    covers 48 hours and the same order is on time."""
+    first = [Order(bgd(2026, 1, 11, 15, 0), 15, kind=OrderKind.DETENTION)]
+    now = bgd(2026, 1, 12, 9, 0)
+    plain = deadlines(ARREST, first, TEN_YEARS, now)
+    assert plain.breaches == (clock.Deadline(Kind.FIRST_ORDER, bgd(2026, 1, 11, 9, 0)),)
+    extended = Arrest(ARREST.arrested_at, ARREST.registered_at, extended_once=True)
+    state = deadlines(extended, first, TEN_YEARS, now)
+    assert state.breaches == () and state.first_order_due_at == bgd(2026, 1, 12, 9, 0)
+    # Still without an order at 48 hours and a minute: a breach at the extended limit.
+    late = deadlines(extended, [], TEN_YEARS, bgd(2026, 1, 12, 9, 1))
+    assert late.breaches == (clock.Deadline(Kind.FIRST_ORDER, bgd(2026, 1, 12, 9, 0)),)
+
+
+def test_the_judge_questions_the_accused_within_24_hours_of_the_appearance():
+    presented = Arrest(
+        ARREST.arrested_at, ARREST.registered_at, presented_at=bgd(2026, 1, 10, 15, 0)
+    )
+    orders = chain(presented, TEN_YEARS, [15])
+    state = deadlines(presented, orders, TEN_YEARS, bgd(2026, 1, 11, 9, 0))
+    assert clock.Deadline(Kind.QUESTIONING, bgd(2026, 1, 11, 15, 0)) in state.pending
+    assert deadlines(presented, orders, TEN_YEARS, bgd(2026, 1, 11, 15, 1)).breaches == (
+        clock.Deadline(Kind.QUESTIONING, bgd(2026, 1, 11, 15, 0)),
+    )
+    on_time = Arrest(
+        ARREST.arrested_at,
+        ARREST.registered_at,
+        presented_at=bgd(2026, 1, 10, 15, 0),
+        questioned_at=bgd(2026, 1, 11, 15, 0),  # exactly 24 hours: lawful
+    )
+    state = deadlines(on_time, orders, TEN_YEARS, bgd(2026, 1, 12))
+    assert state.breaches == () and Kind.QUESTIONING not in {d.kind for d in state.pending}
+    with pytest.raises(ValidationError) as caught:
+        validate_arrest(
+            Arrest(ARREST.arrested_at, questioned_at=bgd(2026, 1, 10, 12, 0)), bgd(2026, 1, 12)
+        )
+    assert codes(caught.value) == ["questioned"]
