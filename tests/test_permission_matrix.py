@@ -43,7 +43,7 @@ def test_the_matrix_runs_as_every_seeded_role(tree):
     from dalil.access.models import Role
 
     roles = pm.role_codes()
-    assert len(roles) == 15
+    assert len(roles) == 16 and "legal_adviser" in roles  # the legal adviser: issue #10
     assert set(Role.objects.values_list("code", flat=True)) >= set(roles)
     for role in roles:
         assert pm.PLACEMENT.get(role, pm.HOME_UNIT) in tree

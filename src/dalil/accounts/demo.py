@@ -214,6 +214,16 @@ USERS = [
         [],
     ),
     (
+        "legal.bgd",
+        "BGD-POL",
+        "legal_adviser",
+        "الرائد الحقوقي كريم صادق العزاوي",
+        "Maj. Karim Sadiq al-Azzawi (legal adviser)",
+        "BG-0150",
+        "ar",
+        [],
+    ),
+    (
         "investigator.karada",
         "BGD-KARADA",
         "investigator",

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from dalil.access.models import Assignment
+from dalil.access.roles import ROLES
 from dalil.accounts import auth
 from dalil.accounts.demo import UNITS, USERS
 from dalil.accounts.models import Governorate, Unit, User
@@ -43,7 +44,7 @@ def test_demo_loads_every_unit_and_user_once_and_verifies():
     assert Entry.objects.count() == entries + 1
     assert Entry.objects.order_by("-seq").first().action == "audit.checkpoint_signed"
     roles = set(Assignment.objects.values_list("role__code", flat=True))
-    assert len(roles) == 15  # every seeded role has a demo user
+    assert roles == set(ROLES)  # every seeded role has a demo user
     assert integrity.verify().ok
 
 

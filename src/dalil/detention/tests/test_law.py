@@ -197,3 +197,23 @@ def test_a_maximum_penalty_above_the_scale_is_refused_at_the_arrest(arrest):
     with pytest.raises(ValidationError) as refused:
         arrest(penalty_years=16)
     assert "1 to 15" in refused.value.message_dict["penalty_years"][0]
+
+
+def test_the_order_form_refuses_an_offence_of_three_years_naming_article_110(
+    arrest, client_for, lead
+):
+    d = arrest(penalty_years=3)
+    before = entry_count()
+    page = client_for(lead).post(
+        f"/detention/{d.pk}/orders/add/",
+        {
+            "starts_at": timezone.localtime(d.arrested_at + H).strftime("%Y-%m-%dT%H:%M"),
+            "days": 10,
+            "order_number": "ت/1",
+            "judge_name": "القاضي",
+            "court": "محكمة التحقيق",
+            "issued_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert page.status_code == 200 and "Art. 110 applies" in page.content.decode()
+    assert not d.orders.exists() and entry_count() == before
