@@ -190,6 +190,18 @@ def _order(w: Walk, case: Case) -> Any:
     )
 
 
+def _court_permission(w: Walk, case: Case) -> Any:
+    from dalil.detention.models import CourtPermission
+
+    return CourtPermission.objects.create(
+        detainee=_detainee(w, case),
+        court=MARK,
+        decision_number=f"{MARK}/{next(_serial)}",
+        decided_on=timezone.localdate(),
+        permitted_until=_now() + dt.timedelta(days=200),
+    )
+
+
 def _transfer(w: Walk, case: Case) -> Any:
     from dalil.detention.models import Transfer
 
@@ -317,6 +329,7 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "judicial.deadline": _deadline,
     "detention.detainee": _detainee,
     "detention.detentionorder": _order,
+    "detention.courtpermission": _court_permission,
     "detention.transfer": _transfer,
     "detention.intakeinjury": _injury,
     "detention.statement": _statement,

@@ -264,6 +264,7 @@ class DetaineeViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         rows = list(page) if page is not None else list(self.get_queryset())
+        selectors.load_earlier(rows)  # every row's earlier periods in one query
         context = self.get_serializer_context()
         context["visible_persons"] = selectors.visible_person_ids(request.user, rows)
         data = DetaineeSerializer(rows, many=True, context=context).data

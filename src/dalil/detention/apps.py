@@ -1,9 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# Legal records never changed once written (migration 0003).
+# Legal records never changed once written (migrations 0003 and 0006).
 APPEND_ONLY = [
     "detention_detentionorder",
+    "detention_courtpermission",
     "detention_transfer",
     "detention_intakeinjury",
     "detention_statement",
