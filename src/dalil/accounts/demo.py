@@ -214,8 +214,8 @@ USERS = [
         [],
     ),
     (
-        "legal.bgd",
-        "BGD-POL",
+        "legal",
+        "MOI",
         "legal_adviser",
         "الرائد الحقوقي كريم صادق العزاوي",
         "Maj. Karim Sadiq al-Azzawi (legal adviser)",
@@ -358,7 +358,13 @@ USERS = [
 
 
 # Where a user's role is granted when it is not their home unit (ministry-wide roles).
-GRANTED_AT = {"admin": "MOI", "auditor": "MOI", "donor": "MOI", "security": "MOI"}
+GRANTED_AT = {
+    "admin": "MOI",
+    "auditor": "MOI",
+    "donor": "MOI",
+    "security": "MOI",
+    "legal": "MOI",
+}
 
 
 def demo_key(username: str) -> str:

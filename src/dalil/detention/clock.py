@@ -272,9 +272,13 @@ class Permission:
     (Art. 109(ج): «مدة مناسبة», within one quarter of the maximum penalty)."""
 
     until: datetime
+    granted_at: datetime | None = None  # when the court decided (held past six months before it
+    # is a breach the later permission does not erase)
 
     def __post_init__(self) -> None:
         _require_aware(self.until, "until")
+        if self.granted_at is not None:
+            _require_aware(self.granted_at, "granted_at")
 
 
 def court_permitted_until(permissions: Iterable[Permission]) -> datetime | None:
@@ -612,6 +616,7 @@ class Deadlines:
     six_months_at: datetime
     six_months_permitted_until: datetime  # the six-month point, or the court's period if longer
     court_permitted_until: datetime | None
+    six_months_apply: bool  # False only for a death-penalty offence under the other reading
     quarter_cap_at: datetime | None
     pending: tuple[Deadline, ...]
     breaches: tuple[Deadline, ...]
@@ -674,6 +679,11 @@ def deadlines(
     if court_rule and held_to > six_permitted:
         kind = Kind.COURT_PERIOD if court_period else Kind.SIX_MONTHS
         breaches.append(Deadline(kind, six_permitted))
+    granted = min((p.granted_at for p in permissions if p.granted_at is not None), default=None)
+    if court_rule and court_period and granted is not None and min(held_to, granted) > six_months:
+        # Held past six months before the court decided: the later permission covers what comes
+        # after its decision, not the days before it.
+        breaches.append(Deadline(Kind.SIX_MONTHS, six_months))
     if cap is not None and held_to > cap:
         breaches.append(Deadline(Kind.QUARTER_CAP, cap))
     questioning = questioning_due(arrest)
@@ -713,6 +723,7 @@ def deadlines(
         six_months_at=six_months,
         six_months_permitted_until=six_permitted,
         court_permitted_until=permitted,
+        six_months_apply=court_rule,
         quarter_cap_at=cap,
         pending=_sorted(pending),
         breaches=_sorted(breaches),

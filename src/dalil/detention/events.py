@@ -12,6 +12,7 @@ register("detention.hold_extended", _("The 24 hours before a judge extended once
 register("detention.appearance_recorded", _("Appearance before the investigative judge recorded"))
 register("detention.transferred", _("Detainee transferred"))
 register("detention.penalty_scale_changed", _("Penalty scale of the detention clock corrected"))
+register("detention.clocks_refreshed", _("Stored clocks of the detainees held recomputed"))
 register("detention.released", _("Detainee released"))
 register("detention.injury_recorded", _("Intake injury record made"))
 register("detention.statement_recorded", _("Statement of a detainee recorded"))

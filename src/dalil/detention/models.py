@@ -8,6 +8,8 @@ is a copy of the clock's nearest limit kept by the services, so the register sor
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -316,7 +318,9 @@ class CourtPermission(models.Model):
 
     @property
     def as_clock(self) -> clock.Permission:
-        return clock.Permission(self.permitted_until)
+        # A decision is dated, not timed: it counts from the start of its day in Baghdad.
+        start = dt.datetime.combine(self.decided_on, dt.time(0), tzinfo=clock.BAGHDAD)
+        return clock.Permission(self.permitted_until, granted_at=start)
 
 
 class Transfer(models.Model):

@@ -4,6 +4,8 @@ correction counts from the next page on, in every process)."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 from .models import PenaltyScale
 
 
@@ -13,7 +15,8 @@ def scale_years(code: str) -> int | None:
 
 
 # The scale as first shipped (loaded by migration `detention/0009`, never overwritten afterwards:
-# corrections are made on the penalties page, with a ledger entry). Sources as read; a lawyer must
+# corrections are made on the penalties page, with a ledger entry). Sources and notes are marked
+# for translation: the page shows a shipped text in the reader's language, a corrected one as typed. Sources as read; a lawyer must
 # confirm them (docs/adr/0011-detention-clock.md).
 # (code, Arabic, Sorani, English, years, source, note)
 SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
@@ -23,9 +26,11 @@ SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
         "زیندان بۆ چەند ساڵێک",
         "Imprisonment for a number of years",
         15,
-        "Penal Code (Law 111 of 1969) Arts. 87–89: temporary imprisonment (السجن المؤقت) up to "
-        "15 years; الحبس up to 5 years",
-        "The most that may be typed as the maximum penalty in years.",
+        gettext_noop(
+            "Penal Code (Law 111 of 1969) Arts. 87–89: temporary imprisonment (السجن المؤقت) up to "
+            "15 years; الحبس up to 5 years"
+        ),
+        gettext_noop("The most that may be typed as the maximum penalty in years."),
     ),
     (
         "life",
@@ -33,7 +38,7 @@ SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
         "زیندانی هەتاهەتایی",
         "Life imprisonment",
         20,
-        "Penal Code (Law 111 of 1969) Art. 87: life imprisonment is 20 years",
+        gettext_noop("Penal Code (Law 111 of 1969) Art. 87: life imprisonment is 20 years"),
         "",
     ),
     (
@@ -42,8 +47,8 @@ SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
         "زیندانی هەتاهەتایی توندکراو",
         "Aggravated life imprisonment",
         25,
-        "Penal Code (Law 111 of 1969) Art. 87 as amended: up to 25 years",
-        "To be confirmed by a lawyer.",
+        gettext_noop("Penal Code (Law 111 of 1969) Art. 87 as amended: up to 25 years"),
+        gettext_noop("To be confirmed by a lawyer."),
     ),
     (
         "actual_life",
@@ -51,9 +56,13 @@ SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
         "زیندان بۆ هەموو تەمەن",
         "Imprisonment for the rest of life",
         20,
-        "CPA Order No. 31 (2003): imprisonment for the rest of the convict's natural life",
-        "The quarter of a term without end is not fixed by the text: counted as life imprisonment "
-        "(20 years) until a lawyer decides.",
+        gettext_noop(
+            "CPA Order No. 31 (2003): imprisonment for the rest of the convict's natural life"
+        ),
+        gettext_noop(
+            "The quarter of a term without end is not fixed by the text: counted as life imprisonment "
+            "(20 years) until a lawyer decides."
+        ),
     ),
     (
         "death",
@@ -61,7 +70,7 @@ SEED: list[tuple[str, str, str, str, int | None, str, str]] = [
         "لەسێدارەدان",
         "Death penalty",
         None,
-        "CPC Art. 109(ب): no quarter limit",
+        gettext_noop("CPC Art. 109(ب): no quarter limit"),
         "",
     ),
 ]

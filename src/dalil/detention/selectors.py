@@ -22,6 +22,7 @@ from dalil.parties.models import Person
 from . import clock
 from .models import (
     AlertRecipient,
+    CourtPermission,
     Detainee,
     DetentionOrder,
     IntegrityReferral,
@@ -158,8 +159,17 @@ def arrest_of(detainee: Detainee) -> clock.Arrest:
 
 
 def permissions_of(detainee: Detainee) -> list[clock.Permission]:
-    """The criminal court's permissions for this detention (prefetched where many are read)."""
-    return [p.as_clock for p in detainee.court_permissions.all()]
+    """The criminal court's permissions for this person's detention in this case: its own
+    (prefetched where many are read) and, after a re-arrest, those of the earlier periods too,
+    as the limits count every period."""
+    if not earlier_periods(detainee):
+        return [p.as_clock for p in detainee.court_permissions.all()]
+    found = CourtPermission.objects.filter(
+        detainee__case_id=detainee.case_id,
+        detainee__person_id=detainee.person_id,
+        detainee__arrested_at__lte=detainee.arrested_at,
+    )
+    return [p.as_clock for p in found]
 
 
 def clock_of(
@@ -238,6 +248,7 @@ def urgency(
         b.at
         for b in state.breaches
         if b.kind in (clock.Kind.SIX_MONTHS, clock.Kind.COURT_PERIOD, clock.Kind.QUARTER_CAP)
+        or (b.kind == clock.Kind.QUESTIONING and detainee.questioned_at is None)
     ]
     gap = uncovered_since(detainee, orders, now)
     if gap is not None:
@@ -325,7 +336,7 @@ def deadline_rows(
     if orders and orders[0].starts_at > first_due:
         out.append(
             DeadlineRow(
-                first_label, first_due, "breached", _("The first order came after 24 hours.")
+                first_label, first_due, "breached", _("The first order came after this limit.")
             )
         )
     elif orders:
@@ -359,43 +370,33 @@ def deadline_rows(
             out.append(DeadlineRow(label, due, "not_reached"))
         else:
             out.append(DeadlineRow(label, due, ahead(due)))
-    # Six months.
+    # Six months (not for a death-penalty offence under the reading that exempts it), and the
+    # end of the period the criminal court permitted, a limit of its own.
     six = state.six_months_at
-    if clock.Kind.SIX_MONTHS in breached_kinds:
-        out.append(
-            DeadlineRow(
-                KIND_LABELS[clock.Kind.SIX_MONTHS],
-                six,
-                "breached",
-                _("Held beyond six months without the criminal court's permission."),
-            )
-        )
-    elif state.six_months_permitted_until > six:
-        out.append(
-            DeadlineRow(
-                KIND_LABELS[clock.Kind.SIX_MONTHS],
-                six,
-                "met",
-                _("The criminal court permitted detention beyond six months."),
-            )
-        )
-        # The court permits a period: its end is a limit of its own.
+    court = state.six_months_permitted_until > six
+    six_label = KIND_LABELS[clock.Kind.SIX_MONTHS]
+    if not state.six_months_apply:
+        pass
+    elif clock.Kind.SIX_MONTHS in breached_kinds:
+        note = _("Held beyond six months without the criminal court's permission.")
+        out.append(DeadlineRow(six_label, six, "breached", note))
+    elif court:
+        note = _("The criminal court permitted detention beyond six months.")
+        out.append(DeadlineRow(six_label, six, "met", note))
+    elif six > now:
+        out.append(DeadlineRow(six_label, six, ahead(six)))
+    else:
+        out.append(DeadlineRow(six_label, six, "not_reached"))
+    if state.six_months_apply and court:
         end = state.six_months_permitted_until
         label = KIND_LABELS[clock.Kind.COURT_PERIOD]
         if clock.Kind.COURT_PERIOD in breached_kinds:
-            out.append(
-                DeadlineRow(
-                    label, end, "breached", _("Held after the period the criminal court permitted.")
-                )
-            )
+            note = _("Held after the period the criminal court permitted.")
+            out.append(DeadlineRow(label, end, "breached", note))
         elif released_at is not None and released_at <= end:
             out.append(DeadlineRow(label, end, "not_reached"))
         else:
             out.append(DeadlineRow(label, end, ahead(end)))
-    elif six > now:
-        out.append(DeadlineRow(KIND_LABELS[clock.Kind.SIX_MONTHS], six, ahead(six)))
-    else:
-        out.append(DeadlineRow(KIND_LABELS[clock.Kind.SIX_MONTHS], six, "not_reached"))
     # The quarter cap.
     cap = state.quarter_cap_at
     if cap is not None:

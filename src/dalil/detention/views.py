@@ -54,7 +54,8 @@ from .models import (
     Statement,
     Transfer,
 )
-from .policies import PENALTY_MANAGE, REFERRAL_VIEW
+from .policies import REFERRAL_VIEW
+from .services import penalties as penalty_services
 
 
 def _detainee(request: HttpRequest, pk: int) -> Detainee:
@@ -139,7 +140,7 @@ def penalties(request: HttpRequest) -> HttpResponse:
         "detention/penalties.html",
         {
             "scale": PenaltyScale.objects.all(),
-            "can_edit": access.has_permission(request.user, PENALTY_MANAGE),
+            "can_edit": penalty_services.may_correct(request.user),
             "breadcrumbs": [
                 (_("Detainee register"), reverse("detention:list")),
                 (_("Rules"), reverse("detention:rules")),
@@ -152,7 +153,7 @@ def penalties(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def penalty_edit(request: HttpRequest, code: str) -> HttpResponse:
-    access.require_permission(request.user, PENALTY_MANAGE)  # refused (and ledgered): 404
+    penalty_services.require_national(request.user)  # refused (and ledgered): 404
     scale = PenaltyScale.objects.filter(code=code).first()
     if scale is None:
         raise Http404
@@ -228,9 +229,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_order": can_order,
             "can_permit": can_order,
             "can_extend_hold": can_order
-            and not orders
             and detainee.hold_extended_at is None
-            and now <= detainee.arrested_at + clock.FIRST_ORDER_WITHIN,
+            and (
+                not orders or orders[0].starts_at > detainee.arrested_at + clock.FIRST_ORDER_WITHIN
+            ),
             "can_appear": can_work
             and (detainee.presented_at is None or detainee.questioned_at is None),
             "awaiting": awaiting,

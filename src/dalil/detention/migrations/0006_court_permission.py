@@ -43,10 +43,12 @@ class Migration(migrations.Migration):
 def permissions_from_orders(apps, schema_editor):
     """Before this migration the permission was a yes on each order: each such order becomes a
     permission whose period ends with the order, so no lawful record turns into a breach."""
+    from dalil.audit.ledger import System, record
+
     Order = apps.get_model("detention", "DetentionOrder")
     Permission = apps.get_model("detention", "CourtPermission")
     for order in Order.objects.filter(court_permission=True).order_by("detainee_id", "ends_at"):
-        Permission.objects.get_or_create(
+        permission, created = Permission.objects.get_or_create(
             detainee_id=order.detainee_id,
             permitted_until=order.ends_at,
             defaults={
@@ -56,6 +58,18 @@ def permissions_from_orders(apps, schema_editor):
                 "recorded_by_id": order.recorded_by_id,
             },
         )
+        if created:  # on the ledger, saying where it came from (the real ledger: see cases 0006)
+            record(
+                actor=System("migrate"),
+                action="detention.court_permission_recorded",
+                target=("detention.detainee", str(order.detainee_id), ""),
+                payload={
+                    "permission": permission.pk,
+                    "converted_from_order": order.pk,
+                    "number": order.order_number,
+                    "permitted_until": order.ends_at.isoformat(),
+                },
+            )
 
 
 def append_only(apps, schema_editor):

@@ -18,7 +18,7 @@ from .arrest import arrest_record
 from .custody import release_record, transfer_record
 from .intake import injury_record
 from .orders import court_permission_record, order_decision, order_record
-from .penalties import penalty_scale_update
+from .penalties import clocks_refresh, penalty_scale_update
 from .statements import statement_record
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "alerts_raise",
     "appearance_record",
     "arrest_record",
+    "clocks_refresh",
     "court_permission_record",
     "hold_extension_record",
     "injury_record",

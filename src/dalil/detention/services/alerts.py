@@ -133,12 +133,14 @@ def alerts_raise(
         Detainee.objects.filter(released_at__isnull=True)
         .filter(Q(next_deadline_at__lte=now + lead) | Q(breached=True))
         .select_related("case", "case__unit", "case__lead", "case__compartment")
-        .prefetch_related(selectors.with_orders())
+        .prefetch_related(selectors.with_orders(), "court_permissions")
         .order_by("pk")
     )
+    detainees = list(qs)
+    selectors.load_earlier(detainees)  # every detainee's earlier periods in one query
     raised: list[Alert] = []
     recipients: dict[int, list[User]] = {}
-    for detainee in qs:
+    for detainee in detainees:
         state = selectors.clock_of(detainee, now)
         for found in clock.alerts(state, now, lead):
             if detainee.case_id not in recipients:

@@ -42,8 +42,13 @@ def hold_extension_record(
                 None,
                 _("The 24 hours were already extended once: the law allows no second extension."),
             )
-        if locked.orders.exists():
-            p.add(None, _("A judge's detention order is recorded: the 24 hours need no extension."))
+        first_order = (
+            locked.orders.order_by("starts_at").values_list("starts_at", flat=True).first()
+        )
+        if first_order is not None and first_order <= locked.arrested_at + clock.FIRST_ORDER_WITHIN:
+            # Recorded late is fine (the judge extended at hour 20, the order came at hour 30);
+            # an order within the first 24 hours left nothing to extend.
+            p.add(None, _("A judge's detention order came within 24 hours: nothing was extended."))
         held_between(p, "granted_at", granted_at, locked, now)
         if granted_at > locked.arrested_at + clock.FIRST_ORDER_WITHIN:
             p.add(

@@ -117,7 +117,7 @@ def order_record(
             judge_name=judge_name,
             court=court,
             issued_on=issued_on,
-            court_permission=days >= 1 and new.ends_at > clock.six_months_point(arrest),
+            court_permission=_under_permission(new, arrest, permissions),
             decision=decision,
             recorded_by=acting_user(actor),
         )
@@ -151,6 +151,16 @@ def order_record(
             question_raise(locked, question, limit or clock.six_months_point(arrest))
     detainee.refresh_from_db()
     return order
+
+
+def _under_permission(
+    order: clock.Order, arrest: clock.Arrest, permissions: list[clock.Permission]
+) -> bool:
+    """The order reaches past six months within a period the criminal court permitted (a
+    death-penalty order recorded without one says no: its question went to the adviser)."""
+    permitted = clock.court_permitted_until(permissions)
+    past_six = order.days >= 1 and order.ends_at > clock.six_months_point(arrest)
+    return past_six and permitted is not None and order.ends_at <= permitted
 
 
 def court_permission_record(
@@ -187,7 +197,8 @@ def court_permission_record(
             p.add("decided_on", _("Give the date of the decision."))
         elif decided_on > timezone.localdate(now):
             p.add("decided_on", _("The date of the decision cannot be in the future."))
-        elif decided_on < clock.baghdad(locked.arrested_at).date():
+        elif decided_on < clock.baghdad(selectors.arrest_of(locked).first_arrested_at).date():
+            # After a re-arrest, a decision of an earlier period of the same case may be recorded.
             p.add("decided_on", _("The date of the decision cannot be before the arrest."))
         earlier = selectors.permissions_of(locked)
         try:

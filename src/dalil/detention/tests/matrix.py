@@ -254,7 +254,8 @@ MATRIX: list[dict[str, Any]] = [
         "route": "detention:penalty_edit",
         "methods": ("GET", "POST"),
         "objects": {"scale": lambda w, me: {"code": "aggravated_life"}},
-        "allowed": {"scale": {"legal_adviser"}},
+        # The scale is national: the right at the ministry; the matrix's adviser sits at a station.
+        "allowed": {"scale": NOBODY},
         "data": lambda w, me: {"years": 25, "source": "المادة 87 من قانون العقوبات"},
     },
     {"route": "detention:alerts", "methods": ("GET",), "allowed": EVERYONE},

@@ -760,3 +760,15 @@ def test_the_judge_questions_the_accused_within_24_hours_of_the_appearance():
             Arrest(ARREST.arrested_at, questioned_at=bgd(2026, 1, 10, 12, 0)), bgd(2026, 1, 12)
         )
     assert codes(caught.value) == ["questioned"]
+
+
+def test_held_past_six_months_before_the_court_decided_stays_a_breach():
+    """Six months on 10 July 09:00; the court decides on 15 July and permits until 1 August. The
+    permission covers what follows its decision, not the five days before it."""
+    orders = chain(ARREST, TEN_YEARS, [15] * 12)
+    orders.append(Order(orders[-1].ends_at, 15))  # 9 July – 24 July, recorded from paper
+    late = (clock.Permission(bgd(2026, 8, 1, 9, 0), granted_at=bgd(2026, 7, 15)),)
+    state = deadlines(ARREST, orders, TEN_YEARS, bgd(2026, 7, 20), late)
+    assert state.breaches == (clock.Deadline(Kind.SIX_MONTHS, bgd(2026, 7, 10, 9, 0)),)
+    on_time = (clock.Permission(bgd(2026, 8, 1, 9, 0), granted_at=bgd(2026, 7, 8)),)
+    assert deadlines(ARREST, orders, TEN_YEARS, bgd(2026, 7, 20), on_time).breaches == ()

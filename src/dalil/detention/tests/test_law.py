@@ -143,7 +143,7 @@ def test_a_death_penalty_order_past_six_months_is_recorded_and_asks_the_legal_ad
         order(d, start, days, order_number=f"ت/{n}")
     last = d.orders.order_by("-starts_at").first()
     past = order(d, last.ends_at, 15, order_number="ت/إعدام")  # ends 13 days past six months
-    assert past.court_permission is True  # it reached beyond six months
+    assert past.court_permission is False  # no permission: the question went to the adviser
     question = Alert.objects.get(level="question")
     assert (question.kind, question.deadline_at) == ("six_months", six)
     to = set(question.recipients.values_list("user__username", flat=True))
@@ -217,3 +217,62 @@ def test_the_order_form_refuses_an_offence_of_three_years_naming_article_110(
     )
     assert page.status_code == 200 and "Art. 110 applies" in page.content.decode()
     assert not d.orders.exists() and entry_count() == before
+
+
+def test_a_judges_extension_granted_at_hour_20_may_be_recorded_after_a_first_order_at_hour_30(
+    arrest, order, lead
+):
+    now = timezone.now()
+    d = arrest(arrested_at=now - 40 * H, registered_at=now - 39 * H, now=now)
+    order(d, now - 10 * H, 15)  # hour 30: a breach of the 24 hours, as recorded so far
+    d.refresh_from_db()
+    assert d.breached
+    services.hold_extension_record(
+        actor=lead, detainee=d, granted_by="القاضي", granted_at=now - 20 * H, now=now
+    )
+    d.refresh_from_db()
+    assert not d.breached  # the order came within the 48 hours the judge allowed
+
+
+def test_a_permission_granted_before_a_release_still_counts_after_the_re_arrest(
+    arrest, order, lead
+):
+    """Held five months and three weeks, permitted by the court until seven months, released,
+    re-arrested a week later: the six months are used up, and the court's period still runs."""
+    now = timezone.now()
+    first_at = clock.add_months(now, -7)
+    first = arrest(arrested_at=first_at, registered_at=first_at + H, now=now)
+    six = clock.six_months_point(selectors.arrest_of(first))
+    services.court_permission_record(
+        actor=lead,
+        detainee=first,
+        court="محكمة جنايات الرصافة",
+        decision_number="ج/1",
+        decided_on=clock.baghdad(six - 3 * 24 * H).date(),
+        permitted_until=clock.add_months(first_at, 9),
+        now=six - 2 * 24 * H,
+    )
+    services.release_record(
+        actor=lead, detainee=first, released_at=six - 24 * H, basis="bail", now=now
+    )
+    again = arrest(arrested_at=now - 2 * H, registered_at=now - H, now=now)
+    state = selectors.clock_of(again, now)
+    assert state.court_permitted_until == clock.add_months(first_at, 9)
+    order(again, now - H, 10)  # within the court's period: recorded, not refused
+
+
+def test_the_operator_refreshes_the_stored_clocks_after_changing_the_death_reading(
+    arrest, settings
+):
+    import io
+
+    from django.core.management import call_command
+
+    d = arrest()
+    d.__class__.objects.filter(pk=d.pk).update(next_deadline_at=None)  # as after an upgrade
+    out = io.StringIO()
+    call_command("detention_refresh", stdout=out)
+    d.refresh_from_db()
+    assert d.next_deadline_at is not None and "1" in out.getvalue()
+    entry = Entry.objects.get(action="detention.clocks_refreshed")
+    assert entry.actor == "system:cli:detention-refresh" and json.loads(entry.payload)["held"] == 1

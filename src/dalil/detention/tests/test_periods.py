@@ -141,6 +141,10 @@ def test_the_migration_turns_each_permitted_order_into_a_permission_ending_with_
     permission = CourtPermission.objects.get()
     assert permission.permitted_until == old.ends_at
     assert (permission.decision_number, permission.court) == ("ت/قديم", "محكمة جنايات الكرخ")
+    from dalil.audit.models import Entry
+
+    [entry] = Entry.objects.filter(action="detention.court_permission_recorded")
+    assert entry.actor == "system:migrate" and f'"converted_from_order":{old.pk}' in entry.payload
 
 
 def test_the_rules_page_lists_every_rule_with_its_source(client_for, lead):
