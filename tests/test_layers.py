@@ -24,7 +24,7 @@ CONTRACT = Contract(
         "search",  # the search index and its registry
         # Reading the ledger, and the vault: both ask the door.
         "audit.selectors + audit.policies + audit.searchables + audit.visibility + audit.alert_review"
-        " | core.vault + core.policies",
+        " | core.vault + core.policies + core.backup",
         "accounts",  # users, units, sign-in
         "jobs | reports",
         "parties",
