@@ -156,3 +156,53 @@ def test_a_restore_into_an_empty_installation_verifies_there(installation: Any, 
     assert dalil("vault", "verify").returncode == 0
     again = dalil("backup", "--restore", str(made))  # now the installation is not empty
     assert again.returncode != 0 and "already holds a ledger" in again.stderr
+
+
+def test_a_backup_taken_while_eight_writers_write_holds_every_write_acknowledged_before_it(
+    tree: Any, make_user: Any, tmp_path: Path
+):
+    """8 threads open cases (each a write and its ledger entry) while the backup runs. Every case
+    acknowledged before the backup began is in the copy, and the copy's chain verifies."""
+    import sqlite3
+    import threading
+    import time
+    from contextlib import closing
+
+    from dalil.cases import services as cases
+
+    lead = make_user("lead.karada", role="investigator", at="BGD-KARADA")
+    integrity.checkpoint_create()
+    acknowledged: list[tuple[float, str]] = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def write(i: int) -> None:
+        try:
+            while not stop.is_set():
+                case = cases.case_create(
+                    actor=lead, unit=tree["BGD-KARADA"], title=f"قضية {i}", lead=lead
+                )
+                with lock:
+                    acknowledged.append((time.monotonic(), case.number))
+        finally:
+            connection.close()
+
+    writers = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in writers:
+        thread.start()
+    time.sleep(1.0)  # the writers are writing
+    target = tmp_path / "backups"
+    target.mkdir()
+    began = time.monotonic()
+    made = backup.make(target)
+    time.sleep(0.5)  # and go on writing after the copy
+    stop.set()
+    for thread in writers:
+        thread.join()
+    before = {number for at, number in acknowledged if at < began}
+    assert len(before) >= 8 and len(acknowledged) > len(before)
+    with closing(sqlite3.connect(made / backup.DATABASE)) as db:
+        copied = {row[0] for row in db.execute("SELECT number FROM cases_case")}
+    assert before <= copied
+    report = backup.verify(made)
+    assert report.ok, report.problems
