@@ -201,6 +201,14 @@ DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION = os.environ.get(
     "DALIL_DETENTION_DEATH_NEEDS_COURT_PERMISSION", "1"
 ).lower() not in ("0", "false", "no")
 DALIL_DETENTION_PHOTO_MAX_BYTES = 10 * 1024**2
+# Health (/health/ready, `dalil health`): the worker's heartbeat file and how old it may be (and
+# whether a stale worker makes the instance "down"), the ages at which the last signed checkpoint
+# and the last verified backup are reported as stale.
+DALIL_WORKER_HEARTBEAT = os.environ.get("DALIL_WORKER_HEARTBEAT", "")
+DALIL_HEALTH_REQUIRE_WORKER = os.environ.get("DALIL_HEALTH_REQUIRE_WORKER", "0") == "1"
+DALIL_HEALTH_WORKER_MAX_SECONDS = float(os.environ.get("DALIL_HEALTH_WORKER_MAX_SECONDS", "300"))
+DALIL_HEALTH_CHECKPOINT_MAX_HOURS = float(os.environ.get("DALIL_HEALTH_CHECKPOINT_MAX_HOURS", "24"))
+DALIL_HEALTH_BACKUP_MAX_HOURS = float(os.environ.get("DALIL_HEALTH_BACKUP_MAX_HOURS", "26"))
 DALIL_VAULT_MAX_BYTES = int(os.environ.get("DALIL_VAULT_MAX_BYTES", str(2 * 1024**3)))
 DALIL_VAULT_DIR = Path(os.environ.get("DALIL_VAULT_DIR", DATA_DIR / "vault"))
 DALIL_KEYS_DIR = Path(os.environ.get("DALIL_KEYS_DIR", DATA_DIR / "keys"))

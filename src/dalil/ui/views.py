@@ -5,11 +5,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dalil.access.selectors import assignments_of
@@ -17,7 +18,7 @@ from dalil.accounts.services import user_set_language, user_set_preferences
 from dalil.audit.selectors import recent_activity
 from dalil.ui.forms import apply_errors
 
-from . import nav
+from . import health, nav
 from .forms import PreferencesForm
 
 
@@ -98,3 +99,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         },
         status=403,
     )
+
+
+# --- Health (no sign-in; up or down only: the details are `dalil health`'s) ----------------------
+@never_cache
+@require_GET
+def health_live(request: HttpRequest) -> JsonResponse:
+    """The process answers."""
+    return JsonResponse({"status": "up"})
+
+
+@never_cache
+@require_GET
+def health_ready(request: HttpRequest) -> JsonResponse:
+    """The database answers, the vault is writable and (where required) the worker beats."""
+    up = health.ready(health.checks())
+    return JsonResponse({"status": "up" if up else "down"}, status=200 if up else 503)

@@ -9,6 +9,8 @@ from dalil.access.roles import ROLES
 MATRIX: list[dict[str, Any]] = [
     {"route": "ui:home", "methods": ("GET",), "allowed": frozenset(ROLES)},
     {"route": "ui:language", "methods": ("POST",), "public": True},
+    {"route": "ui:health_live", "methods": ("GET",), "public": True},
+    {"route": "ui:health_ready", "methods": ("GET",), "public": True},
     # Every signed-in user keeps their own language and digits (the form answers 200 when empty).
     {
         "route": "ui:preferences",

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
 from dalil.audit.ledger import source
-from dalil.jobs import registry
+from dalil.jobs import heartbeat, registry
 
 
 class Command(BaseCommand):
@@ -28,6 +28,7 @@ class Command(BaseCommand):
                     line = duty.run_if_due()
                 if line:
                     self.stdout.write(line)
+            heartbeat.beat()  # the health check's sign that the worker is alive
             if options["once"]:
                 return
             stop.wait(float(options["interval"]))  # type: ignore[arg-type]
