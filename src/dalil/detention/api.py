@@ -283,11 +283,7 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"])
     def orders(self, request: Request, pk: str) -> Response:
-        detainee = access.get_or_404(
-            request.user, "view", Detainee.objects.select_related("case"), pk=pk
-        )
-        data = DetentionOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        detainee, data = self._input(request, pk, DetentionOrderCreateSerializer)
         v = dict(data.validated_data)
         if "decision" in v:
             v["decision"] = services.order_decision(request.user, detainee, v["decision"])
@@ -301,11 +297,7 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"], url_path="court-permissions")
     def court_permissions(self, request: Request, pk: str) -> Response:
-        detainee = access.get_or_404(
-            request.user, "view", Detainee.objects.select_related("case"), pk=pk
-        )
-        data = CourtPermissionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        detainee, data = self._input(request, pk, CourtPermissionCreateSerializer)
         permission = services.court_permission_record(
             actor=request.user, detainee=detainee, **data.validated_data
         )
@@ -318,11 +310,7 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"], url_path="hold-extension")
     def hold_extension(self, request: Request, pk: str) -> Response:
-        detainee = access.get_or_404(
-            request.user, "view", Detainee.objects.select_related("case"), pk=pk
-        )
-        data = HoldExtensionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        detainee, data = self._input(request, pk, HoldExtensionSerializer)
         services.hold_extension_record(actor=request.user, detainee=detainee, **data.validated_data)
         return self._after(detainee)
 
@@ -333,13 +321,21 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"])
     def appearance(self, request: Request, pk: str) -> Response:
+        detainee, data = self._input(request, pk, AppearanceSerializer)
+        services.appearance_record(actor=request.user, detainee=detainee, **data.validated_data)
+        return self._after(detainee)
+
+    def _input(
+        self, request: Request, pk: str, serializer: type[serializers.Serializer]
+    ) -> tuple[Detainee, serializers.Serializer]:
+        """The detainee through the door (404 when out of scope) and the body, checked (a 400
+        problem that says why). The service checks the right to work on the case."""
         detainee = access.get_or_404(
             request.user, "view", Detainee.objects.select_related("case"), pk=pk
         )
-        data = AppearanceSerializer(data=request.data)
+        data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.appearance_record(actor=request.user, detainee=detainee, **data.validated_data)
-        return self._after(detainee)
+        return detainee, data
 
     def _after(self, detainee: Detainee, code: int = status.HTTP_200_OK) -> Response:
         fresh = self.get_object()
@@ -354,11 +350,7 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"])
     def transfers(self, request: Request, pk: str) -> Response:
-        detainee = access.get_or_404(
-            request.user, "view", Detainee.objects.select_related("case"), pk=pk
-        )
-        data = TransferCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        detainee, data = self._input(request, pk, TransferCreateSerializer)
         v = dict(data.validated_data)
         from_unit = v.pop("from_unit", None)
         services.transfer_record(
@@ -376,11 +368,7 @@ class DetaineeViewSet(
     )
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk: str) -> Response:
-        detainee = access.get_or_404(
-            request.user, "view", Detainee.objects.select_related("case"), pk=pk
-        )
-        data = ReleaseSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        detainee, data = self._input(request, pk, ReleaseSerializer)
         services.release_record(actor=request.user, detainee=detainee, **data.validated_data)
         return self._after(detainee)
 
