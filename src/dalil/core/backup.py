@@ -277,9 +277,21 @@ def restore(path: Path) -> Report:
                 % {"path": folder}
             )
     connection.close()
-    shutil.copy2(Path(path) / DATABASE, database)
-    _copy_tree(Path(path) / "vault", Path(settings.DALIL_VAULT_DIR))
-    _copy_tree(Path(path) / "keys", Path(settings.DALIL_KEYS_DIR))
+    vault_dir, keys_dir = Path(settings.DALIL_VAULT_DIR), Path(settings.DALIL_KEYS_DIR)
+    try:
+        _copy_tree(Path(path) / "vault", vault_dir)
+        _copy_tree(Path(path) / "keys", keys_dir)
+        partial = database.with_name(database.name + ".restoring")
+        shutil.copy2(Path(path) / DATABASE, partial)
+        partial.replace(database)  # the database last, in one step
+    except BaseException:
+        # The installation was empty: a restore that fails half-way leaves it empty again.
+        for folder in (vault_dir, keys_dir):
+            for file in folder.rglob("*") if folder.exists() else []:
+                if file.is_file():
+                    file.unlink()
+        database.with_name(database.name + ".restoring").unlink(missing_ok=True)
+        raise
     return report
 
 

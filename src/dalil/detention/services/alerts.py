@@ -34,45 +34,34 @@ def _ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
+def _holders(case: Case, code: str) -> list[User]:
+    """The active users holding `code` over the case's unit (there or above, with the units
+    below)."""
+    found = User.objects.filter(
+        assignments__role__permissions__code=code,
+        assignments__unit__path__in=_ancestor_paths(case.unit.path),
+        is_active=True,
+        locked_at__isnull=True,
+    ).distinct()
+    return [u for u in found if access.holds_at(u, code, case.unit)]
+
+
+def _who_see(case: Case, users: list[User]) -> list[User]:
+    """Those of `users` still able to see the case (the door's bulk check), by pk, once each."""
+    unique = {u.pk: u for u in users if u.is_active and not u.locked_at}
+    return sorted(access.users_who_can(unique.values(), "view", case), key=lambda u: u.pk)
+
+
 def recipients_for(case: Case) -> list[User]:
     """The case's lead investigator and the commanders of its unit (holders of cases.case.manage
     there), if active and still able to see the case."""
-    candidates = {case.lead_id: case.lead}
-    holders = User.objects.filter(
-        assignments__role__permissions__code=CASE_MANAGE,
-        assignments__unit__path__in=_ancestor_paths(case.unit.path),
-    ).distinct()
-    for user in holders:
-        if access.holds_at(user, CASE_MANAGE, case.unit):
-            candidates[user.pk] = user
-    return sorted(
-        (
-            u
-            for u in candidates.values()
-            if u.is_active and not u.locked_at and access.can(u, "view", case)
-        ),
-        key=lambda u: u.pk,
-    )
+    return _who_see(case, [case.lead, *_holders(case, CASE_MANAGE)])
 
 
 def legal_advisers_for(case: Case) -> list[User]:
     """The legal advisers of the case's unit (or a unit above it, with the units below), if
     active and able to see the case."""
-    holders = User.objects.filter(
-        assignments__role__permissions__code=LEGAL_QUESTIONS,
-        assignments__unit__path__in=_ancestor_paths(case.unit.path),
-    ).distinct()
-    return sorted(
-        (
-            u
-            for u in holders
-            if u.is_active
-            and not u.locked_at
-            and access.holds_at(u, LEGAL_QUESTIONS, case.unit)
-            and access.can(u, "view", case)
-        ),
-        key=lambda u: u.pk,
-    )
+    return _who_see(case, _holders(case, LEGAL_QUESTIONS))
 
 
 def question_raise(detainee: Detainee, question: ValidationError, at: dt.datetime) -> Alert | None:
@@ -83,8 +72,11 @@ def question_raise(detainee: Detainee, question: ValidationError, at: dt.datetim
     found = clock.Alert(
         clock.Level.QUESTION, kind, at, clock.message(clock.Level.QUESTION, kind, at)
     )
-    people = {u.pk: u for u in [*legal_advisers_for(detainee.case), *recipients_for(detainee.case)]}
-    return _alert_once(detainee, found, sorted(people.values(), key=lambda u: u.pk))
+    case = detainee.case
+    people = _who_see(
+        case, [case.lead, *_holders(case, CASE_MANAGE), *_holders(case, LEGAL_QUESTIONS)]
+    )
+    return _alert_once(detainee, found, people)
 
 
 def _alert_once(detainee: Detainee, found: clock.Alert, recipients: list[User]) -> Alert | None:
