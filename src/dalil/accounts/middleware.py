@@ -13,6 +13,11 @@ from django.utils.translation import gettext as _
 
 from . import auth
 
+# The idle clock is stamped at most this often: a session row is rewritten once a minute at most, not
+# on every request (a write per page view is most of a refused request's cost), and the idle limit
+# of 30 minutes is kept to within a minute.
+SEEN_STAMP_SECONDS = 60
+
 
 class SessionPolicyMiddleware:
     """Sign out a session idle for 30 minutes or older than 12 hours, or one that somehow lacks a
@@ -44,7 +49,8 @@ class SessionPolicyMiddleware:
                         request, 401, _("Your session has ended. Please sign in again.")
                     )
                 return redirect(settings.LOGIN_URL)
-            request.session[auth.SEEN_KEY] = now
+            if now - seen >= SEEN_STAMP_SECONDS:
+                request.session[auth.SEEN_KEY] = now
         return self.get_response(request)
 
 

@@ -414,6 +414,28 @@ def test_idle_session_lives_29_59_and_ends_at_30_01(make_user, clock):
     assert not is_signed_in(client)
 
 
+def test_the_idle_clock_is_stamped_once_a_minute_not_on_every_request(make_user, clock):
+    user = make_user("karim")
+    client = web()
+    sign_in_with_forms(client, user)
+    client.get(HOME)
+    key = client.session.session_key
+
+    def stored() -> str:
+        return Session.objects.get(session_key=key).session_data
+
+    before = stored()
+    clock.shift(dt.timedelta(seconds=30))
+    client.get(HOME)
+    assert stored() == before  # no write for a page view within the minute
+
+    clock.shift(dt.timedelta(seconds=31))
+    client.get(HOME)
+    assert stored() != before  # stamped again: the idle limit counts from here
+    clock.shift(dt.timedelta(minutes=29, seconds=59))
+    assert is_signed_in(client)
+
+
 def test_active_session_ends_twelve_hours_after_sign_in(make_user, clock):
     user = make_user("karim")
     client = web()
