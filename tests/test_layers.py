@@ -30,7 +30,7 @@ CONTRACT = Contract(
         "parties",
         "cases",
         "casework | judicial",
-        "detention",
+        "detention | evidence",
     ),
     # Modules (or packages) that present or wire an app: they sit above all of its domain code.
     # A name also matches as a suffix: admin_views, ui_views, admin_urls, mine_urls.

@@ -65,6 +65,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             *CASES_READ,
             "cases.case.manage",
             "parties.entity.view",
+            "evidence.item.view",
         ],
     ),
     "investigator": (
@@ -83,7 +84,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "أمين المبرزات الجرمية",
         "پارێزەری بەڵگەکان",
         "Evidence custodian",
-        [*CORE_READ, *FILES],
+        [*CORE_READ, *FILES, "evidence.item.view", "evidence.custody.manage"],
     ),
     "lab_examiner": (
         "خبير أدلة جنائية",

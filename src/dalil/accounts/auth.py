@@ -190,3 +190,30 @@ def current_code(user: User) -> str:
         raise LookupError(user.username)
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return str(totp.token()).zfill(device.digits)
+
+
+def verify_in_person(request: HttpRequest, username: str, secret: str) -> User | None:
+    """A second person present at this screen proves who they are (a two-person hand-over of
+    evidence): their password, or the six-digit code of their authenticator. Failures count like
+    failed sign-ins of that account from this client, with the same waits, so the screen's owner
+    cannot guess a colleague's password here. None: not proven (or must wait)."""
+    username = username.strip().lower()[:150]
+    key = throttle.client_key(request)
+    if throttle.wait_seconds(username, key):
+        return None
+    secret = secret.strip()
+    user = User.objects.filter(username=username, is_active=True, locked_at__isnull=True).first()
+    proven: User | None = None
+    if user is not None:
+        device = confirmed_totp(user)
+        if secret.isdigit() and len(secret) == 6 and device is not None:
+            proven = user if device.verify_token(secret) else None
+        else:
+            found = authenticate(request, username=username, password=secret)
+            proven = found if isinstance(found, User) else None
+    if proven is None:
+        step = LoginFailure.Step.CODE if secret.isdigit() and len(secret) == 6 else (
+            LoginFailure.Step.PASSWORD
+        )
+        throttle.register_failure(username, key, step)
+    return proven

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dalil.casework",
     "dalil.judicial",
     "dalil.detention",
+    "dalil.evidence",
     "dalil.api",
     "dalil.ui",
 ]

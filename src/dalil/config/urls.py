@@ -16,5 +16,6 @@ urlpatterns = [
     path("my/", include("dalil.casework.mine_urls")),
     path("judicial/", include("dalil.judicial.urls")),
     path("detention/", include("dalil.detention.urls")),
+    path("evidence/", include("dalil.evidence.urls")),
     path("api/", include("dalil.api.urls")),
 ]

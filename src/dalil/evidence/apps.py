@@ -1,0 +1,37 @@
+"""Evidence register and chain of custody (PRODUCT.md EV-1, EV-3, EV-4)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The chain of custody is append-only in the database (migration 0002).
+APPEND_ONLY = ["evidence_custodyevent"]
+
+
+class EvidenceConfig(AppConfig):
+    name = "dalil.evidence"
+    label = "evidence"
+    verbose_name = _("Evidence and custody")
+
+    def ready(self) -> None:
+        from dalil import nav
+        from dalil.audit import triggers
+
+        from . import contributions, events, policies, searchables, selectors  # noqa: F401
+
+        nav.register(
+            "evidence:list",
+            _("Evidence register"),
+            policies.ITEM_VIEW,
+            order=26,
+            group="investigations",
+        )
+        nav.register(
+            "evidence:awaiting",
+            _("Items awaiting my receipt"),
+            order=17,
+            count=selectors.awaiting_count,
+            group="work",
+        )
+        contributions.register()
+        for table in APPEND_ONLY:
+            triggers.register_table(table)

@@ -1,0 +1,9 @@
+from django.utils.translation import gettext_lazy as _
+
+from dalil.audit.registry import register
+
+register("evidence.item_recorded", _("Evidence item recorded"))
+register("evidence.custody_released", _("Evidence item handed over (awaiting receipt)"))
+register("evidence.custody_received", _("Receipt of an evidence item confirmed"))
+register("evidence.custody_cancelled", _("Hand-over of an evidence item withdrawn or declined"))
+register("evidence.location_created", _("Storage location created"))

@@ -1,0 +1,152 @@
+"""Input forms of the evidence register. They parse; the services decide (and say why)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dalil.accounts.models import Unit, User
+from dalil.ui.forms import BootstrapForm, MomentField
+
+from .models import HAZARDS, Category, Item, SealState, StorageLocation
+
+
+class UserChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.username})"
+
+
+class LocationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.unit.code} / {obj.code} — {obj.name}"
+
+
+class ItemForm(BootstrapForm):
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=0, max_digits=12, decimal_places=3, initial=1
+    )
+    quantity_unit = forms.ChoiceField(
+        label=_("Unit of measure"),
+        choices=Item.QuantityUnit.choices,
+        initial=Item.QuantityUnit.PIECE,
+    )
+    seal_number = forms.CharField(
+        label=_("Seal number"),
+        max_length=40,
+        help_text=_("The number printed on the tamper-evident seal of the packaging."),
+    )
+    collected_at = MomentField(
+        label=_("Collected at"), required=False, help_text=_("Baghdad time. Leave empty for now.")
+    )
+    collected_from = forms.CharField(label=_("Where it was found"), max_length=300, required=False)
+    method = forms.CharField(label=_("Collection method"), max_length=300, required=False)
+    packaging = forms.CharField(label=_("Packaging"), max_length=300, required=False)
+    hazards = forms.MultipleChoiceField(
+        label=_("Hazards"),
+        choices=HAZARDS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+SEAL_HELP = _("A broken seal needs a note; a new seal needs its number.")
+
+
+class ReleaseForm(BootstrapForm):
+    to_user = UserChoice(
+        label=_("To a person"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— nobody —"),
+    )
+    to_location = LocationChoice(
+        label=_("Or to a storage location"),
+        queryset=StorageLocation.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        help_text=_("For example: to the evidence store, to the laboratory, to court."),
+    )
+    seal_state = forms.ChoiceField(
+        label=_("Seal"), choices=SealState.choices, initial=SealState.INTACT, help_text=SEAL_HELP
+    )
+    seal_number = forms.CharField(label=_("New seal number"), max_length=40, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, receivers: list[User], locations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[u.pk for u in receivers]
+        ).order_by("full_name", "pk")
+        self.fields["to_location"].queryset = locations  # type: ignore[attr-defined]
+
+
+class ReceiveForm(BootstrapForm):
+    seal_state = forms.ChoiceField(
+        label=_("Seal as received"),
+        choices=SealState.choices,
+        initial=SealState.INTACT,
+        help_text=SEAL_HELP,
+    )
+    seal_number = forms.CharField(label=_("New seal number"), max_length=40, required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReceiveHereForm(ReceiveForm):
+    """The receiver confirms on the releaser's screen, with their own credential."""
+
+    username = forms.CharField(label=_("Receiver's user name"), max_length=150)
+    secret = forms.CharField(
+        label=_("Receiver's password or six-digit code"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Typed by the receiver. It is checked and never stored."),
+    )
+    field_order = ["username", "secret", "seal_state", "seal_number", "notes", "version"]
+
+
+class WithdrawForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Why is the hand-over withdrawn or declined?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class LocationForm(BootstrapForm):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    code = forms.CharField(label=_("Code"), max_length=40, help_text=_("For example R1-S2-B3."))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=StorageLocation.Kind.choices)
+    parent = LocationChoice(
+        label=_("Inside"), queryset=StorageLocation.objects.none(), required=False
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Categories taken"),
+        choices=Category.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leave all unticked for a location that takes any item."),
+    )
+    capacity_note = forms.CharField(label=_("Capacity"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, units: Any, parents: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["parent"].queryset = parents  # type: ignore[attr-defined]

@@ -1,0 +1,313 @@
+"""The evidence register and its chain of custody (EV-1, EV-3, EV-4).
+
+An item hangs on a case and is seen through it, or by the custodians of its unit (policies.py).
+Where an item is, and who answers for it, is held on the item row (the holder, or the hand-over
+under way) and changed only by the services, with a version check; every change is also a row of
+`CustodyEvent`, which is append-only in the database itself and numbered per item: two writers that
+both believed themselves next collide on (item, seq), so the chain cannot fork.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from dalil.accounts.models import Unit
+from dalil.cases.models import Case
+
+HAZARDS = [
+    ("biohazard", _("Biological hazard")),
+    ("sharp", _("Sharp")),
+    ("toxic", _("Toxic or corrosive")),
+    ("flammable", _("Flammable")),
+    ("explosive", _("Explosive")),
+    ("loaded_weapon", _("Weapon possibly loaded")),
+]
+
+
+class Category(models.TextChoices):
+    WEAPON = "weapon", _("Weapon or ammunition")
+    DRUGS = "drugs", _("Drugs")
+    BIOLOGICAL = "biological", _("DNA or biological")
+    PRINTS = "prints", _("Latent prints")
+    DOCUMENT = "document", _("Document")
+    DIGITAL = "digital", _("Digital device or media")
+    CURRENCY = "currency", _("Currency or valuables")
+    OTHER = "other", _("Other")
+
+
+class SealState(models.TextChoices):
+    INTACT = "intact", _("Seal intact")
+    BROKEN = "broken", _("Seal broken")
+    RESEALED = "resealed", _("Resealed with a new seal")
+
+
+class StorageLocation(models.Model):
+    """A place where items are kept: a building, a room, a shelf, a bin. A location may take only
+    some categories (drugs only in the drugs store)."""
+
+    class Kind(models.TextChoices):
+        BUILDING = "building", _("Building")
+        ROOM = "room", _("Room")
+        SHELF = "shelf", _("Shelf")
+        BIN = "bin", _("Bin")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="storage_locations", verbose_name=_("unit")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("inside"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    categories = models.JSONField(_("categories taken"), default=list, blank=True)
+    capacity_note = models.CharField(_("capacity"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "code"]
+        verbose_name = _("storage location")
+        verbose_name_plural = _("storage locations")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "code"], name="evidence_location_code_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def takes(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+    @property
+    def category_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.categories]
+
+
+class Item(models.Model):
+    class State(models.TextChoices):
+        HELD = "held", _("Held")
+        IN_TRANSIT = "in_transit", _("In transit (awaiting receipt)")
+        DISPOSED = "disposed", _("Disposed of")
+
+    class QuantityUnit(models.TextChoices):
+        PIECE = "piece", _("pieces")
+        GRAM = "g", _("grams")
+        KILOGRAM = "kg", _("kilograms")
+        MILLILITRE = "ml", _("millilitres")
+        LITRE = "l", _("litres")
+
+    number = models.CharField(_("item number"), max_length=40, unique=True)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="evidence_items", verbose_name=_("case")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="evidence_items", verbose_name=_("unit")
+    )
+    description = models.TextField(_("description"))
+    category = models.CharField(_("category"), max_length=12, choices=Category.choices)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)
+    quantity_unit = models.CharField(
+        _("unit of measure"), max_length=6, choices=QuantityUnit.choices
+    )
+    hazards = models.JSONField(_("hazards"), default=list, blank=True)
+    collected_at = models.DateTimeField(_("collected at"))
+    collected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("collected by"),
+    )
+    collected_from = models.CharField(_("where it was found"), max_length=300, blank=True)
+    method = models.CharField(_("collection method"), max_length=300, blank=True)
+    packaging = models.CharField(_("packaging"), max_length=300, blank=True)
+    seal_number = models.CharField(_("seal number"), max_length=40)
+    seal_state = models.CharField(
+        _("seal"), max_length=10, choices=SealState.choices, default=SealState.INTACT
+    )
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.HELD)
+    holder_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_held",
+        verbose_name=_("held by"),
+    )
+    holder_location = models.ForeignKey(
+        StorageLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("kept at"),
+    )
+    transit_to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_incoming",
+        verbose_name=_("being handed to"),
+    )
+    transit_to_location = models.ForeignKey(
+        StorageLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming",
+        verbose_name=_("being taken to"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed"), auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = _("evidence item")
+        verbose_name_plural = _("evidence items")
+        indexes = [
+            models.Index(fields=["unit", "state"]),
+            models.Index(fields=["seal_number"]),
+        ]
+        constraints = [
+            # One holder, a person or a place, never both and never none (a disposed item keeps
+            # its last holder for the record).
+            models.CheckConstraint(
+                condition=Q(holder_user__isnull=True, holder_location__isnull=False)
+                | Q(holder_user__isnull=False, holder_location__isnull=True),
+                name="evidence_item_one_holder",
+            ),
+            # At most one hand-over under way, and only while the item is in transit.
+            models.CheckConstraint(
+                condition=(
+                    Q(state="in_transit")
+                    & (
+                        Q(transit_to_user__isnull=True, transit_to_location__isnull=False)
+                        | Q(transit_to_user__isnull=False, transit_to_location__isnull=True)
+                    )
+                )
+                | (
+                    ~Q(state="in_transit")
+                    & Q(transit_to_user__isnull=True, transit_to_location__isnull=True)
+                ),
+                name="evidence_item_one_transit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def hazard_labels(self) -> list[str]:
+        labels = dict(HAZARDS)
+        return [str(labels.get(h, h)) for h in self.hazards]
+
+    @property
+    def holder(self) -> object:
+        return self.holder_user or self.holder_location
+
+    @property
+    def transit_to(self) -> object:
+        return self.transit_to_user or self.transit_to_location
+
+
+class CustodyEvent(models.Model):
+    """One link of an item's chain of custody (append-only). `seq` counts from 1 per item."""
+
+    class Kind(models.TextChoices):
+        COLLECTED = "collected", _("Collected")
+        RELEASED = "released", _("Handed over (awaiting receipt)")
+        RECEIVED = "received", _("Received")
+        CANCELLED = "cancelled", _("Hand-over withdrawn or declined")
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="custody", verbose_name=_("item")
+    )
+    seq = models.PositiveIntegerField(_("event"))
+    kind = models.CharField(_("event"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("time"))
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from (person)"),
+    )
+    from_location = models.ForeignKey(
+        StorageLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from (place)"),
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to (person)"),
+    )
+    to_location = models.ForeignKey(
+        StorageLocation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("to (place)"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    seal_number = models.CharField(_("seal number"), max_length=40)
+    seal_state = models.CharField(_("seal"), max_length=10, choices=SealState.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    # A receipt confirmed with the receiver's credential on someone else's screen names the
+    # screen's owner here (the receiver is `recorded_by`).
+    confirmed_on_session_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed on the screen of"),
+    )
+    ledger_seq = models.BigIntegerField(_("ledger entry"))
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "seq"]
+        verbose_name = _("custody event")
+        verbose_name_plural = _("custody events")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "seq"], name="evidence_custody_no_fork")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}#{self.seq} {self.kind}"
+
+    @property
+    def source(self) -> object:
+        return self.from_user or self.from_location
+
+    @property
+    def destination(self) -> object:
+        return self.to_user or self.to_location

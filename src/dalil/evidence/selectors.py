@@ -1,0 +1,107 @@
+"""Every read of the evidence register, scoped through the door for the reader."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dalil import access
+from dalil.accounts.models import User
+from dalil.cases.models import Case
+
+from .models import CustodyEvent, Item, StorageLocation
+from .policies import CUSTODY_MANAGE
+
+ITEM_RELATED = (
+    "case",
+    "unit",
+    "holder_user",
+    "holder_location",
+    "transit_to_user",
+    "transit_to_location",
+)
+
+
+def item_list(actor: Any) -> QuerySet[Item]:
+    return access.scope(actor, "view", Item.objects.select_related(*ITEM_RELATED))
+
+
+def items_of_case(actor: Any, case: Case) -> QuerySet[Item]:
+    return item_list(actor).filter(case=case).order_by("number")
+
+
+def item_for(actor: Any, number: str) -> Item:
+    """One item by its number; out of scope answers 404 (and the refusal is on the ledger)."""
+    return access.get_or_404(
+        actor, "view", Item.objects.select_related(*ITEM_RELATED), number=number
+    )
+
+
+def custody_of(actor: Any, item: Item) -> QuerySet[CustodyEvent]:
+    """The item's chain of custody, first event first."""
+    qs = CustodyEvent.objects.filter(item=item).select_related(
+        "from_user",
+        "from_location",
+        "to_user",
+        "to_location",
+        "recorded_by",
+        "confirmed_on_session_of",
+    )
+    return access.scope(actor, "view", qs).order_by("seq")
+
+
+def awaiting(actor: Any) -> QuerySet[Item]:
+    """Items being handed to the reader, or into a store of a unit where they keep evidence."""
+    if not isinstance(actor, User):
+        return Item.objects.none()
+    stores = access.units_with(actor, CUSTODY_MANAGE)
+    return item_list(actor).filter(
+        Q(transit_to_user=actor) | Q(transit_to_location__unit__in=stores),
+        state=Item.State.IN_TRANSIT,
+    )
+
+
+def awaiting_count(actor: Any) -> int:
+    """The badge on "Items awaiting my receipt"."""
+    return awaiting(actor).count()
+
+
+def held_by(actor: Any) -> QuerySet[Item]:
+    """What the reader answers for personally."""
+    if not isinstance(actor, User):
+        return Item.objects.none()
+    return item_list(actor).filter(holder_user=actor).exclude(state=Item.State.DISPOSED)
+
+
+def location_list(actor: Any) -> QuerySet[StorageLocation]:
+    return access.scope(actor, "view", StorageLocation.objects.select_related("unit", "parent"))
+
+
+def location_for(actor: Any, pk: int) -> StorageLocation:
+    return access.get_or_404(actor, "view", StorageLocation.objects.select_related("unit"), pk=pk)
+
+
+def locations_for_item(actor: Any, item: Item) -> QuerySet[StorageLocation]:
+    """Where the item may be taken: stores in use that the reader sees and that take its category
+    (the service checks again)."""
+    return location_list(actor).filter(is_active=True).order_by("unit__code", "code")
+
+
+def receivers_for(actor: Any, item: Item, limit: int = 300) -> list[User]:
+    """People the item may be handed to: active users of the item's unit (and the units below)
+    who may see it (the service checks again)."""
+    users = (
+        User.objects.filter(
+            is_active=True, locked_at__isnull=True, unit__path__startswith=item.unit.path
+        )
+        .exclude(pk=item.holder_user_id or 0)
+        .select_related("unit")
+        .order_by("full_name", "pk")
+    )
+    return access.users_who_can(users[:limit], "view", item)
+
+
+def custodian_units(actor: Any) -> QuerySet[Any]:
+    """Units where the reader may set up storage locations."""
+    return access.units_with(actor, CUSTODY_MANAGE)

@@ -1,0 +1,21 @@
+"""Evidence register pages, under /evidence/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("", views.item_list, name="list"),
+    path("find/", views.find, name="find"),
+    path("awaiting/", views.awaiting, name="awaiting"),
+    path("record/<str:number>/", views.item_create, name="item_create"),
+    path("items/<str:item>/", views.item_detail, name="item_detail"),
+    path("items/<str:item>/hand-over/", views.release, name="release"),
+    path("items/<str:item>/receive/", views.receive, name="receive"),
+    path("items/<str:item>/receive-here/", views.receive_here, name="receive_here"),
+    path("items/<str:item>/withdraw/", views.withdraw, name="withdraw"),
+    path("locations/", views.location_list, name="location_list"),
+    path("locations/new/", views.location_create, name="location_create"),
+    path("locations/<int:pk>/", views.location_detail, name="location_detail"),
+]

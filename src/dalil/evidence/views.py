@@ -1,0 +1,330 @@
+"""Evidence register pages (EV-1, EV-3, EV-4). Items are opened through the door first (out of
+scope answers 404); rows through the selectors; writes through the services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dalil import access
+from dalil.accounts import auth
+from dalil.accounts.models import User
+from dalil.accounts.selectors import history
+from dalil.audit.selectors import annotate
+from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
+from dalil.cases.selectors import case_for
+from dalil.cases.services import closed_message
+from dalil.ui.forms import apply_errors, form_page
+from dalil.ui.lists import render_list
+
+from . import selectors, services
+from .filters import ItemFilter
+from .forms import ItemForm, LocationForm, ReceiveForm, ReceiveHereForm, ReleaseForm, WithdrawForm
+from .models import Item
+from .policies import ITEM_VIEW
+
+
+def item_url(item: Item) -> str:
+    return reverse("evidence:item_detail", args=[item.number])
+
+
+def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return [(_("Evidence register"), reverse("evidence:list")), *tail]
+
+
+def _item_crumbs(item: Item, *tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
+    return _crumbs((item.number, item_url(item) if tail else None), *tail)
+
+
+# --- The register ---------------------------------------------------------------------------------
+@login_required
+@require_GET
+def item_list(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, ITEM_VIEW)
+    filterset = ItemFilter(request.GET or None, queryset=selectors.item_list(request.user))
+    return render_list(
+        request,
+        "evidence/item_list.html",
+        filterset,
+        {"breadcrumbs": _crumbs()},
+    )
+
+
+@login_required
+@require_GET
+def find(request: HttpRequest) -> HttpResponse:
+    """A scanned or typed item number (a label's QR code carries the item's address; a handheld
+    scanner types the number): straight to the item, or back with "not found"."""
+    try:
+        code = services.code_of(request.GET.get("code", "")[:40])
+    except ValidationError:
+        code = ""
+    item = selectors.item_list(request.user).filter(number=code).first() if code else None
+    if item is None:
+        messages.error(request, _("No item you may see has this number."))
+        return redirect(request.GET.get("next") or reverse("evidence:awaiting"))
+    return redirect(item_url(item))
+
+
+@login_required
+@require_GET
+def awaiting(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "evidence/awaiting.html",
+        {
+            "incoming": list(selectors.awaiting(request.user).order_by("number")[:200]),
+            "held": list(selectors.held_by(request.user).order_by("number")[:200]),
+            "breadcrumbs": [(_("Items awaiting my receipt"), None)],
+        },
+    )
+
+
+# --- One item -------------------------------------------------------------------------------------
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_create(request: HttpRequest, number: str) -> HttpResponse:
+    case = case_for(request.user, number, "work")
+    closed = closed_redirect(request, case, case_url(case), closed_message())
+    if closed:
+        return closed
+    return form_page(
+        request,
+        ItemForm(request.POST or None),
+        lambda data: services.item_record(actor=request.user, case=case, **data),
+        title=_("Record an evidence item in %(number)s") % {"number": case.number},
+        intro=_(
+            "The item gets the next number of the agency's register and is held by you until you "
+            "hand it over."
+        ),
+        success=lambda item: (
+            _("Item %(number)s recorded. You hold it until you hand it over.")
+            % {"number": item.number}
+        ),
+        then=item_url,
+        cancel_url=case_url(case),
+        submit_label=_("Record the item"),
+        breadcrumbs=case_crumbs(case, (_("Record an evidence item"), None)),
+    )
+
+
+@login_required
+@require_GET
+def item_detail(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    actor = request.user
+    return render(
+        request,
+        "evidence/item_detail.html",
+        {
+            "item": it,
+            "custody": list(selectors.custody_of(actor, it)),
+            "case_visible": access.can(actor, "view", it.case),
+            "may_release": services.may_release(actor, it),
+            "may_receive": services.may_receive(actor, it),
+            "may_withdraw": services.may_withdraw(actor, it),
+            "history": annotate(history(actor, it)),
+            "breadcrumbs": _item_crumbs(it),
+        },
+    )
+
+
+def _write(
+    request: HttpRequest,
+    form: Any,
+    it: Item,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    success: str,
+    submit_label: str,
+    intro: str = "",
+) -> HttpResponse:
+    """The hand-over forms: a conflict (someone else moved the item) goes above the form."""
+    return form_page(
+        request,
+        form,
+        save,
+        title=title,
+        intro=intro,
+        success=success,
+        then=item_url,
+        cancel_url=item_url(it),
+        submit_label=submit_label,
+        breadcrumbs=_item_crumbs(it, (title, None)),
+        conflicts=(services.Conflict,),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def release(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    form = ReleaseForm(
+        request.POST or None,
+        initial={"version": it.version},
+        receivers=selectors.receivers_for(request.user, it),
+        locations=selectors.locations_for_item(request.user, it),
+    )
+    return _write(
+        request,
+        form,
+        it,
+        lambda data: services.transfer_release(actor=request.user, item=it, **data),
+        title=_("Hand over %(number)s") % {"number": it.number},
+        intro=_(
+            "The item stays yours until the receiver confirms with their own password or code, "
+            "here or later from their own session."
+        ),
+        success=_("Handed over: the item is in transit until the receiver confirms."),
+        submit_label=_("Hand over"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest, item: str) -> HttpResponse:
+    """The receiver confirms from their own session."""
+    it = selectors.item_for(request.user, item)
+    return _write(
+        request,
+        ReceiveForm(request.POST or None, initial={"version": it.version}),
+        it,
+        lambda data: services.transfer_confirm(actor=request.user, item=it, **data),
+        title=_("Confirm receipt of %(number)s") % {"number": it.number},
+        intro=_("Check the seal before you confirm: from now on you answer for the item."),
+        success=_("Receipt confirmed."),
+        submit_label=_("Confirm receipt"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receive_here(request: HttpRequest, item: str) -> HttpResponse:
+    """The receiver confirms on this screen (the releaser's) with their own credential."""
+    it = selectors.item_for(request.user, item)
+    form = ReceiveHereForm(request.POST or None, initial={"version": it.version})
+    title = _("Receiver confirms %(number)s here") % {"number": it.number}
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        receiver = auth.verify_in_person(request, data.pop("username"), data.pop("secret"))
+        if receiver is None:
+            form.add_error(
+                "secret",
+                _(
+                    "The user name and password or code do not match, or too many attempts were made."
+                ),
+            )
+        else:
+            try:
+                screen = request.user if isinstance(request.user, User) else None
+                services.transfer_confirm(actor=receiver, item=it, on_session_of=screen, **data)
+            except services.Conflict as exc:
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Receipt confirmed by %(name)s.") % {"name": receiver.full_name},
+                )
+                return redirect(item_url(it))
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "intro": _("The receiver types their own user name and password or code."),
+            "cancel_url": item_url(it),
+            "submit_label": _("Confirm receipt"),
+            "breadcrumbs": _item_crumbs(it, (title, None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    return _write(
+        request,
+        WithdrawForm(request.POST or None, initial={"version": it.version}),
+        it,
+        lambda data: services.transfer_withdraw(actor=request.user, item=it, **data),
+        title=_("Withdraw or decline the hand-over of %(number)s") % {"number": it.number},
+        success=_("The hand-over was withdrawn: the item stays with its holder."),
+        submit_label=_("Withdraw the hand-over"),
+    )
+
+
+# --- Storage locations ----------------------------------------------------------------------------
+@login_required
+@require_GET
+def location_list(request: HttpRequest) -> HttpResponse:
+    access.require_permission(request.user, ITEM_VIEW)
+    return render(
+        request,
+        "evidence/location_list.html",
+        {
+            "locations": list(
+                selectors.location_list(request.user).order_by("unit__code", "code")[:500]
+            ),
+            "may_create": selectors.custodian_units(request.user).exists(),
+            "breadcrumbs": _crumbs((_("Storage locations"), None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def location_create(request: HttpRequest) -> HttpResponse:
+    units = selectors.custodian_units(request.user)
+    if not units.exists():
+        access.require_permission(request.user, services.CUSTODY_MANAGE)
+    form = LocationForm(
+        request.POST or None,
+        units=units.order_by("code"),
+        parents=selectors.location_list(request.user).filter(unit__in=units),
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.location_create(actor=request.user, **data),
+        title=_("New storage location"),
+        success=_("The storage location has been created."),
+        then=lambda loc: reverse("evidence:location_detail", args=[loc.pk]),
+        cancel_url=reverse("evidence:location_list"),
+        breadcrumbs=_crumbs(
+            (_("Storage locations"), reverse("evidence:location_list")),
+            (_("New storage location"), None),
+        ),
+    )
+
+
+@login_required
+@require_GET
+def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    location = selectors.location_for(request.user, pk)
+    items = selectors.item_list(request.user).filter(holder_location=location)
+    return render(
+        request,
+        "evidence/location_detail.html",
+        {
+            "location": location,
+            "items": list(items.order_by("number")[:500]),
+            "breadcrumbs": _crumbs(
+                (_("Storage locations"), reverse("evidence:location_list")),
+                (str(location), None),
+            ),
+        },
+    )
