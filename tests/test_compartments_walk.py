@@ -315,6 +315,28 @@ def _party(w: Walk, case: Case) -> Any:
 
 # Keyed by "app_label.model". A new policy behind a clearance, or a new record that hangs on a
 # case, needs one here: the walk fails until it has one.
+def _item(w: Walk, case: Case) -> Any:
+    from decimal import Decimal
+
+    from dalil.evidence import services
+
+    return services.item_record(
+        actor=w.lead,
+        case=case,
+        description=f"{MARK} pistol",
+        category="weapon",
+        quantity=Decimal(1),
+        quantity_unit="piece",
+        seal_number=f"WALK-{next(_serial)}",
+    )
+
+
+def _custody_event(w: Walk, case: Case) -> Any:
+    from dalil.evidence.models import CustodyEvent
+
+    return CustodyEvent.objects.get(item=_item(w, case), seq=1)
+
+
 BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "cases.case": lambda w, case: case,
     "cases.casemember": _member,
@@ -335,12 +357,16 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "detention.statement": _statement,
     "detention.integrityreferral": _referral,
     "detention.alertrecipient": _alert_recipient,
+    "evidence.item": _item,
+    "evidence.custodyevent": _custody_event,
 }
 
 # Records that hang on a case but follow rules of their own instead of the case's scope.
 OWN_RULES = {
     "detention.integrityreferral": "internal affairs' compartment: IA reads it without the case",
     "detention.alertrecipient": "addressed to one user, and only while they may see the case",
+    "evidence.item": "its case's scope, and also its unit's custodians and whoever holds it",
+    "evidence.custodyevent": "follows its item",
 }
 
 
@@ -410,6 +436,7 @@ PAGES: dict[str, Callable[[Any], str]] = {
     "detention.detainee": lambda r: reverse("detention:detail", args=[r.pk]),
     "detention.statement": lambda r: reverse("detention:statement_detail", args=[r.pk]),
     "detention.integrityreferral": lambda r: reverse("detention:referral_detail", args=[r.pk]),
+    "evidence.item": lambda r: reverse("evidence:item_detail", args=[r.number]),
 }
 
 

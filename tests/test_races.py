@@ -32,11 +32,14 @@ TRIALS = int(os.environ.get("DALIL_RACE_TRIALS", "3"))
 H = dt.timedelta(hours=1)
 
 
-def race(prepare: Callable[[int], Any], act: Callable[[int, Any], Any]) -> list[Any]:
-    """`prepare(i)` in each worker (its own connection, its own copies of the rows), then all of
-    them `act(i, prepared)` at once. Returns each worker's result or the exception it raised."""
-    start = threading.Barrier(WORKERS)
-    results: list[Any] = [None] * WORKERS
+def race(
+    prepare: Callable[[int], Any], act: Callable[[int, Any], Any], workers: int = WORKERS
+) -> list[Any]:
+    """`prepare(i)` in each of `workers` workers (its own connection, its own copies of the rows),
+    then all of them `act(i, prepared)` at once. Returns each worker's result or the exception it
+    raised."""
+    start = threading.Barrier(workers)
+    results: list[Any] = [None] * workers
 
     def run(i: int) -> None:
         try:
@@ -49,7 +52,7 @@ def race(prepare: Callable[[int], Any], act: Callable[[int, Any], Any]) -> list[
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(WORKERS)]
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(workers)]
     for t in threads:
         t.start()
     for t in threads:
@@ -62,9 +65,10 @@ def refusals(results: list[Any]) -> list[BaseException]:
     """The losers' exceptions; anything but a refusal with a message (a 500) fails the test."""
     from dalil.cases.services import Conflict as CaseConflict
     from dalil.casework.services import Conflict as JournalConflict
+    from dalil.evidence.services import Conflict as CustodyConflict
 
     errors = [r for r in results if isinstance(r, BaseException)]
-    clear = (ValidationError, CaseConflict, JournalConflict)
+    clear = (ValidationError, CaseConflict, JournalConflict, CustodyConflict)
     unexpected = [e for e in errors if not isinstance(e, clear)]
     assert not unexpected, unexpected
     return errors
@@ -561,4 +565,140 @@ def test_an_at_most_one_write_has_exactly_one_winner(
             said = _said(exc)
             assert any(m in said for m in (message if isinstance(message, tuple) else [message]))
         assert Entry.objects.filter(action=action).count() == before + 1
+    assert winners == [1] * TRIALS, f"winners per trial: {winners}"
+
+
+# --- The chain of custody of an evidence item -----------------------------------------------------
+# Every worker's page showed the item at the same version: one hand-over (or one receipt) lands,
+# the others are told the item moved meanwhile (`Conflict`) and write nothing, so the chain gets
+# one link, numbered next, and the ledger one entry.
+@pytest.fixture
+def custodians(make_user: Any) -> list[Any]:
+    return [
+        make_user(f"store{n}.karada", role="evidence_custodian", at="BGD-KARADA", language="en")
+        for n in (1, 2)
+    ]
+
+
+@pytest.fixture
+def store(tree: Any, custodians: list[Any]) -> Any:
+    from dalil.evidence import services
+
+    return services.location_create(
+        actor=custodians[0], unit=tree["BGD-KARADA"], code="R1-S1", name="الرف الأول", kind="shelf"
+    )
+
+
+def _evidence_item(lead: Any, case: Any) -> Any:
+    from decimal import Decimal
+
+    from dalil.evidence import services
+
+    return services.item_record(
+        actor=lead,
+        case=case,
+        description="مسدس عيار 9 ملم",
+        category="weapon",
+        quantity=Decimal(1),
+        quantity_unit="piece",
+        seal_number="S-0001",
+    )
+
+
+def _custody_race_checks(item: Any, kinds: list[str], action: str, losers: list[Any]) -> None:
+    """The losers were told of the conflict; the chain is numbered 1..n without gap or double and
+    each link names a ledger entry about the item; one entry of `action`; the ledger verifies."""
+    from dalil.audit import integrity
+    from dalil.evidence.models import CustodyEvent
+    from dalil.evidence.services import Conflict
+
+    for exc in losers:
+        assert isinstance(exc, Conflict), repr(exc)
+        assert "handed over or received by someone else" in str(exc)
+    chain = list(
+        CustodyEvent.objects.filter(item=item).order_by("seq").values_list("seq", "kind")
+    )
+    assert chain == list(enumerate(kinds, 1))
+    linked = Entry.objects.filter(
+        seq__in=CustodyEvent.objects.filter(item=item).values("ledger_seq"),
+        target_type="evidence.item",
+        target_id=str(item.pk),
+    )
+    assert linked.count() == len(kinds)
+    of_item = Entry.objects.filter(action=action, target_id=str(item.pk))
+    assert of_item.count() == 1
+    report = integrity.verify()
+    assert report.ok, report.problems
+
+
+@pytest.mark.parametrize("workers", [WORKERS, 32])
+def test_evidence_hand_overs_racing_from_one_version_have_exactly_one_winner(
+    workers: int, lead: Any, new_case: Any, custodians: list[Any], store: Any
+) -> None:
+    from dalil.evidence import services
+    from dalil.evidence.models import Item
+
+    winners = []
+    for _trial in range(TRIALS):
+        item = _evidence_item(lead, new_case())
+        version = item.version
+
+        def act(i: int, mine: Any) -> Any:
+            # Half of them to the store, half to a custodian in person: different hand-overs.
+            return services.transfer_release(
+                actor=lead,
+                item=mine,
+                version=version,
+                to_location=store if i % 2 == 0 else None,
+                to_user=None if i % 2 == 0 else custodians[0],
+                purpose=f"تسليم {i}",
+            )
+
+        results = race(lambda i: _fresh(Item, item.pk), act, workers=workers)
+        losers = refusals(results)
+        won = [r for r in results if isinstance(r, Item)]
+        winners.append(len(won))
+        if len(won) != 1:
+            continue
+        assert len(losers) == workers - 1
+        _custody_race_checks(item, ["collected", "released"], "evidence.custody_released", losers)
+        item.refresh_from_db()
+        assert (item.state, item.version, item.holder_user) == ("in_transit", version + 1, lead)
+        assert item.transit_to == won[0].transit_to
+    assert winners == [1] * TRIALS, f"winners per trial: {winners}"
+
+
+def test_evidence_receipts_racing_from_one_version_have_exactly_one_winner(
+    lead: Any, new_case: Any, custodians: list[Any], store: Any
+) -> None:
+    from dalil.evidence import services
+    from dalil.evidence.models import Item
+
+    winners = []
+    for _trial in range(TRIALS):
+        item = _evidence_item(lead, new_case())
+        item = services.transfer_release(
+            actor=lead, item=item, version=item.version, to_location=store, purpose="حفظ"
+        )
+        version = item.version
+
+        def act(i: int, mine: Any) -> Any:
+            # The store's two custodians, each confirming from several screens.
+            return services.transfer_confirm(
+                actor=custodians[i % 2], item=mine, version=version, notes=f"استلام {i}"
+            )
+
+        results = race(lambda i: _fresh(Item, item.pk), act)
+        losers = refusals(results)
+        won = [r for r in results if isinstance(r, Item)]
+        winners.append(len(won))
+        if len(won) != 1:
+            continue
+        assert len(losers) == WORKERS - 1
+        _custody_race_checks(
+            item, ["collected", "released", "received"], "evidence.custody_received", losers
+        )
+        item.refresh_from_db()
+        assert (item.state, item.version, item.holder_location) == ("held", version + 1, store)
+        assert item.holder_user is None and item.transit_to is None
     assert winners == [1] * TRIALS, f"winners per trial: {winners}"

@@ -331,6 +331,7 @@ SPECTACULAR_SETTINGS = {
         "JudicialRequestKindEnum": "dalil.judicial.models.JudicialRequest.Kind",
         "JudicialDeadlineKindEnum": "dalil.judicial.models.Deadline.Kind",
         "ReleaseBasisEnum": "dalil.detention.models.Detainee.ReleaseBasis",
+        "ItemStateEnum": "dalil.evidence.models.Item.State",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

@@ -21,6 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from dalil import access
 from dalil.accounts.models import User
 from dalil.api import routes
 from dalil.api.serializers import StrictInput
@@ -53,6 +54,16 @@ def _party(user: User | None, location: StorageLocation | None) -> dict[str, Any
 
 
 # --- Serializers ----------------------------------------------------------------------------------
+class CustodianSerializer(serializers.Serializer):
+    """For the schema: a person or a store."""
+
+    user = serializers.CharField(required=False)
+    location = serializers.CharField(required=False)
+    unit = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+@extend_schema_field(CustodianSerializer(allow_null=True))
 class PartyField(serializers.Field):
     """A person ({"user", "name"}) or a store ({"location", "unit", "name"}), or null."""
 
@@ -147,7 +158,7 @@ class ItemCreateSerializer(StrictInput):
     )
 
 
-class ReleaseSerializer(StrictInput):
+class HandOverSerializer(StrictInput):
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     to_user = serializers.CharField(max_length=150, required=False, allow_null=True, default=None)
     to_location = serializers.IntegerField(
@@ -159,7 +170,7 @@ class ReleaseSerializer(StrictInput):
     notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
-class ReceiveSerializer(StrictInput):
+class ReceiptSerializer(StrictInput):
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     seal_state = serializers.ChoiceField(choices=SealState.choices, default=SealState.INTACT)
     seal_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
@@ -238,22 +249,26 @@ class ItemViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._detail(item, status.HTTP_201_CREATED)
 
     def _guarded(self, act: Any) -> Response:
+        """The item as it is after the step; 204 when the caller no longer sees it (a receiver who
+        declined, a person who handed it to another unit)."""
         try:
             item = act()
         except services.Conflict as exc:
             raise CustodyConflict(str(exc)) from exc
+        if not access.can(self.request.user, "view", item):
+            return Response(status=status.HTTP_204_NO_CONTENT)
         return self._detail(item)
 
     @extend_schema(
         parameters=[_ITEM],
-        request=ReleaseSerializer,
-        responses=ItemDetailSerializer,
+        request=HandOverSerializer,
+        responses={200: ItemDetailSerializer, 204: None},
         summary="Hand the item over (it is in transit until received)",
     )
     @action(detail=True, methods=["post"], url_path="hand-over")
     def hand_over(self, request: Request, number: str) -> Response:
         item = self._item()
-        data = ReleaseSerializer(data=request.data)
+        data = HandOverSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         # An unknown name or store is passed on as one nobody may receive, so it is refused with
@@ -281,14 +296,14 @@ class ItemViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[_ITEM],
-        request=ReceiveSerializer,
-        responses=ItemDetailSerializer,
+        request=ReceiptSerializer,
+        responses={200: ItemDetailSerializer, 204: None},
         summary="Confirm receipt (the caller is the receiver)",
     )
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, number: str) -> Response:
         item = self._item()
-        data = ReceiveSerializer(data=request.data)
+        data = ReceiptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return self._guarded(
             lambda: services.transfer_confirm(actor=request.user, item=item, **data.validated_data)
@@ -297,7 +312,7 @@ class ItemViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[_ITEM],
         request=WithdrawSerializer,
-        responses=ItemDetailSerializer,
+        responses={200: ItemDetailSerializer, 204: None},
         summary="Withdraw or decline a hand-over not yet received",
     )
     @action(detail=True, methods=["post"])

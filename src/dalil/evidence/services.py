@@ -262,7 +262,10 @@ def item_record(
             raise ValidationError(
                 {"seal_number": _("Give the number of the seal on the packaging.")}
             )
-        at = _when("collected_at", collected_at, not_before=case.opened_at - dt.timedelta(days=1))
+        # A collection long before the file was opened is a typing error, except in an older
+        # paper register the operator brings in (and says so: `records_history`).
+        earliest = None if access.records_history(actor) else case.opened_at - dt.timedelta(days=1)
+        at = _when("collected_at", collected_at, not_before=earliest)
         year = timezone.localtime(at).year
         number = numbering.format_number(
             NUMBER_SCOPE, year, numbering.next_number(NUMBER_SCOPE, year)
@@ -492,6 +495,18 @@ def location_create(
             raise ValidationError({"categories": _("Choose categories from the list.")})
         if parent is not None and parent.unit_id != unit.pk:
             raise ValidationError({"parent": _("The enclosing location must be of the same unit.")})
+        # A bin inside the drugs safe takes drugs only: a place never takes more than its parent.
+        if parent is not None and parent.categories:
+            if not categories:
+                categories = list(parent.categories)
+            elif set(categories) - set(parent.categories):
+                raise ValidationError(
+                    {
+                        "categories": _(
+                            "A location cannot take categories its enclosing location does not."
+                        )
+                    }
+                )
         if StorageLocation.objects.filter(unit=unit, code=code).exists():
             raise ValidationError({"code": _("The unit already has a location with this code.")})
         location = StorageLocation.objects.create(

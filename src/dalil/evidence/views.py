@@ -37,6 +37,18 @@ def item_url(item: Item) -> str:
     return reverse("evidence:item_detail", args=[item.number])
 
 
+def after(request: HttpRequest) -> Callable[[Item], str]:
+    """Where a step leads: the item, or the reader's own list when the step took the item out of
+    their sight (a declined hand-over, an item handed to another unit)."""
+
+    def then(item: Item) -> str:
+        if access.can(request.user, "view", item):
+            return item_url(item)
+        return reverse("evidence:awaiting")
+
+    return then
+
+
 def _crumbs(*tail: tuple[str, str | None]) -> list[tuple[str, str | None]]:
     return [(_("Evidence register"), reverse("evidence:list")), *tail]
 
@@ -157,7 +169,7 @@ def _write(
         title=title,
         intro=intro,
         success=success,
-        then=item_url,
+        then=after(request),
         cancel_url=item_url(it),
         submit_label=submit_label,
         breadcrumbs=_item_crumbs(it, (title, None)),
@@ -237,7 +249,7 @@ def receive_here(request: HttpRequest, item: str) -> HttpResponse:
                     request,
                     _("Receipt confirmed by %(name)s.") % {"name": receiver.full_name},
                 )
-                return redirect(item_url(it))
+                return redirect(after(request)(it))
     return render(
         request,
         "ui/form_page.html",

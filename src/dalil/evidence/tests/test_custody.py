@@ -282,3 +282,28 @@ def test_a_location_is_set_up_by_a_custodian_of_its_unit_only(tree, custodian, l
             actor=custodian, unit=tree["BGD-KARADA"], code="R9", name="أخرى", kind="room"
         )
     assert Entry.objects.filter(action="evidence.location_created").count() == before + 1
+
+
+def test_a_location_inside_a_restricted_one_takes_no_more_than_its_parent(
+    tree, custodian, drugs_safe
+):
+    inner = services.location_create(
+        actor=custodian,
+        unit=tree["BGD-KARADA"],
+        code="SAFE-D-1",
+        name="درج",
+        kind="bin",
+        parent=drugs_safe,
+    )
+    assert inner.categories == ["drugs"]
+    with pytest.raises(ValidationError) as caught:
+        services.location_create(
+            actor=custodian,
+            unit=tree["BGD-KARADA"],
+            code="SAFE-D-2",
+            name="درج",
+            kind="bin",
+            parent=drugs_safe,
+            categories=["weapon"],
+        )
+    assert "categories" in caught.value.error_dict

@@ -1,0 +1,173 @@
+"""Permission-matrix declaration for the evidence register (tests/permission_matrix.py).
+
+Object classes of an item (a fresh item per request): "own" (in a BGD-KARADA case, held by that
+case's lead), "other" (in a BGD-MANSOUR case, held by its lead), "held" (in a BGD-MANSOUR case,
+held by the requesting user: a holder sees what they hold) and "incoming" (in a BGD-MANSOUR case,
+being handed to the requesting user). Recording an item is work on its case (the case classes of
+dalil.cases.tests.matrix). Locations: "own" (a BGD-KARADA store), "other" (a BGD-MANSOUR store).
+
+The hand-over forms answer 200 to whoever may see the item (an empty POST shows the form's
+errors); who may actually hand over or receive is the services' rule, tested in test_custody.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from dalil.cases.tests.matrix import EVERYONE, MANAGE, NOBODY, VIEWERS, _fresh, _objects
+
+_serial = itertools.count(1)
+CUSTODIAN = {"evidence_custodian"}
+REGISTER = {"evidence_custodian", "commander"}  # evidence.item.view at BGD-KARADA
+ITEM_VIEWERS = VIEWERS | CUSTODIAN
+ITEM_VIEW = {"own": ITEM_VIEWERS, "other": NOBODY, "held": EVERYONE, "incoming": EVERYONE}
+LOCATION_VIEWERS = VIEWERS | CUSTODIAN
+
+
+def build(world: Any) -> None:
+    from dalil.audit.ledger import System
+    from dalil.evidence import services
+
+    for key, unit in [("own", "BGD-KARADA"), ("other", "BGD-MANSOUR")]:
+        world.objects[f"evidence.location.{key}"] = services.location_create(
+            actor=System("matrix"),
+            unit=world.units[unit],
+            code=f"M-{key}",
+            name="مخزن",
+            kind="room",
+        )
+
+
+def _item(kind: str) -> Any:
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        from dalil.audit.ledger import System
+        from dalil.evidence import services
+        from dalil.evidence.models import Item
+
+        case = _fresh("own" if kind == "own" else "other")(w, me)
+        lead = w.objects["cases.lead.karada" if kind == "own" else "cases.lead.mansour"]
+        item = services.item_record(
+            actor=System("matrix"),
+            case=case,
+            collected_by=me if kind == "held" else lead,
+            description="مسدس",
+            category="weapon",
+            quantity=Decimal(1),
+            quantity_unit="piece",
+            seal_number=f"M-{next(_serial)}",
+        )
+        if kind == "incoming":  # as if its holder had handed it to the requesting user
+            Item.objects.filter(pk=item.pk).update(state="in_transit", transit_to_user=me)
+        return {"item": item.number}
+
+    return kwargs
+
+
+def _api(builder: Any) -> Any:
+    return lambda w, me: {"number": builder(w, me)["item"]}
+
+
+ITEMS = {kind: _item(kind) for kind in ("own", "other", "held", "incoming")}
+API_ITEMS = {kind: _api(b) for kind, b in ITEMS.items()}
+
+
+def _location(key: str) -> Any:
+    return lambda w, me: {"pk": w.objects[f"evidence.location.{key}"].pk}
+
+
+def _new_item(w: Any, me: Any) -> dict[str, Any]:
+    return {
+        "description": "ظرف فارغ عيار 7.62",
+        "category": "weapon",
+        "quantity": "3",
+        "quantity_unit": "piece",
+        "seal_number": f"N-{next(_serial)}",
+    }
+
+
+def _api_new_item(w: Any, me: Any) -> dict[str, Any]:
+    return {**_new_item(w, me), "case": _fresh("own")(w, me).number}
+
+
+def _handover(w: Any, me: Any) -> dict[str, Any]:
+    """To the lead of the item's (BGD-MANSOUR) case, who may see it."""
+    return {"version": 1, "to_user": "matrix.cases.mansour", "purpose": "إلى المحقق"}
+
+
+def _form(route: str, methods: tuple[str, ...] = ("GET", "POST")) -> dict[str, Any]:
+    return {"route": route, "methods": methods, "objects": ITEMS, "allowed": ITEM_VIEW}
+
+
+MATRIX: list[dict[str, Any]] = [
+    {"route": "evidence:list", "methods": ("GET",), "allowed": REGISTER},
+    {"route": "evidence:find", "methods": ("GET",), "allowed": EVERYONE},
+    {"route": "evidence:awaiting", "methods": ("GET",), "allowed": EVERYONE},
+    {
+        "route": "evidence:item_create",
+        "methods": ("GET", "POST"),
+        "objects": _objects(),
+        "allowed": MANAGE,
+        "data": _new_item,
+    },
+    _form("evidence:item_detail", ("GET",)),
+    _form("evidence:release"),
+    _form("evidence:receive"),
+    _form("evidence:receive_here"),
+    _form("evidence:withdraw"),
+    {"route": "evidence:location_list", "methods": ("GET",), "allowed": REGISTER},
+    {"route": "evidence:location_create", "methods": ("GET", "POST"), "allowed": CUSTODIAN},
+    {
+        "route": "evidence:location_detail",
+        "methods": ("GET",),
+        "objects": {"own": _location("own"), "other": _location("other")},
+        "allowed": {"own": LOCATION_VIEWERS, "other": NOBODY},
+    },
+    # The API
+    {
+        "route": "api:evidence-item-list",
+        "methods": ("GET", "POST"),
+        "api": "token",
+        "allowed": EVERYONE,
+        "allowed_for": {"POST": {"commander"}},
+        "data": _api_new_item,
+    },
+    {
+        "route": "api:evidence-item-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": API_ITEMS,
+        "allowed": ITEM_VIEW,
+    },
+    {
+        "route": "api:evidence-item-hand-over",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": {"held": API_ITEMS["held"], "other": API_ITEMS["other"]},
+        "allowed": {"held": EVERYONE, "other": NOBODY},
+        "data": _handover,
+    },
+    {
+        "route": "api:evidence-item-receive",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": {"incoming": API_ITEMS["incoming"], "other": API_ITEMS["other"]},
+        "allowed": {"incoming": EVERYONE, "other": NOBODY},
+        "data": lambda w, me: {"version": 1},
+    },
+    {
+        "route": "api:evidence-item-withdraw",
+        "methods": ("POST",),
+        "api": "token",
+        "objects": {"incoming": API_ITEMS["incoming"], "other": API_ITEMS["other"]},
+        "allowed": {"incoming": EVERYONE, "other": NOBODY},
+        "data": lambda w, me: {"version": 1, "reason": "ليس لي"},
+    },
+    {
+        "route": "api:evidence-location-list",
+        "methods": ("GET",),
+        "api": "token",
+        "allowed": EVERYONE,
+    },
+]
