@@ -615,9 +615,7 @@ def _custody_race_checks(item: Any, kinds: list[str], action: str, losers: list[
     for exc in losers:
         assert isinstance(exc, Conflict), repr(exc)
         assert "handed over or received by someone else" in str(exc)
-    chain = list(
-        CustodyEvent.objects.filter(item=item).order_by("seq").values_list("seq", "kind")
-    )
+    chain = list(CustodyEvent.objects.filter(item=item).order_by("seq").values_list("seq", "kind"))
     assert chain == list(enumerate(kinds, 1))
     linked = Entry.objects.filter(
         seq__in=CustodyEvent.objects.filter(item=item).values("ledger_seq"),

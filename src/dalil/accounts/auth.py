@@ -212,8 +212,10 @@ def verify_in_person(request: HttpRequest, username: str, secret: str) -> User |
             found = authenticate(request, username=username, password=secret)
             proven = found if isinstance(found, User) else None
     if proven is None:
-        step = LoginFailure.Step.CODE if secret.isdigit() and len(secret) == 6 else (
-            LoginFailure.Step.PASSWORD
+        step = (
+            LoginFailure.Step.CODE
+            if secret.isdigit() and len(secret) == 6
+            else (LoginFailure.Step.PASSWORD)
         )
         throttle.register_failure(username, key, step)
     return proven

@@ -299,6 +299,48 @@ def _entry_rows(lines: Iterable[str]) -> Iterator[Row]:
         )
 
 
+# An evidence item's chain of custody (Dalil EV-6) travels in a bundle as custody.json: each event
+# must be, field for field, the payload of the ledger entry it names, about that item.
+CUSTODY_FILE = "custody.json"
+CUSTODY_FIELDS = ("kind", "at", "from", "to", "purpose", "seal_number", "seal_state", "notes")
+
+
+def _custody_problems(custody: dict[str, Any], entries_text: str) -> list[str]:
+    item = custody.get("item") or {}
+    events = custody.get("events") or []
+    wanted = {e.get("ledger_seq") for e in events}
+    entries: dict[int, dict[str, Any]] = {}
+    for line in entries_text.splitlines():
+        if not line:
+            continue
+        e = json.loads(line)
+        if e.get("seq") in wanted:
+            entries[e["seq"]] = e
+    problems = []
+    for n, event in enumerate(events, 1):
+        where = f"custody event {event.get('event')}"
+        if event.get("event") != n:
+            problems.append(f"{where}: the events are not numbered 1, 2, 3… without a gap")
+        entry = entries.get(event.get("ledger_seq"))  # type: ignore[arg-type]
+        if entry is None or entry.get("withheld"):
+            problems.append(
+                f"{where}: its ledger entry {event.get('ledger_seq')} is not in the bundle"
+            )
+            continue
+        if (entry["target_type"], entry["target_id"]) != ("evidence.item", str(item.get("id"))):
+            problems.append(f"{where}: its ledger entry is about another record")
+            continue
+        try:
+            payload = json.loads(entry["payload"])
+        except (TypeError, ValueError):
+            problems.append(f"{where}: its ledger entry {entry['seq']} has no readable payload")
+            continue
+        for key in ("event", *CUSTODY_FIELDS):
+            if payload.get(key) != event.get(key):
+                problems.append(f"{where}: {key} differs from its ledger entry {entry['seq']}")
+    return problems
+
+
 @dataclass
 class BundleReport:
     problems: list[str]
@@ -317,6 +359,7 @@ def verify_bundle(path: str) -> BundleReport:
         checkpoints = [
             json.loads(x) for x in zf.read("checkpoints.jsonl").decode().splitlines() if x
         ]
+        custody = json.loads(zf.read(CUSTODY_FILE)) if CUSTODY_FILE in zf.namelist() else None
 
     hashes: dict[int, str] = {}
 
@@ -359,6 +402,8 @@ def verify_bundle(path: str) -> BundleReport:
         first_line = json.loads(entries_text.split("\n", 1)[0])
         if first_line["prev_hash"] != manifest["first_prev_hash"]:
             problems.append("first entry's link differs from the sealed link")
+    if custody is not None:
+        problems.extend(_custody_problems(custody, entries_text))
     for cp in checkpoints:
         key = keys.get(cp["key_id"])
         msg = checkpoint_message(cp["seq"], cp["hash"], cp["ts"])

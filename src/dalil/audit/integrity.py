@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -368,6 +368,9 @@ def export_bundle(
     withheld: Withheld | None,
     start: dt.datetime | None = None,
     end: dt.datetime | None = None,
+    seqs: tuple[int, int] | None = None,
+    extra: dict[str, str] | None = None,
+    target: Any = None,
 ) -> dict:
     """Write entries with ts in [start, end], the checkpoints among them, the public key, a signed
     seal over the range and the standalone verifier into a zip. Returns the manifest.
@@ -381,6 +384,8 @@ def export_bundle(
         qs = qs.filter(ts__gte=start)
     if end:
         qs = qs.filter(ts__lte=end)
+    if seqs:
+        qs = qs.filter(seq__gte=seqs[0], seq__lte=seqs[1])
     first = qs.order_by("seq").values_list("seq", "prev_hash").first()
     last = qs.order_by("-seq").values_list("seq", "hash").first()
     key = signing_key()
@@ -423,6 +428,8 @@ def export_bundle(
                 for c in cps
             ),
         )
+        for name, text in (extra or {}).items():
+            zf.writestr(name, text)
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
         zf.write(Path(chain.__file__), "verify_ledger.py")
         zf.writestr("README.txt", _BUNDLE_README)
@@ -430,6 +437,7 @@ def export_bundle(
         record(
             actor=actor,
             action="audit.ledger_exported",
+            target=target,
             payload={"first_seq": first_seq, "last_seq": last_seq, "withheld": held},
         )
     return manifest

@@ -7,3 +7,4 @@ register("evidence.custody_released", _("Evidence item handed over (awaiting rec
 register("evidence.custody_received", _("Receipt of an evidence item confirmed"))
 register("evidence.custody_cancelled", _("Hand-over of an evidence item withdrawn or declined"))
 register("evidence.location_created", _("Storage location created"))
+register("evidence.labels_printed", _("Evidence labels printed"))

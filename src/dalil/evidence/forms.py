@@ -150,3 +150,24 @@ class LocationForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["parent"].queryset = parents  # type: ignore[attr-defined]
+
+
+class LabelsForm(BootstrapForm):
+    numbers = forms.CharField(
+        label=_("Item numbers"),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "ltr"}),
+        max_length=20000,
+        help_text=_("One per line, or separated by spaces: type them or scan the items."),
+    )
+    size = forms.ChoiceField(
+        label=_("Label size"),
+        choices=[
+            ("a4", _("A4 sheet of 24 labels (70 × 37 mm)")),
+            ("thermal", _("Thermal printer, one label of 100 × 50 mm")),
+        ],
+        initial="a4",
+    )
+
+
+class LabelForm(BootstrapForm):
+    size = LabelsForm.base_fields["size"]

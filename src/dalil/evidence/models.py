@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from dalil.accounts.models import Unit
 from dalil.cases.models import Case
@@ -95,7 +96,7 @@ class StorageLocation(models.Model):
 
 class Item(models.Model):
     class State(models.TextChoices):
-        HELD = "held", _("Held")
+        HELD = "held", pgettext_lazy("evidence item", "Held")
         IN_TRANSIT = "in_transit", _("In transit (awaiting receipt)")
         DISPOSED = "disposed", _("Disposed of")
 

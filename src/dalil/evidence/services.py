@@ -145,9 +145,9 @@ def _append(
         **(extra or {}),
         "event": seq,
         "kind": kind,
-        "at": at.isoformat(),
-        "from": _who(frm),
-        "to": _who(to),
+        "at": at.astimezone(dt.UTC).isoformat(),
+        "from": who(frm),
+        "to": who(to),
         "purpose": purpose,
         "seal_number": item.seal_number,
         "seal_state": item.seal_state,
@@ -175,7 +175,8 @@ def _append(
     )
 
 
-def _who(party: User | StorageLocation | None) -> str | None:
+def who(party: User | StorageLocation | None) -> str | None:
+    """A party as the ledger and the court's bundle name it: user:NAME or location:UNIT/CODE."""
     if isinstance(party, User):
         return f"user:{party.username}"
     if isinstance(party, StorageLocation):

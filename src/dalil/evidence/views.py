@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,12 +24,22 @@ from dalil.audit.selectors import annotate
 from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
 from dalil.cases.selectors import case_for
 from dalil.cases.services import closed_message
+from dalil.reports.views import pdf_response
 from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
 
-from . import selectors, services
+from . import custody_report, labels, selectors, services
 from .filters import ItemFilter
-from .forms import ItemForm, LocationForm, ReceiveForm, ReceiveHereForm, ReleaseForm, WithdrawForm
+from .forms import (
+    ItemForm,
+    LabelForm,
+    LabelsForm,
+    LocationForm,
+    ReceiveForm,
+    ReceiveHereForm,
+    ReleaseForm,
+    WithdrawForm,
+)
 from .models import Item
 from .policies import ITEM_VIEW
 
@@ -76,8 +87,11 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def find(request: HttpRequest) -> HttpResponse:
     """A scanned or typed item number (a label's QR code carries the item's address; a handheld
     scanner types the number): straight to the item, or back with "not found"."""
+    raw = request.GET.get("code", "")[:300].strip()
+    if "/items/" in raw:  # a label's QR code read by a scanner: the item's address
+        raw = raw.rstrip("/").rsplit("/", 1)[-1]
     try:
-        code = services.code_of(request.GET.get("code", "")[:40])
+        code = services.code_of(raw[:40])
     except ValidationError:
         code = ""
     item = selectors.item_list(request.user).filter(number=code).first() if code else None
@@ -338,5 +352,156 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("Storage locations"), reverse("evidence:location_list")),
                 (str(location), None),
             ),
+        },
+    )
+
+
+# --- For the court (EV-6) -------------------------------------------------------------------------
+def _confirm_page(
+    request: HttpRequest, it: Item, title: str, intro: str, label: str
+) -> HttpResponse:
+    """GET names what will happen; POST issues (a document number or an export is consumed and
+    ledgered only when someone asks, never by a link prefetch)."""
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": forms.Form(),
+            "title": title,
+            "intro": intro,
+            "submit_label": label,
+            "cancel_url": item_url(it),
+            "breadcrumbs": _item_crumbs(it, (title, None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    if request.method == "POST":
+        return pdf_response(custody_report.custody_report(actor=request.user, item=it))
+    return _confirm_page(
+        request,
+        it,
+        _("Chain of custody report of %(number)s") % {"number": it.number},
+        _(
+            "Dalil will issue a numbered PDF for the court with every custody event of this item, "
+            "its ledger entry and hashes, and the signed checkpoint that covers them. Issuing it "
+            "is itself recorded on the ledger."
+        ),
+        _("Issue the PDF"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bundle(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    if request.method == "POST":
+        data, _manifest = custody_report.custody_bundle(actor=request.user, item=it)
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="custody-{it.number}.zip"'
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "no-store"
+        return response
+    return _confirm_page(
+        request,
+        it,
+        _("Custody bundle of %(number)s") % {"number": it.number},
+        _(
+            "A zip file that anyone can check offline, without Dalil: the item's ledger entries, "
+            "the chain between them as hashes, the signed checkpoints, the custody events and "
+            "the verifier (python3 verify_ledger.py bundle.zip). The export is recorded on the "
+            "ledger."
+        ),
+        _("Download the bundle"),
+    )
+
+
+# --- Labels (EV-2) --------------------------------------------------------------------------------
+def _labels_response(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def label(request: HttpRequest, item: str) -> HttpResponse:
+    it = selectors.item_for(request.user, item)
+    form = LabelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = labels.labels_pdf(actor=request.user, items=[it], size=form.cleaned_data["size"])
+        return _labels_response(data, f"label-{it.number}")
+    title = _("Label of %(number)s") % {"number": it.number}
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit_label": _("Print the label"),
+            "cancel_url": item_url(it),
+            "breadcrumbs": _item_crumbs(it, (title, None)),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def label_batch(request: HttpRequest) -> HttpResponse:
+    """Labels of several items: their numbers typed or scanned in, or those of a case."""
+    initial = {}
+    case_number = request.GET.get("case", "")[:60]
+    if case_number:
+        case = case_for(request.user, case_number)
+        initial["numbers"] = "\n".join(
+            selectors.items_of_case(request.user, case).values_list("number", flat=True)
+        )
+    form = LabelsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        wanted: list[str] = []
+        bad: list[str] = []
+        for raw in form.cleaned_data["numbers"].replace(",", " ").split():
+            try:
+                code = services.code_of(raw[:40])
+            except ValidationError:
+                code = ""
+            (wanted if code else bad).append(code or raw[:40])
+        wanted = list(dict.fromkeys(wanted))
+        found = {i.number: i for i in selectors.item_list(request.user).filter(number__in=wanted)}
+        bad += [n for n in wanted if n not in found]
+        if bad:
+            form.add_error(
+                "numbers",
+                _("These are not numbers of items you may see: %(numbers)s")
+                % {"numbers": ", ".join(bad[:20])},
+            )
+        elif len(wanted) > labels.MAX_LABELS:
+            form.add_error(
+                "numbers", _("At most %(n)d labels at a time.") % {"n": labels.MAX_LABELS}
+            )
+        elif not wanted:
+            form.add_error("numbers", _("Give at least one item number."))
+        else:
+            items = [found[n] for n in wanted]
+            data = labels.labels_pdf(
+                actor=request.user, items=items, size=form.cleaned_data["size"]
+            )
+            return _labels_response(data, "labels")
+    title = _("Print evidence labels")
+    return render(
+        request,
+        "ui/form_page.html",
+        {
+            "form": form,
+            "title": title,
+            "submit_label": _("Print the labels"),
+            "cancel_url": reverse("evidence:awaiting"),
+            "breadcrumbs": [(title, None)],
         },
     )

@@ -238,7 +238,7 @@ def context(reader: Any, case: Case) -> dict[str, Any]:
     url = pdf.absolute_url(reverse("cases:detail", args=[case.number]))
     return {
         "title": _("Referral dossier"),
-        "letterhead": documents._letterhead(reader),
+        "letterhead": documents.letterhead(reader),
         "issued_by": reader.get_username(),
         "issued_by_name": getattr(reader, "full_name", ""),
         "qr": pdf.qr_data_uri(url),

@@ -129,7 +129,7 @@ def _names(obj: Any) -> list[str]:
     return names
 
 
-def _letterhead(actor: Any) -> dict[str, str]:
+def letterhead(actor: Any) -> dict[str, str]:
     from dalil.accounts.models import Unit
 
     unit = getattr(actor, "unit", None)
@@ -167,7 +167,7 @@ def ledger_extract(*, actor: Any, obj: Model) -> Issued:
     ]
     context = {
         "title": _("Ledger extract"),
-        "letterhead": _letterhead(actor),
+        "letterhead": letterhead(actor),
         "issued_by": actor.get_username(),
         "issued_by_name": getattr(actor, "full_name", ""),
         "record_type": str(obj._meta.verbose_name),

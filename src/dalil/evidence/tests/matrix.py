@@ -104,6 +104,7 @@ MATRIX: list[dict[str, Any]] = [
     {"route": "evidence:list", "methods": ("GET",), "allowed": REGISTER},
     {"route": "evidence:find", "methods": ("GET",), "allowed": EVERYONE},
     {"route": "evidence:awaiting", "methods": ("GET",), "allowed": EVERYONE},
+    {"route": "evidence:labels", "methods": ("GET", "POST"), "allowed": EVERYONE},
     {
         "route": "evidence:item_create",
         "methods": ("GET", "POST"),
@@ -116,6 +117,9 @@ MATRIX: list[dict[str, Any]] = [
     _form("evidence:receive"),
     _form("evidence:receive_here"),
     _form("evidence:withdraw"),
+    _form("evidence:report"),
+    _form("evidence:label"),
+    _form("evidence:bundle"),
     {"route": "evidence:location_list", "methods": ("GET",), "allowed": REGISTER},
     {"route": "evidence:location_create", "methods": ("GET", "POST"), "allowed": CUSTODIAN},
     {

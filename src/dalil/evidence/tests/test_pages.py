@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import PASSWORD
 from django.urls import reverse
 
-from conftest import PASSWORD
 from dalil.accounts.auth import current_code
 from dalil.audit.models import Entry
 from dalil.evidence.models import CustodyEvent, Item
