@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -192,11 +193,17 @@ def current_code(user: User) -> str:
     return str(totp.token()).zfill(device.digits)
 
 
-def verify_in_person(request: HttpRequest, username: str, secret: str) -> User | None:
+def verify_in_person(
+    request: HttpRequest,
+    username: str,
+    secret: str,
+    allowed: Callable[[User], bool] = lambda user: True,
+) -> User | None:
     """A second person present at this screen proves who they are (a two-person hand-over of
     evidence): their password, or the six-digit code of their authenticator. Failures count like
     failed sign-ins of that account from this client, with the same waits, so the screen's owner
-    cannot guess a colleague's password here. None: not proven (or must wait)."""
+    cannot guess a colleague's password here. A user for whom `allowed` is false is answered as a
+    wrong password, without the password being checked. None: not proven (or must wait)."""
     username = username.strip().lower()[:150]
     key = throttle.client_key(request)
     if throttle.wait_seconds(username, key):
@@ -204,7 +211,7 @@ def verify_in_person(request: HttpRequest, username: str, secret: str) -> User |
     secret = secret.strip()
     user = User.objects.filter(username=username, is_active=True, locked_at__isnull=True).first()
     proven: User | None = None
-    if user is not None:
+    if user is not None and allowed(user):
         device = confirmed_totp(user)
         if secret.isdigit() and len(secret) == 6 and device is not None:
             proven = user if device.verify_token(secret) else None

@@ -43,11 +43,14 @@ def labels_pdf(*, actor: Any, items: list[Item], size: str = "a4") -> bytes:
         "evidence/labels.html",
         {"pages": pages, "size": size, "columns": columns, "title": "labels"},
     )
+    # One entry per item, about that item: a reader of the ledger who may not see one of them
+    # (its case's compartment) learns nothing of it from the others' entries.
     with transaction.atomic():
-        audit.record(
-            actor=actor,
-            action="evidence.labels_printed",
-            target=items[0] if len(items) == 1 else None,
-            payload={"items": [i.number for i in items], "size": size},
-        )
+        for item in items:
+            audit.record(
+                actor=actor,
+                action="evidence.labels_printed",
+                target=item,
+                payload={"number": item.number, "size": size, "batch": len(items)},
+            )
     return data

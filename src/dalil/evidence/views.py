@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -97,7 +98,11 @@ def find(request: HttpRequest) -> HttpResponse:
     item = selectors.item_list(request.user).filter(number=code).first() if code else None
     if item is None:
         messages.error(request, _("No item you may see has this number."))
-        return redirect(request.GET.get("next") or reverse("evidence:awaiting"))
+        back = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return redirect(back if back and safe else reverse("evidence:awaiting"))
     return redirect(item_url(item))
 
 
@@ -242,7 +247,15 @@ def receive_here(request: HttpRequest, item: str) -> HttpResponse:
     title = _("Receiver confirms %(number)s here") % {"number": it.number}
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        receiver = auth.verify_in_person(request, data.pop("username"), data.pop("secret"))
+        # Only the person (or a custodian of the store) the item is being handed to can confirm:
+        # for anyone else the answer is the same as for a wrong password, so this screen never
+        # tells its owner whether a colleague's password is right.
+        receiver = auth.verify_in_person(
+            request,
+            data.pop("username"),
+            data.pop("secret"),
+            allowed=lambda user: services.may_receive(user, it),
+        )
         if receiver is None:
             form.add_error(
                 "secret",

@@ -67,8 +67,9 @@ def test_the_label_qr_code_decodes_to_the_items_address(item, record, lead, tmp_
         c.endswith(f"/evidence/items/{n}/")
         for c, n in zip(sorted(codes), sorted([item.number, other.number]), strict=True)
     )
-    entry = Entry.objects.filter(action="evidence.labels_printed").get()
-    assert json.loads(entry.payload)["items"] == [item.number, other.number]
+    printed = Entry.objects.filter(action="evidence.labels_printed").order_by("seq")
+    assert [json.loads(e.payload)["number"] for e in printed] == [item.number, other.number]
+    assert [e.target_id for e in printed] == [str(item.pk), str(other.pk)]
 
 
 def test_a_thermal_label_is_one_label_per_page(item, record, lead, tmp_path):
