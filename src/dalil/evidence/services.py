@@ -340,6 +340,8 @@ def transfer_release(
         if to_user is not None:
             if to_user.pk == current.holder_user_id:
                 raise ValidationError({"to_user": _("This person already holds the item.")})
+            if isinstance(actor, User) and to_user.pk == actor.pk:
+                raise ValidationError({"to_user": _("You cannot hand an item over to yourself.")})
             if not to_user.is_active or to_user.locked_at:
                 raise ValidationError({"to_user": _("This user account is not active.")})
             if not access.can(to_user, "view", current):
@@ -410,8 +412,14 @@ def transfer_confirm(
             )
         if not may_receive(actor, current):
             raise ValidationError(_("This item is not being handed to you."))
-        notes = _text("notes", notes)
         last = _last_event(current)
+        # Two people, always: whoever handed the item over cannot also confirm its receipt (a
+        # custodian moving an item between two shelves of the store asks a colleague).
+        if last is not None and isinstance(actor, User) and last.recorded_by_id == actor.pk:
+            raise ValidationError(
+                _("Who handed the item over cannot also confirm its receipt: a second person must.")
+            )
+        notes = _text("notes", notes)
         when = _when("at", at, not_before=last.at if last else None)
         new_seal = _seal(seal_state, seal_number, current.seal_number, notes)
         frm = current.holder_user or current.holder_location

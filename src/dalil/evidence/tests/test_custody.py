@@ -307,3 +307,32 @@ def test_a_location_inside_a_restricted_one_takes_no_more_than_its_parent(
             categories=["weapon"],
         )
     assert "categories" in caught.value.error_dict
+
+
+def test_one_custodian_cannot_be_both_sides_of_a_hand_over(
+    item, lead, custodian, shelf, tree, make_user
+):
+    services.transfer_release(actor=lead, item=item, version=1, to_location=shelf, purpose="حفظ")
+    item.refresh_from_db()
+    services.transfer_confirm(actor=custodian, item=item, version=2)
+    item.refresh_from_db()
+    before = counts()
+    with pytest.raises(ValidationError, match="to yourself"):
+        services.transfer_release(
+            actor=custodian, item=item, version=3, to_user=custodian, purpose="x"
+        )
+    assert nothing_written(before)
+    other_shelf = services.location_create(
+        actor=custodian, unit=tree["BGD-KARADA"], code="R1-S2", name="الرف الثاني", kind="shelf"
+    )
+    services.transfer_release(
+        actor=custodian, item=item, version=3, to_location=other_shelf, purpose="نقل"
+    )
+    item.refresh_from_db()
+    before = counts()
+    with pytest.raises(ValidationError, match="second person"):
+        services.transfer_confirm(actor=custodian, item=item, version=4)
+    assert nothing_written(before)
+    colleague = make_user("store3.karada", role="evidence_custodian", at="BGD-KARADA")
+    done = services.transfer_confirm(actor=colleague, item=item, version=4)
+    assert done.holder_location == other_shelf

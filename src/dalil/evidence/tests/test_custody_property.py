@@ -88,7 +88,10 @@ step = st.fixed_dictionaries(
         "item": st.integers(0, 1),
         # Half the steps are faulty; the wrong person, the stale page and the outsider most often.
         "fault": st.sampled_from(
-            [None] * 18 + FAULTS + ["wrong_person"] * 4 + ["stale", "outsider"]
+            [None] * 20
+            + FAULTS
+            + ["wrong_person"] * 4
+            + ["stale", "outsider", "to_outsider", "drugs_safe"]
         ),
         "to": st.sampled_from(
             [
@@ -212,6 +215,8 @@ def expected(call: Call, model: Model) -> str:
             return "refused"
         if to[0] in ("none", "both") or to == model.holder or to == ("user", OUTSIDER):
             return "refused"
+        if to == ("user", call.actor):  # nobody hands an item to themselves
+            return "refused"
         takes = TAKES[to[1]] if to[0] == "place" else None
         if takes is not None and model.category not in takes:
             return "refused"
@@ -221,7 +226,11 @@ def expected(call: Call, model: Model) -> str:
     if model.pending is None:
         return "refused"
     if call.op == "confirm":
-        ok = _may_handle(call.actor, model.pending) and _seal_ok(call.seal, model)
+        ok = (
+            _may_handle(call.actor, model.pending)
+            and call.actor != model.releaser  # two people, always
+            and _seal_ok(call.seal, model)
+        )
         return "ok" if ok else "refused"
     ok = _may_handle(call.actor, model.pending) or call.actor == model.releaser
     return "ok" if ok and not call.blank_text else "refused"
