@@ -384,7 +384,9 @@ def test_the_bar_folds_a_group_of_two_or_more_and_leaves_a_lone_entry_a_link(mak
     names = {g: [i["name"] for i in b["entries"]] for g, b in groups.items()}
     assert names["investigations"][:3] == ["cases:list", "judicial:requests", "detention:list"]
     assert "parties:list" in names["investigations"]
-    assert names["work"] == ["mywork:tasks", "detention:alerts"]
+    assert names["work"] == ["mywork:tasks", "detention:alerts", "evidence:awaiting"]
+    donor = make_user("nav.donor", unit="MOI", role="donor_officer", at="MOI", language="en")
+    assert "evidence:awaiting" not in [i["name"] for i in nav.items_for(donor)]
     assert groups["investigations"]["active"] and not groups["work"]["active"]
     # Every entry the user may open is still in the bar, once.
     flat = [i["name"] for b in bar for i in (b.get("entries") or [b])]

@@ -28,6 +28,10 @@ class EvidenceConfig(AppConfig):
         nav.register(
             "evidence:awaiting",
             _("Items awaiting my receipt"),
+            # Whoever works with cases or evidence (not the administrator, the auditor, the donor).
+            "cases.case.view",
+            policies.ITEM_VIEW,
+            policies.CUSTODY_MANAGE,
             order=17,
             count=selectors.awaiting_count,
             group="work",
