@@ -76,6 +76,10 @@ class PartyField(serializers.Field):
 
 
 class CustodyEventSerializer(serializers.ModelSerializer):
+    # Declared, not derived: a model field's range differs between SQLite and PostgreSQL, and the
+    # committed schema must be the same on both.
+    seq = serializers.IntegerField(read_only=True)
+    ledger_seq = serializers.IntegerField(read_only=True)
     source = PartyField("from_user", "from_location")
     destination = PartyField("to_user", "to_location")
     recorded_by = serializers.CharField(source="recorded_by.username", default=None, read_only=True)
@@ -98,6 +102,7 @@ class CustodyEventSerializer(serializers.ModelSerializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(read_only=True)
     case = serializers.CharField(source="case.number", read_only=True)
     unit = serializers.CharField(source="unit.code", read_only=True)
     holder = PartyField("holder_user", "holder_location")
