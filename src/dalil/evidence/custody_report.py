@@ -26,6 +26,7 @@ from dalil.audit.ledger import format_ts
 from dalil.audit.models import Checkpoint, Entry
 from dalil.reports import documents, pdf
 
+from .labels import item_address
 from .models import CustodyEvent, Item
 from .services import who
 
@@ -124,7 +125,7 @@ def custody_report(*, actor: Any, item: Item) -> documents.Issued:
         )
     last_seq = max((ev.ledger_seq for ev in events), default=0)
     cp = covering_checkpoint(last_seq) if last_seq else None
-    url = pdf.absolute_url(item_path(item))
+    url = item_address(item)
     context = {
         "title": _("Chain of custody report"),
         "letterhead": documents.letterhead(actor),
@@ -146,12 +147,6 @@ def custody_report(*, actor: Any, item: Item) -> documents.Issued:
         )
 
     return documents.issue(actor=actor, target=item, kind="custody_report", render=render)
-
-
-def item_path(item: Item) -> str:
-    from django.urls import reverse
-
-    return reverse("evidence:item_detail", args=[item.number])
 
 
 def custody_bundle(*, actor: Any, item: Item) -> tuple[bytes, dict[str, Any]]:

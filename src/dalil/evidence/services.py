@@ -192,24 +192,25 @@ def _save(item: Item, **fields: Any) -> None:
 
 
 # --- Who may do what ------------------------------------------------------------------------------
+def _answers_for(actor: Any, user_id: int | None, location: StorageLocation | None) -> bool:
+    """The person named, or, for a store, the custodians of its unit."""
+    if user_id is not None:
+        return isinstance(actor, User) and actor.pk == user_id
+    return location is not None and access.holds_at(actor, CUSTODY_MANAGE, location.unit)
+
+
 def may_release(actor: Any, item: Item) -> bool:
     """The person who holds the item; for an item in a store, the store's custodians."""
-    if item.state != Item.State.HELD:
-        return False
-    if item.holder_user_id is not None:
-        return isinstance(actor, User) and actor.pk == item.holder_user_id
-    location = item.holder_location
-    return location is not None and access.holds_at(actor, CUSTODY_MANAGE, location.unit)
+    return item.state == Item.State.HELD and _answers_for(
+        actor, item.holder_user_id, item.holder_location
+    )
 
 
 def may_receive(actor: Any, item: Item) -> bool:
     """The person it is handed to; into a store, the store's custodians."""
-    if item.state != Item.State.IN_TRANSIT:
-        return False
-    if item.transit_to_user_id is not None:
-        return isinstance(actor, User) and actor.pk == item.transit_to_user_id
-    location = item.transit_to_location
-    return location is not None and access.holds_at(actor, CUSTODY_MANAGE, location.unit)
+    return item.state == Item.State.IN_TRANSIT and _answers_for(
+        actor, item.transit_to_user_id, item.transit_to_location
+    )
 
 
 def may_withdraw(actor: Any, item: Item) -> bool:

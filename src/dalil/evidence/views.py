@@ -414,11 +414,7 @@ def bundle(request: HttpRequest, item: str) -> HttpResponse:
     it = selectors.item_for(request.user, item)
     if request.method == "POST":
         data, _manifest = custody_report.custody_bundle(actor=request.user, item=it)
-        response = HttpResponse(data, content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="custody-{it.number}.zip"'
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "no-store"
-        return response
+        return _download(data, "application/zip", f"custody-{it.number}.zip")
     return _confirm_page(
         request,
         it,
@@ -434,9 +430,10 @@ def bundle(request: HttpRequest, item: str) -> HttpResponse:
 
 
 # --- Labels (EV-2) --------------------------------------------------------------------------------
-def _labels_response(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+def _download(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A file to save, never to be sniffed or cached (the file name is ours: an item number)."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
@@ -449,7 +446,7 @@ def label(request: HttpRequest, item: str) -> HttpResponse:
     form = LabelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = labels.labels_pdf(actor=request.user, items=[it], size=form.cleaned_data["size"])
-        return _labels_response(data, f"label-{it.number}")
+        return _download(data, "application/pdf", f"label-{it.number}.pdf")
     title = _("Label of %(number)s") % {"number": it.number}
     return render(
         request,
@@ -505,7 +502,7 @@ def label_batch(request: HttpRequest) -> HttpResponse:
             data = labels.labels_pdf(
                 actor=request.user, items=items, size=form.cleaned_data["size"]
             )
-            return _labels_response(data, "labels")
+            return _download(data, "application/pdf", "labels.pdf")
     title = _("Print evidence labels")
     return render(
         request,
