@@ -85,7 +85,8 @@ def location_for(actor: Any, pk: int) -> StorageLocation:
 def locations_for_item(actor: Any, item: Item) -> QuerySet[StorageLocation]:
     """Where the item may be taken: stores in use that the reader sees and that take its category
     (the service checks again)."""
-    return location_list(actor).filter(is_active=True).order_by("unit__code", "code")
+    usable = location_list(actor).filter(is_active=True).order_by("unit__code", "code")
+    return usable.filter(pk__in=[loc.pk for loc in usable if loc.takes(item.category)])
 
 
 def receivers_for(actor: Any, item: Item, limit: int = 300) -> list[User]:
