@@ -337,6 +337,43 @@ def _custody_event(w: Walk, case: Case) -> Any:
     return CustodyEvent.objects.get(item=_item(w, case), seq=1)
 
 
+def _scene(w: Walk, case: Case) -> Any:
+    from dalil.accounts.models import Governorate
+    from dalil.scenes import services
+
+    return services.scene_record(
+        actor=w.lead,
+        case=case,
+        title=f"{MARK} scene",
+        governorate=Governorate.objects.get(code="IQ-BG"),
+        address=MARK,
+        called_at=_now() - dt.timedelta(hours=2),
+        lead_officer=w.lead,
+    )
+
+
+def _cordon_entry(w: Walk, case: Case) -> Any:
+    from dalil.scenes import services
+
+    return services.cordon_enter(
+        actor=w.lead, scene=_scene(w, case), cordon="inner", reason=MARK, person_name=MARK
+    )
+
+
+def _scene_photo(w: Walk, case: Case) -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from dalil.scenes import services
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (next(_serial) % 255, 0, 0)).save(buf, "PNG")
+    upload = SimpleUploadedFile("walk.png", buf.getvalue(), content_type="image/png")
+    return services.photo_add(actor=w.lead, scene=_scene(w, case), upload=upload, description=MARK)
+
+
 BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "cases.case": lambda w, case: case,
     "cases.casemember": _member,
@@ -359,6 +396,9 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "detention.alertrecipient": _alert_recipient,
     "evidence.item": _item,
     "evidence.custodyevent": _custody_event,
+    "scenes.scene": _scene,
+    "scenes.cordonentry": _cordon_entry,
+    "scenes.scenephoto": _scene_photo,
 }
 
 # Records that hang on a case but follow rules of their own instead of the case's scope.
@@ -437,6 +477,8 @@ PAGES: dict[str, Callable[[Any], str]] = {
     "detention.statement": lambda r: reverse("detention:statement_detail", args=[r.pk]),
     "detention.integrityreferral": lambda r: reverse("detention:referral_detail", args=[r.pk]),
     "evidence.item": lambda r: reverse("evidence:item_detail", args=[r.number]),
+    "scenes.scene": lambda r: reverse("scenes:detail", args=[r.number]),
+    "scenes.scenephoto": lambda r: reverse("scenes:photo_file", args=[r.scene.number, r.seq]),
 }
 
 

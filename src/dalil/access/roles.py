@@ -78,7 +78,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "ضابط مسرح الجريمة",
         "ئەفسەری شوێنی تاوان",
         "Crime-scene officer",
-        [*CORE_READ, *FILES, *CASES_WORK, "parties.entity.view"],
+        [*CORE_READ, *FILES, *CASES_WORK, "parties.entity.view", "scenes.scene.record"],
     ),
     "evidence_custodian": (
         "أمين المبرزات الجرمية",

@@ -8,14 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.models import User
-from dalil.ui.forms import BootstrapForm, MomentField
+from dalil.ui.forms import BootstrapForm, MomentField, UserChoice
 
 from .models import Document, Task
-
-
-class UserChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.username})"
 
 
 class TaskForm(BootstrapForm):

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dalil.casework",
     "dalil.judicial",
     "dalil.detention",
+    "dalil.scenes",  # before evidence: the demo's items are collected at its scenes
     "dalil.evidence",
     "dalil.api",
     "dalil.ui",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("judicial/", include("dalil.judicial.urls")),
     path("detention/", include("dalil.detention.urls")),
     path("evidence/", include("dalil.evidence.urls")),
+    path("scenes/", include("dalil.scenes.urls")),
     path("api/", include("dalil.api.urls")),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -108,12 +109,14 @@ class ItemSerializer(serializers.ModelSerializer):
     holder = PartyField("holder_user", "holder_location")
     transit_to = PartyField("transit_to_user", "transit_to_location")
     collected_by = serializers.CharField(source="collected_by.username", read_only=True)
+    scene = serializers.CharField(source="scene.number", default=None, read_only=True)
 
     class Meta:
         model = Item
         fields = [
             "number",
             "case",
+            "scene",
             "unit",
             "description",
             "category",
@@ -147,6 +150,13 @@ class ItemDetailSerializer(ItemSerializer):
 
 class ItemCreateSerializer(StrictInput):
     case = serializers.CharField(max_length=60, help_text="Case number")
+    scene = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Number of the case's scene where the item was collected",
+    )
     description = serializers.CharField(max_length=4000)
     category = serializers.ChoiceField(choices=Category.choices)
     quantity = serializers.DecimalField(max_digits=12, decimal_places=3, min_value=0)
@@ -250,6 +260,13 @@ class ItemViewSet(ApiMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         case = case_selectors.case_for(request.user, v.pop("case"), "work")
+        scene_number = v.pop("scene")
+        if scene_number:
+            v["scene"] = selectors.scenes_of(request.user, case).filter(number=scene_number).first()
+            if v["scene"] is None:
+                raise exceptions.ValidationError(
+                    {"scene": [gettext("No scene of this case has this number.")]}
+                )
         item = services.item_record(actor=request.user, case=case, **v)
         return self._detail(item, status.HTTP_201_CREATED)
 

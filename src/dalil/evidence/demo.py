@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -264,6 +265,15 @@ def _locations(unit: Unit, custodian: User) -> tuple[dict[str, StorageLocation],
     return known, made
 
 
+def _scene(case: Case, collected_from: str) -> Any:
+    """The demo scene (dalil.scenes.demo, loaded before this) whose title begins the place where
+    the item was found: the shop and the house have a scene, the car has none."""
+    for scene in case.scenes.all():  # type: ignore[attr-defined]
+        if collected_from.startswith(scene.title):
+            return scene
+    return None
+
+
 def _exists(case: Case, seal: str) -> bool:
     """The item was recorded by an earlier run: its first link carries the seal it came under."""
     return CustodyEvent.objects.filter(item__case=case, seq=1, seal_number=seal).exists()
@@ -297,6 +307,7 @@ def _load_one(
         method=spec.method,
         packaging=spec.packaging,
         hazards=spec.hazards,
+        scene=_scene(case, spec.collected_from),
     )
     if store is None or custodian is None:
         return True

@@ -8,14 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.models import Unit, User
-from dalil.ui.forms import BootstrapForm, MomentField
+from dalil.ui.forms import BootstrapForm, MomentField, UserChoice
 
 from .models import HAZARDS, Category, Item, SealState, StorageLocation
-
-
-class UserChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.full_name} ({obj.username})"
 
 
 class LocationChoice(forms.ModelChoiceField):
@@ -23,7 +18,18 @@ class LocationChoice(forms.ModelChoiceField):
         return f"{obj.unit.code} / {obj.code} — {obj.name}"
 
 
+class SceneChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.number} — {obj.title}"
+
+
 class ItemForm(BootstrapForm):
+    scene = SceneChoice(
+        label=_("Collected at the scene"),
+        queryset=None,
+        required=False,
+        empty_label=_("— not at a recorded scene —"),
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
@@ -53,6 +59,13 @@ class ItemForm(BootstrapForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def __init__(self, *args: Any, scenes: Any, scene_required: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["scene"].queryset = scenes  # type: ignore[attr-defined]
+        # A scene's lead officer who does not work on the case records only what they collect at
+        # their own scene.
+        self.fields["scene"].required = scene_required
 
 
 SEAL_HELP = _("A broken seal needs a note; a new seal needs its number.")

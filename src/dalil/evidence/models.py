@@ -114,6 +114,15 @@ class Item(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, related_name="evidence_items", verbose_name=_("unit")
     )
+    # Collected at a scene of the case (SC-4), or received otherwise (None).
+    scene = models.ForeignKey(
+        "scenes.Scene",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("scene"),
+    )
     description = models.TextField(_("description"))
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3)

@@ -15,6 +15,7 @@ from .policies import CUSTODY_MANAGE
 
 ITEM_RELATED = (
     "case",
+    "scene",
     "unit",
     "holder_user",
     "holder_location",
@@ -36,6 +37,12 @@ def item_for(actor: Any, number: str) -> Item:
     return access.get_or_404(
         actor, "view", Item.objects.select_related(*ITEM_RELATED), number=number
     )
+
+
+def scenes_of(actor: Any, case: Case) -> QuerySet[Any]:
+    """The case's crime scenes the reader may see, where an item may have been collected (the
+    scenes app sits above this one: reached through the case, not imported)."""
+    return access.scope(actor, "view", case.scenes.all()).order_by("called_at", "pk")
 
 
 def custody_of(actor: Any, item: Item) -> QuerySet[CustodyEvent]:

@@ -238,12 +238,20 @@ def item_record(
     method: str = "",
     packaging: str = "",
     hazards: list[str] | None = None,
+    scene: Any = None,
 ) -> Item:
-    """Register an item collected for `case` (case work). It takes the next agency-wide number
+    """Register an item collected for `case` (case work), at one of its scenes or received
+    otherwise. It takes the next agency-wide number
     (EV-2026-000123, race-free) and is held by its collector, who answers for it until they hand
     it over. The operator's command line (demo data, a paper register) names the collector."""
     with transaction.atomic(durable=True):
-        case = case_for_work(actor, case, operator=True)
+        if scene is not None and scene.case_id != case.pk:
+            raise ValidationError({"scene": _("Choose a scene of this case.")})
+        # The scene's lead officer records what they collect at it without working on the case.
+        at_own_scene = (
+            scene is not None and isinstance(actor, User) and (scene.lead_officer_id == actor.pk)
+        )
+        case = case_for_work(actor, case, action="view" if at_own_scene else "work", operator=True)
         collector = collected_by or acting_user(actor)
         if collector is None:
             raise ValidationError({"collected_by": _("Say who collected the item.")})
@@ -264,6 +272,9 @@ def item_record(
             raise ValidationError(
                 {"seal_number": _("Give the number of the seal on the packaging.")}
             )
+        collected_from = _text("collected_from", collected_from)
+        if scene is not None and not collected_from:
+            collected_from = scene.address
         # A collection long before the file was opened is a typing error, except in an older
         # paper register the operator brings in (and says so: `records_history`).
         earliest = None if access.records_history(actor) else case.opened_at - dt.timedelta(days=1)
@@ -283,7 +294,8 @@ def item_record(
             hazards=hazards,
             collected_at=at,
             collected_by=collector,
-            collected_from=_text("collected_from", collected_from),
+            collected_from=collected_from,
+            scene=scene,
             method=_text("method", method),
             packaging=_text("packaging", packaging),
             seal_number=seal_number,
@@ -305,6 +317,7 @@ def item_record(
                 "quantity": str(quantity),
                 "quantity_unit": quantity_unit,
                 "collected_by": collector.username,
+                "scene": scene.number if scene is not None else None,
             },
         )
         search.index(item)

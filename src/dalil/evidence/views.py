@@ -124,13 +124,24 @@ def awaiting(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_create(request: HttpRequest, number: str) -> HttpResponse:
-    case = case_for(request.user, number, "work")
+    """Case work; or the lead officer of one of the case's scenes, for what they collect there."""
+    case = case_for(request.user, number)
+    scenes = selectors.scenes_of(request.user, case)
+    works = access.can(request.user, "work", case)
+    if not works:
+        scenes = scenes.filter(lead_officer=request.user.pk)
+        if not scenes.exists():
+            raise access.Denied(request.user, "work", case)
     closed = closed_redirect(request, case, case_url(case), closed_message())
     if closed:
         return closed
+    initial = {}
+    at_scene = scenes.filter(number=request.GET.get("scene", "")[:40]).first()
+    if at_scene is not None:
+        initial = {"scene": at_scene.pk, "collected_from": at_scene.address}
     return form_page(
         request,
-        ItemForm(request.POST or None),
+        ItemForm(request.POST or None, initial=initial, scenes=scenes, scene_required=not works),
         lambda data: services.item_record(actor=request.user, case=case, **data),
         title=_("Record an evidence item in %(number)s") % {"number": case.number},
         intro=_(

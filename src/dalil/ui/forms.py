@@ -70,6 +70,13 @@ class PreferencesForm(BootstrapForm):
             field.widget.attrs["class"] = "form-check-input"
 
 
+class UserChoice(forms.ModelChoiceField):
+    """A person picked from a list: their full name and, to tell namesakes apart, user name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.full_name} ({obj.username})"
+
+
 class MomentField(forms.DateTimeField):
     """A Baghdad date and time to the minute, with the browser's date-time picker. A year before
     1900 is refused here, by the one rule for dates (core.dates): converted to UTC, year 1 would
