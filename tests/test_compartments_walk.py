@@ -337,6 +337,19 @@ def _custody_event(w: Walk, case: Case) -> Any:
     return CustodyEvent.objects.get(item=_item(w, case), seq=1)
 
 
+def _disposition(w: Walk, case: Case) -> Any:
+    from dalil.evidence.models import Disposition
+
+    return Disposition.objects.create(
+        item=_item(w, case),
+        kind="retain",
+        legal_basis=MARK,
+        order_number=MARK[:60],
+        order_date=_now().date(),
+        requested_at=_now(),
+    )
+
+
 def _scene(w: Walk, case: Case) -> Any:
     from dalil.accounts.models import Governorate
     from dalil.scenes import services
@@ -396,6 +409,7 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "detention.alertrecipient": _alert_recipient,
     "evidence.item": _item,
     "evidence.custodyevent": _custody_event,
+    "evidence.disposition": _disposition,
     "scenes.scene": _scene,
     "scenes.cordonentry": _cordon_entry,
     "scenes.scenephoto": _scene_photo,
@@ -407,6 +421,7 @@ OWN_RULES = {
     "detention.alertrecipient": "addressed to one user, and only while they may see the case",
     "evidence.item": "its case's scope, and also its unit's custodians and whoever holds it",
     "evidence.custodyevent": "follows its item",
+    "evidence.disposition": "follows its item",
 }
 
 

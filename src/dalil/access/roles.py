@@ -66,6 +66,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             "cases.case.manage",
             "parties.entity.view",
             "evidence.item.view",
+            "evidence.disposition.approve",
         ],
     ),
     "investigator": (

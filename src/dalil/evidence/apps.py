@@ -36,6 +36,15 @@ class EvidenceConfig(AppConfig):
             count=selectors.awaiting_count,
             group="work",
         )
+        nav.register(
+            "evidence:dispositions",
+            _("Dispositions"),
+            policies.DISPOSITION_APPROVE,
+            policies.CUSTODY_MANAGE,
+            order=18,
+            count=selectors.dispositions_count,
+            group="work",
+        )
         contributions.register()
         for table in APPEND_ONLY:
             triggers.register_table(table)

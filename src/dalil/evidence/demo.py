@@ -9,7 +9,10 @@ his car, and handed each of them to the store. The custodian confirmed the recei
 the counter, on the investigator's screen; one, whose seal was torn on the way, resealed with a
 new seal); two are still in transit, waiting in the custodian's "Items awaiting my receipt"; one
 hand-over the investigator withdrew, and he still holds that item. On the Basra drugs case the
-lead investigator (`investigator.basra`) still holds the two items he collected. The times of
+lead investigator (`investigator.basra`) still holds the two items he collected. After the court's
+order, the hashish in the drugs safe was destroyed (asked for by the investigator, approved by the
+Baghdad commander, burnt by the custodian with the crime-scene officer as witness), and the
+return of the victim's phone to his family awaits the commander's approval. The times of
 collection stay within a day of the case's opening, which the service requires. Every
 description, serial and seal number is invented.
 
@@ -361,6 +364,70 @@ def _load_one(
     return True
 
 
+# seal it was collected under, kind, order number, legal basis, to whom, the story ("done":
+# approved and carried out with a witness; "asked": awaiting the commander's approval)
+DISPOSITIONS = [
+    (
+        "SL-26-00126",
+        "destroy",
+        "1187/ج/2026",
+        "قرار محكمة جنايات الرصافة بإتلاف المادة المخدرة بعد أخذ عينة منها، "
+        "المادة 41 من قانون المخدرات والمؤثرات العقلية رقم 50 لسنة 2017",
+        "",
+        "done",
+    ),
+    (
+        "SL-26-00127",
+        "return",
+        "2210/ت/2026",
+        "قرار قاضي التحقيق بتسليم هاتف المجني عليه إلى ذويه بعد استنساخ محتواه",
+        "شقيق المجني عليه بموجب حجة الوصاية",
+        "asked",
+    ),
+]
+APPROVER = "commander.bgd"
+WITNESS = "scene.karada"
+
+
+def _dispositions(case: Case, custodian: User) -> int:
+    from . import disposal
+
+    lead = case.lead
+    approver = User.objects.filter(username=APPROVER, is_active=True).first()
+    witness = User.objects.filter(username=WITNESS, is_active=True).first()
+    made = 0
+    for seal, kind, order, basis, recipient, story in DISPOSITIONS:
+        first = CustodyEvent.objects.filter(item__case=case, seq=1, seal_number=seal).first()
+        if first is None or first.item.dispositions.exists():
+            continue
+        item = first.item
+        if item.state != Item.State.HELD or item.holder_location is None:
+            continue
+        asked = disposal.disposition_request(
+            actor=lead,
+            item=item,
+            version=item.version,
+            kind=kind,
+            legal_basis=basis,
+            order_number=order,
+            order_date=timezone.localdate(),
+            recipient=recipient,
+        )
+        made += 1
+        if story != "done" or approver is None or witness is None:
+            continue
+        approved = disposal.disposition_decide(actor=approver, disposition=asked, approve=True)
+        item.refresh_from_db()
+        disposal.disposition_execute(
+            actor=custodian,
+            disposition=approved,
+            version=item.version,
+            method="حُرقت في محرقة مديرية شؤون المخدرات بحضور اللجنة بعد الاحتفاظ بعينة 1 غرام",
+            witness=witness,
+        )
+    return made
+
+
 def load() -> int:
     """Set up the Karrada store and record the demonstration items that do not exist yet;
     returns how many locations and items were added (0 without the demo users and cases)."""
@@ -384,4 +451,7 @@ def load() -> int:
                 continue
             if _load_one(spec, case, stores, custodian, now):
                 made += 1
+        karrada = cases.get(KARRADA)
+        if karrada is not None and custodian is not None and karrada.status != Case.Status.CLOSED:
+            made += _dispositions(karrada, custodian)
     return made

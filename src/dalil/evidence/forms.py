@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dalil.accounts.models import Unit, User
 from dalil.ui.forms import BootstrapForm, MomentField, UserChoice
 
-from .models import HAZARDS, Category, Item, SealState, StorageLocation
+from .models import HAZARDS, Category, Disposition, Item, SealState, StorageLocation
 
 
 class LocationChoice(forms.ModelChoiceField):
@@ -184,3 +184,90 @@ class LabelsForm(BootstrapForm):
 
 class LabelForm(BootstrapForm):
     size = LabelsForm.base_fields["size"]
+
+
+class DispositionForm(BootstrapForm):
+    kind = forms.ChoiceField(
+        label=_("What becomes of the item"),
+        choices=Disposition.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    legal_basis = forms.CharField(
+        label=_("Legal basis"),
+        max_length=300,
+        help_text=_("The article of the law or the judgment that decides it."),
+    )
+    order_number = forms.CharField(label=_("Court order number"), max_length=60)
+    order_date = forms.DateField(
+        label=_("Date of the order"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    recipient = forms.CharField(
+        label=_("To whom"),
+        max_length=300,
+        required=False,
+        help_text=_("For a return: the owner; for a transfer: the agency."),
+    )
+    retain_until = forms.DateField(
+        label=_("Retain until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("For a retention only."),
+    )
+    reason = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DecideForm(BootstrapForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Reject"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when you reject."),
+    )
+
+
+class ExecuteForm(BootstrapForm):
+    method = forms.CharField(
+        label=_("Method"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "For a destruction: how (for example, incinerated at the directorate's furnace)."
+        ),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )
+    at = MomentField(
+        label=_("Time"), required=False, help_text=_("Baghdad time. Leave empty for now.")
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class WitnessedExecuteForm(ExecuteForm):
+    """A destruction: the witness types their own credential on this screen."""
+
+    witness_username = forms.CharField(label=_("Witness's user name"), max_length=150)
+    witness_secret = forms.CharField(
+        label=_("Witness's password or six-digit code"),
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+        help_text=_("Typed by the witness. It is checked and never stored."),
+    )
+
+
+class DispositionWithdrawForm(BootstrapForm):
+    reason = forms.CharField(
+        label=_("Why is the disposition withdrawn?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+    )

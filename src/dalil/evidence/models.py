@@ -239,6 +239,7 @@ class CustodyEvent(models.Model):
         RELEASED = "released", _("Handed over (awaiting receipt)")
         RECEIVED = "received", _("Received")
         CANCELLED = "cancelled", _("Hand-over withdrawn or declined")
+        DISPOSED = "disposed", _("Disposed of")
 
     item = models.ForeignKey(
         Item, on_delete=models.PROTECT, related_name="custody", verbose_name=_("item")
@@ -321,3 +322,109 @@ class CustodyEvent(models.Model):
     @property
     def destination(self) -> object:
         return self.to_user or self.to_location
+
+
+class Disposition(models.Model):
+    """What becomes of an item at the end (EV-5): asked for with a legal basis, approved by a
+    supervisor who is not the one asking, and carried out by its holder; a destruction is
+    witnessed by a second person, who confirms with their own credential. Retention ends with the
+    approval: the item stays where it is."""
+
+    class Kind(models.TextChoices):
+        RETURN = "return", _("Return to its owner")
+        DESTROY = "destroy", _("Destroy")
+        RETAIN = "retain", _("Retain")
+        TRANSFER = "transfer", _("Transfer to another agency")
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Awaiting approval")
+        APPROVED = "approved", _("Approved, to be carried out")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DONE = "done", _("Carried out")
+
+    OPEN_STATES = ("requested", "approved")
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="dispositions", verbose_name=_("item")
+    )
+    kind = models.CharField(_("disposition"), max_length=10, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.REQUESTED
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    order_number = models.CharField(_("court order number"), max_length=60)
+    order_date = models.DateField(_("date of the order"))
+    recipient = models.CharField(_("to whom"), max_length=300, blank=True)
+    retain_until = models.DateField(_("retain until"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("carried out by"),
+    )
+    witness = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("witness"),
+    )
+    done_at = models.DateTimeField(_("carried out"), null=True, blank=True)
+    method = models.CharField(_("method"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        verbose_name = _("disposition")
+        verbose_name_plural = _("dispositions")
+        constraints = [
+            # One disposition under way per item.
+            models.UniqueConstraint(
+                fields=["item"],
+                condition=Q(state__in=["requested", "approved"]),
+                name="evidence_disposition_one_open",
+            ),
+            # Whoever decides is not whoever asked; a destruction's witness is a second person.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=models.F("requested_by")),
+                name="evidence_disposition_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(witness__isnull=True) | ~Q(witness=models.F("done_by")),
+                name="evidence_disposition_two_witnesses",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="destroy", state="done") | Q(witness__isnull=False),
+                name="evidence_disposition_destruction_witnessed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.kind} ({self.state})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES

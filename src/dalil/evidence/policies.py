@@ -9,7 +9,9 @@ evidence: their names are not secret, and a hand-over needs them.
 
 Writing: recording an item is case work (the case's "work" action); a hand-over is the holder's
 (or, for an item kept in a store, the unit's custodians': evidence.custody.manage); a receipt is
-the receiver's (or, into a store, its custodians').
+the receiver's (or, into a store, its custodians'). A disposition is asked for by whoever works on
+the case or keeps the unit's stores, approved by a supervisor of the item's unit
+(evidence.disposition.approve) who did not ask for it, and carried out by the item's holder.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dalil.access import Member, Policy, UnitGrant, register_permission, registe
 from dalil.access.door import Rule
 from dalil.cases.policies import CASE_VIEW, ThroughCase
 
-from .models import CustodyEvent, Item, StorageLocation
+from .models import CustodyEvent, Disposition, Item, StorageLocation
 
 ITEM_VIEW = register_permission(
     "evidence.item.view", _("See the evidence items and stores of a unit")
@@ -33,6 +35,10 @@ ITEM_VIEW = register_permission(
 CUSTODY_MANAGE = register_permission(
     "evidence.custody.manage",
     _("Keep evidence in a unit's stores: receive, release, and set up storage locations"),
+)
+DISPOSITION_APPROVE = register_permission(
+    "evidence.disposition.approve",
+    _("Approve or reject what becomes of a unit's evidence items (return, destruction)"),
 )
 
 register_policy(
@@ -52,13 +58,14 @@ register_policy(
 
 
 class ThroughItem(Rule):
-    """A custody event is seen by whoever may see its item."""
+    """A custody event or a disposition is seen by whoever may see its item."""
 
     def q(self, actor: Any) -> Q:
         return Q(item__in=access.scope(actor, "view", Item.objects.all()).values("pk"))
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
-        item = Item.objects.filter(custody__pk=obj.pk).first()
+        item_id = type(obj)._default_manager.filter(pk=obj.pk).values_list("item", flat=True)
+        item = Item.objects.filter(pk__in=item_id).first()
         if item is None or not access.can(actor, "view", item):
             return []
         return [gettext("through its item %(number)s") % {"number": item.number}]
@@ -66,6 +73,9 @@ class ThroughItem(Rule):
 
 register_policy(
     Policy(CustodyEvent, {"view": [ThroughItem()]}, compartment_field="item__case__compartment")
+)
+register_policy(
+    Policy(Disposition, {"view": [ThroughItem()]}, compartment_field="item__case__compartment")
 )
 
 register_policy(

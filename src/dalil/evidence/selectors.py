@@ -10,8 +10,8 @@ from dalil import access
 from dalil.accounts.models import User
 from dalil.cases.models import Case
 
-from .models import CustodyEvent, Item, StorageLocation
-from .policies import CUSTODY_MANAGE
+from .models import CustodyEvent, Disposition, Item, StorageLocation
+from .policies import CUSTODY_MANAGE, DISPOSITION_APPROVE
 
 ITEM_RELATED = (
     "case",
@@ -113,3 +113,47 @@ def receivers_for(actor: Any, item: Item, limit: int = 300) -> list[User]:
 def custodian_units(actor: Any) -> QuerySet[Any]:
     """Units where the reader may set up storage locations."""
     return access.units_with(actor, CUSTODY_MANAGE)
+
+
+def dispositions_of(actor: Any, item: Item) -> QuerySet[Disposition]:
+    qs = Disposition.objects.filter(item=item).select_related(
+        "requested_by", "decided_by", "done_by", "witness"
+    )
+    return access.scope(actor, "view", qs).order_by("-requested_at", "-pk")
+
+
+def _dispositions(actor: Any) -> QuerySet[Disposition]:
+    seen = item_list(actor).values("pk")
+    return Disposition.objects.filter(item__in=seen).select_related("item", "requested_by")
+
+
+def dispositions_to_decide(actor: Any) -> QuerySet[Disposition]:
+    """Asked for in a unit where the reader approves dispositions, by someone else."""
+    if not isinstance(actor, User):
+        return Disposition.objects.none()
+    units = access.units_with(actor, DISPOSITION_APPROVE)
+    return (
+        _dispositions(actor)
+        .filter(state=Disposition.State.REQUESTED, item__unit__in=units)
+        .exclude(requested_by=actor)
+        .order_by("requested_at", "pk")
+    )
+
+
+def dispositions_to_carry_out(actor: Any) -> QuerySet[Disposition]:
+    """Approved, for items the reader holds or keeps in a store of their unit."""
+    if not isinstance(actor, User):
+        return Disposition.objects.none()
+    stores = access.units_with(actor, CUSTODY_MANAGE)
+    return (
+        _dispositions(actor)
+        .filter(state=Disposition.State.APPROVED, item__state=Item.State.HELD)
+        .exclude(kind=Disposition.Kind.RETAIN)
+        .filter(Q(item__holder_user=actor) | Q(item__holder_location__unit__in=stores))
+        .order_by("decided_at", "pk")
+    )
+
+
+def dispositions_count(actor: Any) -> int:
+    """The badge on "Dispositions"."""
+    return dispositions_to_decide(actor).count() + dispositions_to_carry_out(actor).count()

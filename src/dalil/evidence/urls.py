@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import disposal_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -19,6 +19,19 @@ urlpatterns = [
     path("items/<str:item>/label/", views.label, name="label"),
     path("items/<str:item>/custody-report/", views.report, name="report"),
     path("items/<str:item>/custody-bundle/", views.bundle, name="bundle"),
+    path("items/<str:item>/disposition/", disposal_views.request_disposition, name="disposition"),
+    path("items/<str:item>/disposition/decide/", disposal_views.decide, name="disposition_decide"),
+    path(
+        "items/<str:item>/disposition/carry-out/",
+        disposal_views.execute,
+        name="disposition_execute",
+    ),
+    path(
+        "items/<str:item>/disposition/withdraw/",
+        disposal_views.withdraw,
+        name="disposition_withdraw",
+    ),
+    path("dispositions/", disposal_views.waiting, name="dispositions"),
     path("locations/", views.location_list, name="location_list"),
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),

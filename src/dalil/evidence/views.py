@@ -29,7 +29,7 @@ from dalil.reports.views import pdf_response
 from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
 
-from . import custody_report, labels, selectors, services
+from . import custody_report, disposal, labels, selectors, services
 from .filters import ItemFilter
 from .forms import (
     ItemForm,
@@ -164,6 +164,8 @@ def item_create(request: HttpRequest, number: str) -> HttpResponse:
 def item_detail(request: HttpRequest, item: str) -> HttpResponse:
     it = selectors.item_for(request.user, item)
     actor = request.user
+    dispositions = list(selectors.dispositions_of(actor, it))
+    pending = next((d for d in dispositions if d.is_open), None)
     return render(
         request,
         "evidence/item_detail.html",
@@ -174,6 +176,13 @@ def item_detail(request: HttpRequest, item: str) -> HttpResponse:
             "may_release": services.may_release(actor, it),
             "may_receive": services.may_receive(actor, it),
             "may_withdraw": services.may_withdraw(actor, it),
+            "dispositions": dispositions,
+            "disposition": pending,
+            "may_request_disposition": pending is None and disposal.may_request(actor, it),
+            "may_decide": pending is not None and disposal.may_decide(actor, pending),
+            "may_execute": pending is not None and disposal.may_execute(actor, pending),
+            "may_withdraw_disposition": pending is not None
+            and pending.requested_by_id == getattr(actor, "pk", None),
             "history": annotate(history(actor, it)),
             "breadcrumbs": _item_crumbs(it),
         },

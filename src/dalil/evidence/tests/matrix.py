@@ -16,11 +16,20 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
-from dalil.cases.tests.matrix import EVERYONE, MANAGE, NOBODY, VIEWERS, _fresh, _objects
+from dalil.cases.tests.matrix import (
+    EVERYONE,
+    MANAGE,
+    MANAGERS,
+    NOBODY,
+    VIEWERS,
+    _fresh,
+    _objects,
+)
 
 _serial = itertools.count(1)
 CUSTODIAN = {"evidence_custodian"}
 REGISTER = {"evidence_custodian", "commander"}  # evidence.item.view at BGD-KARADA
+APPROVERS = {"commander"}  # evidence.disposition.approve at BGD-KARADA
 ITEM_VIEWERS = VIEWERS | CUSTODIAN
 ITEM_VIEW = {"own": ITEM_VIEWERS, "other": NOBODY, "held": EVERYONE, "incoming": EVERYONE}
 LOCATION_VIEWERS = VIEWERS | CUSTODIAN
@@ -73,6 +82,34 @@ ITEMS = {kind: _item(kind) for kind in ("own", "other", "held", "incoming")}
 API_ITEMS = {kind: _api(b) for kind, b in ITEMS.items()}
 
 
+def _with_disposition(kind: str, state: str, asker: str = "lead") -> Any:
+    """An item of class `kind` with a destruction `state` ("requested" or "approved"), asked for
+    by the item case's lead ("lead") or by the requesting user ("me")."""
+
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from dalil.evidence.models import Disposition, Item
+
+        out = ITEMS[kind](w, me)
+        item = Item.objects.get(number=out["item"])
+        lead = w.objects["cases.lead.karada" if kind == "own" else "cases.lead.mansour"]
+        Disposition.objects.create(
+            item=item,
+            kind="destroy",
+            state=state,
+            legal_basis="المادة 314",
+            order_number="1/2026",
+            order_date=timezone.localdate(),
+            requested_by=me if asker == "me" else lead,
+            requested_at=timezone.now(),
+            decided_by=w.objects["cases.colleague"] if state == "approved" else None,
+        )
+        return out
+
+    return kwargs
+
+
 def _location(key: str) -> Any:
     return lambda w, me: {"pk": w.objects[f"evidence.location.{key}"].pk}
 
@@ -120,6 +157,42 @@ MATRIX: list[dict[str, Any]] = [
     _form("evidence:report"),
     _form("evidence:label"),
     _form("evidence:bundle"),
+    # Dispositions: asked for by whoever works on the case or keeps the unit's stores; decided by
+    # a supervisor of the unit; carried out by the holder; withdrawn by who asked.
+    {
+        "route": "evidence:disposition",
+        "methods": ("GET", "POST"),
+        "objects": {"own": ITEMS["own"], "other": ITEMS["other"], "held": ITEMS["held"]},
+        "allowed": {"own": MANAGERS | CUSTODIAN, "other": NOBODY, "held": NOBODY},
+    },
+    {
+        "route": "evidence:disposition_decide",
+        "methods": ("GET", "POST"),
+        "objects": {
+            "own": _with_disposition("own", "requested"),
+            "other": _with_disposition("other", "requested"),
+        },
+        "allowed": {"own": APPROVERS, "other": NOBODY},
+    },
+    {
+        "route": "evidence:disposition_execute",
+        "methods": ("GET", "POST"),
+        "objects": {
+            "held": _with_disposition("held", "approved"),
+            "other": _with_disposition("other", "approved"),
+        },
+        "allowed": {"held": EVERYONE, "other": NOBODY},
+    },
+    {
+        "route": "evidence:disposition_withdraw",
+        "methods": ("GET", "POST"),
+        "objects": {
+            "held": _with_disposition("held", "requested", asker="me"),
+            "other": _with_disposition("other", "requested", asker="me"),
+        },
+        "allowed": {"held": EVERYONE, "other": NOBODY},
+    },
+    {"route": "evidence:dispositions", "methods": ("GET",), "allowed": EVERYONE},
     {"route": "evidence:location_list", "methods": ("GET",), "allowed": REGISTER},
     {"route": "evidence:location_create", "methods": ("GET", "POST"), "allowed": CUSTODIAN},
     {

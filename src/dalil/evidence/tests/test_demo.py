@@ -6,7 +6,7 @@ import pytest
 
 from dalil.audit.models import Entry
 from dalil.evidence import demo
-from dalil.evidence.models import CustodyEvent, Item, StorageLocation
+from dalil.evidence.models import CustodyEvent, Disposition, Item, StorageLocation
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     assert demo.load() == 0  # no demo cases yet: nothing to hang items on
     accounts_demo.load()
     cases_demo.load()
-    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS)
+    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS) + len(demo.DISPOSITIONS)
     counts = (StorageLocation.objects.count(), CustodyEvent.objects.count(), Entry.objects.count())
     assert demo.load() == 0
     assert counts == (
@@ -29,7 +29,7 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     )
     assert StorageLocation.objects.get(code="R1-SAFE-D").categories == ["drugs"]
     stored = Item.objects.filter(holder_location__isnull=False, state="held")
-    assert stored.count() > Item.objects.count() / 2
+    assert stored.count() >= Item.objects.count() / 2 - 1  # one of the stored was destroyed
     assert all(i.holder_location.takes(i.category) for i in stored)
     assert Item.objects.filter(state="in_transit", transit_to_location__isnull=False).count() == 2
     assert CustodyEvent.objects.filter(kind="cancelled").count() == 1
@@ -37,3 +37,7 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     resealed = Item.objects.get(seal_state="resealed")
     assert resealed.custody.get(seq=1).seal_number != resealed.seal_number
     assert Item.objects.filter(holder_user__username="investigator.basra").count() == 2
+    destroyed = Item.objects.get(state="disposed")
+    assert destroyed.custody.order_by("-seq").first().kind == "disposed"
+    assert Disposition.objects.get(item=destroyed).witness is not None
+    assert Disposition.objects.filter(state="requested", kind="return").count() == 1
