@@ -350,6 +350,17 @@ def _disposition(w: Walk, case: Case) -> Any:
     )
 
 
+def _audit_scan(w: Walk, case: Case) -> Any:
+    from dalil.evidence.models import AuditScan, InventoryAudit, StorageLocation
+
+    location = StorageLocation.objects.create(
+        unit=case.unit, code=f"WALK-{next(_serial)}", name=MARK, kind="shelf"
+    )
+    count = InventoryAudit.objects.create(location=location, started_at=_now())
+    item = _item(w, case)
+    return AuditScan.objects.create(audit=count, code=item.number, item=item, scanned_at=_now())
+
+
 def _scene(w: Walk, case: Case) -> Any:
     from dalil.accounts.models import Governorate
     from dalil.scenes import services
@@ -410,6 +421,7 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "evidence.item": _item,
     "evidence.custodyevent": _custody_event,
     "evidence.disposition": _disposition,
+    "evidence.auditscan": _audit_scan,
     "scenes.scene": _scene,
     "scenes.cordonentry": _cordon_entry,
     "scenes.scenephoto": _scene_photo,
@@ -422,6 +434,7 @@ OWN_RULES = {
     "evidence.item": "its case's scope, and also its unit's custodians and whoever holds it",
     "evidence.custodyevent": "follows its item",
     "evidence.disposition": "follows its item",
+    "evidence.auditscan": "the store's record: its custodians, and the item's compartment",
 }
 
 

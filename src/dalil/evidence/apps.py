@@ -3,8 +3,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The chain of custody is append-only in the database (migration 0002).
-APPEND_ONLY = ["evidence_custodyevent"]
+# The chain of custody (migration 0002) and the scans of an inventory audit (0005) are
+# append-only in the database.
+APPEND_ONLY = ["evidence_custodyevent", "evidence_auditscan"]
 
 
 class EvidenceConfig(AppConfig):

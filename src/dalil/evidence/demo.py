@@ -12,7 +12,8 @@ hand-over the investigator withdrew, and he still holds that item. On the Basra 
 lead investigator (`investigator.basra`) still holds the two items he collected. After the court's
 order, the hashish in the drugs safe was destroyed (asked for by the investigator, approved by the
 Baghdad commander, burnt by the custodian with the crime-scene officer as witness), and the
-return of the victim's phone to his family awaits the commander's approval. The times of
+return of the victim's phone to his family awaits the commander's approval. The custodian has
+counted the evidence room once (everything found, and one label of the old paper register). The times of
 collection stay within a day of the case's opening, which the service requires. Every
 description, serial and seal number is invented.
 
@@ -428,6 +429,26 @@ def _dispositions(case: Case, custodian: User) -> int:
     return made
 
 
+def _audit(stores: dict[str, StorageLocation], custodian: User) -> int:
+    """The custodian's count of the evidence room: every item found, and one label from the old
+    paper register that Dalil does not know."""
+    from . import inventory
+
+    room = stores.get("KRD-EV-R1")
+    if room is None or room.audits.exists():  # type: ignore[attr-defined]
+        return 0
+    count = inventory.audit_start(actor=custodian, location=room)
+    for item in inventory.expected(custodian, room):
+        inventory.audit_scan(actor=custodian, audit_row=count, code=item.number)
+    inventory.audit_scan(actor=custodian, audit_row=count, code="KRD-2019-0412")
+    inventory.audit_finish(
+        actor=custodian,
+        audit_row=count,
+        notes="جرد شهري. الملصق KRD-2019-0412 من السجل الورقي القديم؛ أُحيل إلى الأمين السابق.",
+    )
+    return 1
+
+
 def load() -> int:
     """Set up the Karrada store and record the demonstration items that do not exist yet;
     returns how many locations and items were added (0 without the demo users and cases)."""
@@ -454,4 +475,6 @@ def load() -> int:
         karrada = cases.get(KARRADA)
         if karrada is not None and custodian is not None and karrada.status != Case.Status.CLOSED:
             made += _dispositions(karrada, custodian)
+        if custodian is not None:
+            made += _audit(stores, custodian)
     return made

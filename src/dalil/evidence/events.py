@@ -13,3 +13,6 @@ register("evidence.disposition_approved", _("Disposition of an evidence item app
 register("evidence.disposition_rejected", _("Disposition of an evidence item rejected"))
 register("evidence.disposition_withdrawn", _("Disposition of an evidence item withdrawn"))
 register("evidence.item_disposed", _("Evidence item disposed of"))
+register("evidence.audit_started", _("Inventory audit of a storage location started"))
+register("evidence.audit_scanned", _("Item scanned in an inventory audit"))
+register("evidence.audit_finished", _("Inventory audit finished and its report kept"))

@@ -271,3 +271,18 @@ class DispositionWithdrawForm(BootstrapForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=500,
     )
+
+
+class ScanForm(BootstrapForm):
+    code = forms.CharField(
+        label=_("Item number"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"autofocus": True, "dir": "ltr", "autocomplete": "off"}),
+        help_text=_("Scan the label (a handheld scanner types the number and Enter) or type it."),
+    )
+
+
+class AuditFinishForm(BootstrapForm):
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
+    )

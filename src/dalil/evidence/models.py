@@ -428,3 +428,91 @@ class Disposition(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+
+class InventoryAudit(models.Model):
+    """A count of what is in a store (EV-4): custodians scan every item they find in a location
+    (and the places inside it); at the end Dalil compares the scans with the register and keeps
+    the result: what was found, what is missing, what is recorded elsewhere (misplaced), and codes
+    that are no item the auditor may see."""
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("inventory audit", "Under way")
+        FINISHED = "finished", _("Finished")
+
+    location = models.ForeignKey(
+        StorageLocation, on_delete=models.PROTECT, related_name="audits", verbose_name=_("location")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("started by"),
+    )
+    started_at = models.DateTimeField(_("started"))
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finished by"),
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        verbose_name = _("inventory audit")
+        verbose_name_plural = _("inventory audits")
+        constraints = [
+            # One count under way per location at a time.
+            models.UniqueConstraint(
+                fields=["location"],
+                condition=Q(state="open"),
+                name="evidence_audit_one_open_per_location",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location_id}@{self.started_at:%Y-%m-%d}"
+
+
+class AuditScan(models.Model):
+    """One code scanned during an audit (append-only): an item number, or whatever the scanner
+    read."""
+
+    audit = models.ForeignKey(
+        InventoryAudit, on_delete=models.PROTECT, related_name="scans", verbose_name=_("audit")
+    )
+    code = models.CharField(_("code"), max_length=40)
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("item"),
+    )
+    scanned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("scanned by"),
+    )
+    scanned_at = models.DateTimeField(_("scanned"))
+
+    class Meta:
+        ordering = ["audit", "pk"]
+        verbose_name = _("audit scan")
+        verbose_name_plural = _("audit scans")
+        constraints = [
+            models.UniqueConstraint(fields=["audit", "code"], name="evidence_audit_scan_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -27,7 +27,7 @@ from dalil.access import Member, Policy, UnitGrant, register_permission, registe
 from dalil.access.door import Rule
 from dalil.cases.policies import CASE_VIEW, ThroughCase
 
-from .models import CustodyEvent, Disposition, Item, StorageLocation
+from .models import AuditScan, CustodyEvent, Disposition, InventoryAudit, Item, StorageLocation
 
 ITEM_VIEW = register_permission(
     "evidence.item.view", _("See the evidence items and stores of a unit")
@@ -88,5 +88,32 @@ register_policy(
                 UnitGrant(CASE_VIEW, "unit__path"),
             ],
         },
+    )
+)
+
+# An inventory audit and its scans are the stores' business: their custodians and whoever sees the
+# unit's register (a commander), not every reader of the unit's cases.
+register_policy(
+    Policy(
+        InventoryAudit,
+        {
+            "view": [
+                UnitGrant(ITEM_VIEW, "location__unit__path"),
+                UnitGrant(CUSTODY_MANAGE, "location__unit__path"),
+            ]
+        },
+    )
+)
+# A scan names an item: one of a compartmented case needs the clearance, like the item itself.
+register_policy(
+    Policy(
+        AuditScan,
+        {
+            "view": [
+                UnitGrant(ITEM_VIEW, "audit__location__unit__path"),
+                UnitGrant(CUSTODY_MANAGE, "audit__location__unit__path"),
+            ]
+        },
+        compartment_field="item__case__compartment",
     )
 )

@@ -10,7 +10,7 @@ from dalil import access
 from dalil.accounts.models import User
 from dalil.cases.models import Case
 
-from .models import CustodyEvent, Disposition, Item, StorageLocation
+from .models import AuditScan, CustodyEvent, Disposition, InventoryAudit, Item, StorageLocation
 from .policies import CUSTODY_MANAGE, DISPOSITION_APPROVE
 
 ITEM_RELATED = (
@@ -157,3 +157,31 @@ def dispositions_to_carry_out(actor: Any) -> QuerySet[Disposition]:
 def dispositions_count(actor: Any) -> int:
     """The badge on "Dispositions"."""
     return dispositions_to_decide(actor).count() + dispositions_to_carry_out(actor).count()
+
+
+def audits_of(actor: Any, location: StorageLocation) -> QuerySet[InventoryAudit]:
+    qs = InventoryAudit.objects.filter(location=location).select_related(
+        "started_by", "finished_by"
+    )
+    return access.scope(actor, "view", qs).order_by("-started_at", "-pk")
+
+
+def audit_for(actor: Any, pk: int) -> InventoryAudit:
+    return access.get_or_404(
+        actor, "view", InventoryAudit.objects.select_related("location__unit"), pk=pk
+    )
+
+
+def scans_of(actor: Any, audit: InventoryAudit) -> list[AuditScan]:
+    """The audit's scans, newest first; the item behind a code is shown only to a reader who may
+    see that item (`shown`), the code to every reader of the audit."""
+    qs = AuditScan.objects.filter(audit=audit).select_related("item", "scanned_by")
+    scans = list(access.scope(actor, "view", qs).order_by("-pk")[:1000])
+    seen = set(
+        item_list(actor)
+        .filter(pk__in=[s.item_id for s in scans if s.item_id])
+        .values_list("pk", flat=True)
+    )
+    for s in scans:
+        s.shown = s.item if s.item_id in seen else None  # type: ignore[attr-defined]
+    return scans

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import disposal_views, views
+from . import disposal_views, inventory_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -35,4 +35,8 @@ urlpatterns = [
     path("locations/", views.location_list, name="location_list"),
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),
+    path("locations/<int:pk>/audit/", inventory_views.audit_start, name="audit_start"),
+    path("audits/<int:pk>/", inventory_views.audit_detail, name="audit_detail"),
+    path("audits/<int:pk>/scan/", inventory_views.audit_scan, name="audit_scan"),
+    path("audits/<int:pk>/finish/", inventory_views.audit_finish, name="audit_finish"),
 ]

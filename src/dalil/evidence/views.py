@@ -29,7 +29,7 @@ from dalil.reports.views import pdf_response
 from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
 
-from . import custody_report, disposal, labels, selectors, services
+from . import custody_report, disposal, inventory, labels, selectors, services
 from .filters import ItemFilter
 from .forms import (
     ItemForm,
@@ -381,6 +381,8 @@ def location_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "location": location,
             "items": list(items.order_by("number")[:500]),
+            "audits": list(selectors.audits_of(request.user, location)[:50]),
+            "may_audit": inventory.may_audit(request.user, location),
             "breadcrumbs": _crumbs(
                 (_("Storage locations"), reverse("evidence:location_list")),
                 (str(location), None),

@@ -110,6 +110,35 @@ def _with_disposition(kind: str, state: str, asker: str = "lead") -> Any:
     return kwargs
 
 
+def _audit(key: str, shared: bool) -> Any:
+    """An audit under way of a store made for it (one count at a time per store): one per class
+    for the pages that read, one per request for the pages that scan or finish."""
+
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        from django.utils import timezone
+
+        from dalil.audit.ledger import System
+        from dalil.evidence import services
+        from dalil.evidence.models import InventoryAudit
+
+        name = f"evidence.audit.{key}"
+        if shared and name in w.objects:
+            return {"pk": w.objects[name].pk}
+        location = services.location_create(
+            actor=System("matrix"),
+            unit=w.objects[f"evidence.location.{key}"].unit,
+            code=f"A-{next(_serial)}",
+            name="رف",
+            kind="shelf",
+        )
+        made = InventoryAudit.objects.create(location=location, started_at=timezone.now())
+        if shared:
+            w.objects[name] = made
+        return {"pk": made.pk}
+
+    return kwargs
+
+
 def _location(key: str) -> Any:
     return lambda w, me: {"pk": w.objects[f"evidence.location.{key}"].pk}
 
@@ -195,6 +224,32 @@ MATRIX: list[dict[str, Any]] = [
     {"route": "evidence:dispositions", "methods": ("GET",), "allowed": EVERYONE},
     {"route": "evidence:location_list", "methods": ("GET",), "allowed": REGISTER},
     {"route": "evidence:location_create", "methods": ("GET", "POST"), "allowed": CUSTODIAN},
+    # Inventory audits: counted by the store's custodians, read by whoever sees the register.
+    {
+        "route": "evidence:audit_start",
+        "methods": ("GET", "POST"),
+        "objects": {"own": _location("own"), "other": _location("other")},
+        "allowed": {"own": CUSTODIAN, "other": NOBODY},
+    },
+    {
+        "route": "evidence:audit_detail",
+        "methods": ("GET",),
+        "objects": {"own": _audit("own", shared=True), "other": _audit("other", shared=True)},
+        "allowed": {"own": REGISTER, "other": NOBODY},
+    },
+    {
+        "route": "evidence:audit_scan",
+        "methods": ("POST",),
+        "objects": {"own": _audit("own", shared=False), "other": _audit("other", shared=False)},
+        "allowed": {"own": CUSTODIAN, "other": NOBODY},
+        "data": lambda w, me: {"code": f"X-{next(_serial)}"},
+    },
+    {
+        "route": "evidence:audit_finish",
+        "methods": ("GET", "POST"),
+        "objects": {"own": _audit("own", shared=False), "other": _audit("other", shared=False)},
+        "allowed": {"own": CUSTODIAN, "other": NOBODY},
+    },
     {
         "route": "evidence:location_detail",
         "methods": ("GET",),

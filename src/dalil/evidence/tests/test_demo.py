@@ -6,7 +6,13 @@ import pytest
 
 from dalil.audit.models import Entry
 from dalil.evidence import demo
-from dalil.evidence.models import CustodyEvent, Disposition, Item, StorageLocation
+from dalil.evidence.models import (
+    CustodyEvent,
+    Disposition,
+    InventoryAudit,
+    Item,
+    StorageLocation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +25,7 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     assert demo.load() == 0  # no demo cases yet: nothing to hang items on
     accounts_demo.load()
     cases_demo.load()
-    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS) + len(demo.DISPOSITIONS)
+    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS) + len(demo.DISPOSITIONS) + 1
     counts = (StorageLocation.objects.count(), CustodyEvent.objects.count(), Entry.objects.count())
     assert demo.load() == 0
     assert counts == (
@@ -41,3 +47,6 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     assert destroyed.custody.order_by("-seq").first().kind == "disposed"
     assert Disposition.objects.get(item=destroyed).witness is not None
     assert Disposition.objects.filter(state="requested", kind="return").count() == 1
+    count = InventoryAudit.objects.get()
+    assert count.state == "finished" and count.result["missing"] == []
+    assert count.result["unknown"] == ["KRD-2019-0412"]
