@@ -361,6 +361,31 @@ def _audit_scan(w: Walk, case: Case) -> Any:
     return AuditScan.objects.create(audit=count, code=item.number, item=item, scanned_at=_now())
 
 
+def _digital_file(w: Walk, case: Case) -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dalil.evidence import digital
+    from dalil.evidence.models import Item
+
+    item = _item(w, case)
+    Item.objects.filter(pk=item.pk).update(category="digital")
+    item.refresh_from_db()
+    data = f"{MARK} image {next(_serial)}".encode()
+    return digital.file_add(
+        actor=w.lead,
+        item=item,
+        upload=SimpleUploadedFile("walk.E01", data),
+        sha256=digital.hashes([data])["sha256"],
+        acquired_by=MARK,
+    )
+
+
+def _file_verification(w: Walk, case: Case) -> Any:
+    from dalil.evidence import digital
+
+    return digital.verify(actor=w.lead, file=_digital_file(w, case))
+
+
 def _scene(w: Walk, case: Case) -> Any:
     from dalil.accounts.models import Governorate
     from dalil.scenes import services
@@ -422,6 +447,8 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "evidence.custodyevent": _custody_event,
     "evidence.disposition": _disposition,
     "evidence.auditscan": _audit_scan,
+    "evidence.digitalfile": _digital_file,
+    "evidence.fileverification": _file_verification,
     "scenes.scene": _scene,
     "scenes.cordonentry": _cordon_entry,
     "scenes.scenephoto": _scene_photo,
@@ -435,6 +462,8 @@ OWN_RULES = {
     "evidence.custodyevent": "follows its item",
     "evidence.disposition": "follows its item",
     "evidence.auditscan": "the store's record: its custodians, and the item's compartment",
+    "evidence.digitalfile": "follows its item",
+    "evidence.fileverification": "follows its item",
 }
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from dalil.cases import services as cases
 from dalil.casework import services as casework
 from dalil.detention import services as detention
-from dalil.evidence import disposal, inventory
+from dalil.evidence import digital, disposal, inventory
 from dalil.evidence import services as evidence
 from dalil.judicial import services as judicial
 from dalil.parties import services as parties
@@ -33,6 +33,7 @@ def write_services() -> list[Callable[..., Any]]:
         casework,
         detention,
         evidence,
+        digital,
         disposal,
         inventory,
         judicial,
@@ -51,7 +52,7 @@ def test_the_write_services_are_all_found() -> None:
     names = {fn.__name__ for fn in write_services()}
     assert {"arrest_record", "task_create", "journal_write", "decision_record"} <= names
     assert {"item_record", "transfer_release", "transfer_confirm", "location_create"} <= names
-    assert {"audit_start", "audit_scan", "audit_finish"} <= names
+    assert {"audit_start", "audit_scan", "audit_finish", "file_add", "verify"} <= names
     assert {"disposition_request", "disposition_decide", "disposition_execute"} <= names
     assert {"scene_record", "scene_update", "cordon_enter", "cordon_leave", "photo_add"} <= names
     assert len(names) >= 35

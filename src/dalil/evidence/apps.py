@@ -3,9 +3,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# The chain of custody (migration 0002) and the scans of an inventory audit (0005) are
-# append-only in the database.
-APPEND_ONLY = ["evidence_custodyevent", "evidence_auditscan"]
+# Append-only in the database: the chain of custody (migration 0002), the scans of an inventory
+# audit (0005), digital files and their verifications (0006).
+APPEND_ONLY = [
+    "evidence_custodyevent",
+    "evidence_auditscan",
+    "evidence_digitalfile",
+    "evidence_fileverification",
+]
 
 
 class EvidenceConfig(AppConfig):
@@ -17,7 +22,7 @@ class EvidenceConfig(AppConfig):
         from dalil import nav
         from dalil.audit import triggers
 
-        from . import contributions, events, policies, searchables, selectors  # noqa: F401
+        from . import contributions, digital, events, policies, searchables, selectors  # noqa: F401
 
         nav.register(
             "evidence:list",

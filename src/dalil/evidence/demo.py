@@ -13,7 +13,8 @@ lead investigator (`investigator.basra`) still holds the two items he collected.
 order, the hashish in the drugs safe was destroyed (asked for by the investigator, approved by the
 Baghdad commander, burnt by the custodian with the crime-scene officer as witness), and the
 return of the victim's phone to his family awaits the commander's approval. The custodian has
-counted the evidence room once (everything found, and one label of the old paper register). The times of
+counted the evidence room once (everything found, and one label of the old paper register). The
+recorder's hard disk has its image kept with the imaging tool's hashes, verified once. The times of
 collection stay within a day of the case's opening, which the service requires. Every
 description, serial and seal number is invented.
 
@@ -449,6 +450,38 @@ def _audit(stores: dict[str, StorageLocation], custodian: User) -> int:
     return 1
 
 
+def _disk_image(case: Case) -> int:
+    """The recorder's hard disk (still with the investigator): its image, as the laboratory's
+    imaging tool produced it, kept with the tool's hashes and verified once. The image's bytes are
+    generated here (a stand-in)."""
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from . import digital
+
+    first = CustodyEvent.objects.filter(item__case=case, seq=1, seal_number="SL-26-00132").first()
+    if first is None or first.item.files.exists() or first.item.state != Item.State.HELD:
+        return 0
+    item = first.item
+    data = b"".join(hashlib.sha256(f"dvr-{n}".encode()).digest() for n in range(16_384))
+    found = digital.hashes([data])
+    kept = digital.file_add(
+        actor=case.lead,
+        item=item,
+        upload=SimpleUploadedFile("DVR-HDD-01.E01", data),
+        sha256=found["sha256"],
+        md5=found["md5"],
+        sha1=found["sha1"],
+        tool="Guymager 0.8.13",
+        acquired_by="د. رنا فاضل الخفاجي - مختبر الأدلة الرقمية",
+        acquired_at=first.at + 3 * H,
+        notes="صورة كاملة للقرص بمانع كتابة؛ التقرير الورقي للأداة مرفق بالمحضر.",
+    )
+    digital.verify(actor=case.lead, file=kept)
+    return 1
+
+
 def load() -> int:
     """Set up the Karrada store and record the demonstration items that do not exist yet;
     returns how many locations and items were added (0 without the demo users and cases)."""
@@ -477,4 +510,6 @@ def load() -> int:
             made += _dispositions(karrada, custodian)
         if custodian is not None:
             made += _audit(stores, custodian)
+        if karrada is not None and karrada.status != Case.Status.CLOSED:
+            made += _disk_image(karrada)
     return made

@@ -286,3 +286,38 @@ class AuditFinishForm(BootstrapForm):
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=4000
     )
+
+
+class DigitalFileForm(BootstrapForm):
+    upload = forms.FileField(label=_("File or disk image"))
+    sha256 = forms.CharField(
+        label=_("SHA-256 recorded at acquisition"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+        help_text=_("As the acquiring tool printed it. The file is refused if it differs."),
+    )
+    md5 = forms.CharField(
+        label=_("MD5 (if recorded)"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    sha1 = forms.CharField(
+        label=_("SHA-1 (if recorded)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    tool = forms.CharField(
+        label=_("Acquisition tool"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: FTK Imager 4.7, Guymager 0.8."),
+    )
+    acquired_by = forms.CharField(label=_("Acquired by"), max_length=200)
+    acquired_at = MomentField(
+        label=_("Acquired at"), required=False, help_text=_("Baghdad time. Leave empty for now.")
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

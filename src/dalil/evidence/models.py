@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from dalil.accounts.models import Unit
 from dalil.cases.models import Case
+from dalil.core.models import StoredFile
 
 HAZARDS = [
     ("biohazard", _("Biological hazard")),
@@ -516,3 +517,74 @@ class AuditScan(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class DigitalFile(models.Model):
+    """A file or disk image of a digital item (EV-7), kept in the vault, with the hashes the
+    acquiring tool recorded. Append-only: an acquisition record is never changed."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="files", verbose_name=_("item")
+    )
+    stored = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("file")
+    )
+    sha256 = models.CharField(_("SHA-256 at acquisition"), max_length=64)
+    md5 = models.CharField(_("MD5 at acquisition"), max_length=32, blank=True)
+    sha1 = models.CharField(_("SHA-1 at acquisition"), max_length=40, blank=True)
+    size = models.BigIntegerField(_("size (bytes)"))
+    tool = models.CharField(_("acquisition tool"), max_length=200, blank=True)
+    acquired_by = models.CharField(_("acquired by"), max_length=200)
+    acquired_at = models.DateTimeField(_("acquired at"))
+    notes = models.TextField(_("notes"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+    ledger_seq = models.BigIntegerField(_("ledger entry"))
+
+    class Meta:
+        ordering = ["item", "pk"]
+        verbose_name = _("digital evidence file")
+        verbose_name_plural = _("digital evidence files")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.sha256[:16]}"
+
+
+class FileVerification(models.Model):
+    """One re-computation of a digital file's SHA-256 against its acquisition hash (append-only),
+    asked for by someone or run on the worker's schedule (`checked_by` empty)."""
+
+    class Result(models.TextChoices):
+        OK = "ok", _("Matches the acquisition hash")
+        MISMATCH = "mismatch", _("DOES NOT match the acquisition hash")
+        MISSING = "missing", _("The file is missing from the vault")
+
+    file = models.ForeignKey(
+        DigitalFile, on_delete=models.PROTECT, related_name="verifications", verbose_name=_("file")
+    )
+    at = models.DateTimeField(_("time"))
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    computed_sha256 = models.CharField(_("SHA-256 computed"), max_length=64, blank=True)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("checked by"),
+    )
+    ledger_seq = models.BigIntegerField(_("ledger entry"))
+
+    class Meta:
+        ordering = ["file", "-at", "-pk"]
+        verbose_name = _("file verification")
+        verbose_name_plural = _("file verifications")
+
+    def __str__(self) -> str:
+        return f"{self.file_id}@{self.at:%Y-%m-%d}: {self.result}"

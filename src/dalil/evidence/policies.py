@@ -27,7 +27,16 @@ from dalil.access import Member, Policy, UnitGrant, register_permission, registe
 from dalil.access.door import Rule
 from dalil.cases.policies import CASE_VIEW, ThroughCase
 
-from .models import AuditScan, CustodyEvent, Disposition, InventoryAudit, Item, StorageLocation
+from .models import (
+    AuditScan,
+    CustodyEvent,
+    DigitalFile,
+    Disposition,
+    FileVerification,
+    InventoryAudit,
+    Item,
+    StorageLocation,
+)
 
 ITEM_VIEW = register_permission(
     "evidence.item.view", _("See the evidence items and stores of a unit")
@@ -58,13 +67,18 @@ register_policy(
 
 
 class ThroughItem(Rule):
-    """A custody event or a disposition is seen by whoever may see its item."""
+    """A record about an item (a custody event, a disposition, a digital file and its checks) is
+    seen by whoever may see its item; `field` leads from the record to the item."""
+
+    def __init__(self, field: str = "item") -> None:
+        self.field = field
 
     def q(self, actor: Any) -> Q:
-        return Q(item__in=access.scope(actor, "view", Item.objects.all()).values("pk"))
+        seen = access.scope(actor, "view", Item.objects.all()).values("pk")
+        return Q(**{f"{self.field}__in": seen})
 
     def reasons(self, actor: Any, obj: Model) -> list[str]:
-        item_id = type(obj)._default_manager.filter(pk=obj.pk).values_list("item", flat=True)
+        item_id = type(obj)._default_manager.filter(pk=obj.pk).values_list(self.field, flat=True)
         item = Item.objects.filter(pk__in=item_id).first()
         if item is None or not access.can(actor, "view", item):
             return []
@@ -76,6 +90,16 @@ register_policy(
 )
 register_policy(
     Policy(Disposition, {"view": [ThroughItem()]}, compartment_field="item__case__compartment")
+)
+register_policy(
+    Policy(DigitalFile, {"view": [ThroughItem()]}, compartment_field="item__case__compartment")
+)
+register_policy(
+    Policy(
+        FileVerification,
+        {"view": [ThroughItem("file__item")]},
+        compartment_field="file__item__case__compartment",
+    )
 )
 
 register_policy(

@@ -10,7 +10,16 @@ from dalil import access
 from dalil.accounts.models import User
 from dalil.cases.models import Case
 
-from .models import AuditScan, CustodyEvent, Disposition, InventoryAudit, Item, StorageLocation
+from .models import (
+    AuditScan,
+    CustodyEvent,
+    DigitalFile,
+    Disposition,
+    FileVerification,
+    InventoryAudit,
+    Item,
+    StorageLocation,
+)
 from .policies import CUSTODY_MANAGE, DISPOSITION_APPROVE
 
 ITEM_RELATED = (
@@ -185,3 +194,23 @@ def scans_of(actor: Any, audit: InventoryAudit) -> list[AuditScan]:
     for s in scans:
         s.shown = s.item if s.item_id in seen else None  # type: ignore[attr-defined]
     return scans
+
+
+def files_of(actor: Any, item: Item) -> list[DigitalFile]:
+    """The item's digital files, each with its latest verification (`last`, or None)."""
+    files = list(
+        access.scope(actor, "view", DigitalFile.objects.filter(item=item).select_related("stored"))
+    )
+    latest: dict[int, FileVerification] = {}
+    checks = FileVerification.objects.filter(file__in=files).order_by("file", "-at", "-pk")
+    for check in checks:
+        latest.setdefault(check.file_id, check)
+    for f in files:
+        f.last = latest.get(f.pk)  # type: ignore[attr-defined]
+    return files
+
+
+def file_for(actor: Any, item: Item, pk: int) -> DigitalFile:
+    return access.get_or_404(
+        actor, "view", DigitalFile.objects.select_related("stored", "item"), item=item, pk=pk
+    )

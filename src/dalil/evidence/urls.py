@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import disposal_views, inventory_views, views
+from . import digital_views, disposal_views, inventory_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -32,6 +32,9 @@ urlpatterns = [
         name="disposition_withdraw",
     ),
     path("dispositions/", disposal_views.waiting, name="dispositions"),
+    path("items/<str:item>/files/new/", digital_views.file_add, name="file_add"),
+    path("items/<str:item>/files/<int:pk>/", digital_views.file_download, name="file_download"),
+    path("items/<str:item>/files/<int:pk>/verify/", digital_views.file_verify, name="file_verify"),
     path("locations/", views.location_list, name="location_list"),
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),

@@ -29,7 +29,7 @@ from dalil.reports.views import pdf_response
 from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
 
-from . import custody_report, disposal, inventory, labels, selectors, services
+from . import custody_report, digital, disposal, inventory, labels, selectors, services
 from .filters import ItemFilter
 from .forms import (
     ItemForm,
@@ -177,6 +177,8 @@ def item_detail(request: HttpRequest, item: str) -> HttpResponse:
             "may_receive": services.may_receive(actor, it),
             "may_withdraw": services.may_withdraw(actor, it),
             "dispositions": dispositions,
+            "files": selectors.files_of(actor, it) if it.category == "digital" else [],
+            "may_add_file": digital.may_add(actor, it),
             "disposition": pending,
             "may_request_disposition": pending is None and disposal.may_request(actor, it),
             "may_decide": pending is not None and disposal.may_decide(actor, pending),

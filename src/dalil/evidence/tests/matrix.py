@@ -139,6 +139,43 @@ def _audit(key: str, shared: bool) -> Any:
     return kwargs
 
 
+def _digital(kind: str, with_file: bool = False) -> Any:
+    """A digital item of class `kind` (and, for the pages of a file, one file of it)."""
+
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.utils import timezone
+
+        from dalil.core import vault
+        from dalil.evidence.models import DigitalFile, Item
+
+        out = ITEMS[kind](w, me)
+        item = Item.objects.get(number=out["item"])
+        Item.objects.filter(pk=item.pk).update(category="digital")
+        if not with_file:
+            return out
+        lead = w.objects["cases.lead.karada" if kind == "own" else "cases.lead.mansour"]
+        data = f"image {item.pk}".encode()
+        stored = vault.store_upload(
+            actor=lead,
+            unit=item.unit,
+            upload=SimpleUploadedFile("disk.E01", data),
+            attached_to="evidence.digital_file",
+        )
+        made = DigitalFile.objects.create(
+            item=item,
+            stored=stored,
+            sha256=stored.blob_id,
+            size=len(data),
+            acquired_by="خبير",
+            acquired_at=timezone.now(),
+            ledger_seq=0,
+        )
+        return {**out, "pk": made.pk}
+
+    return kwargs
+
+
 def _location(key: str) -> Any:
     return lambda w, me: {"pk": w.objects[f"evidence.location.{key}"].pk}
 
@@ -222,6 +259,26 @@ MATRIX: list[dict[str, Any]] = [
         "allowed": {"held": EVERYONE, "other": NOBODY},
     },
     {"route": "evidence:dispositions", "methods": ("GET",), "allowed": EVERYONE},
+    # Digital evidence: added by whoever works on the case or holds the item; read and re-verified
+    # by whoever sees the item.
+    {
+        "route": "evidence:file_add",
+        "methods": ("GET", "POST"),
+        "objects": {k: _digital(k) for k in ("own", "other", "held")},
+        "allowed": {"own": MANAGERS, "other": NOBODY, "held": EVERYONE},
+    },
+    {
+        "route": "evidence:file_download",
+        "methods": ("GET",),
+        "objects": {k: _digital(k, with_file=True) for k in ("own", "other", "held")},
+        "allowed": {"own": ITEM_VIEWERS, "other": NOBODY, "held": EVERYONE},
+    },
+    {
+        "route": "evidence:file_verify",
+        "methods": ("POST",),
+        "objects": {k: _digital(k, with_file=True) for k in ("own", "other", "held")},
+        "allowed": {"own": ITEM_VIEWERS, "other": NOBODY, "held": EVERYONE},
+    },
     {"route": "evidence:location_list", "methods": ("GET",), "allowed": REGISTER},
     {"route": "evidence:location_create", "methods": ("GET", "POST"), "allowed": CUSTODIAN},
     # Inventory audits: counted by the store's custodians, read by whoever sees the register.

@@ -8,6 +8,7 @@ from dalil.audit.models import Entry
 from dalil.evidence import demo
 from dalil.evidence.models import (
     CustodyEvent,
+    DigitalFile,
     Disposition,
     InventoryAudit,
     Item,
@@ -25,7 +26,7 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     assert demo.load() == 0  # no demo cases yet: nothing to hang items on
     accounts_demo.load()
     cases_demo.load()
-    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS) + len(demo.DISPOSITIONS) + 1
+    assert demo.load() == len(demo.LOCATIONS) + len(demo.SPECS) + len(demo.DISPOSITIONS) + 2
     counts = (StorageLocation.objects.count(), CustodyEvent.objects.count(), Entry.objects.count())
     assert demo.load() == 0
     assert counts == (
@@ -50,3 +51,5 @@ def test_the_demo_loads_the_store_and_the_items_once_with_their_stories():
     count = InventoryAudit.objects.get()
     assert count.state == "finished" and count.result["missing"] == []
     assert count.result["unknown"] == ["KRD-2019-0412"]
+    image = DigitalFile.objects.get()
+    assert image.md5 and image.verifications.get().result == "ok"
