@@ -70,6 +70,7 @@ schema: bootstrap
 bench: bootstrap
 	$(BIN)/python bench/ledger_bench.py
 	$(BIN)/python bench/limits_bench.py
+	$(BIN)/python bench/custody_bench.py
 
 ## make screenshots: regenerate docs/screenshots/*.png with the browser tests that save them
 screenshots: bootstrap system-packages messages

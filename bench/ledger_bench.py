@@ -50,10 +50,10 @@ INSERT_SQL = (
 )
 
 
-def configure(out: Path) -> Path:
+def configure(out: Path, name: str = "ledger-bench.sqlite3") -> Path:
     """Point Dalil at a fresh database and key folder under `out`, then start Django."""
     out.mkdir(parents=True, exist_ok=True)
-    db = out / "ledger-bench.sqlite3"
+    db = out / name
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.rmtree(out / "keys", ignore_errors=True)
