@@ -32,6 +32,18 @@ A kwargs builder is called before *every* request with the world and the request
 anonymous request: the world's ``anonymous_stand_in``), so a builder may return the user's own record
 (class "self") or create a fresh object for a route that destroys it (revoking an assignment).
 
+Fresh or shared objects: making a case (a detainee, a request, …) for each of thousands of requests
+was most of the matrix's own time, and most requests leave their object as they found it: every GET,
+every refusal (its work rolls back; only the ``access.denied`` entry stays) and every undeclared
+method. Before each builder call the runner says which it is, in ``world.fresh``: True for a request
+that may change its object (a method other than GET, by a role the route lets in); False otherwise
+(and True outside the runner). A builder may pass what it makes through ``world.shared(key, make)``,
+which calls ``make()`` for a fresh request and otherwise hands out what it made for the first
+request with that key; a builder that does not still makes a new object for every request. The key
+says whose the object is: the requesting user's when it is theirs ("member", "lead", a journal entry
+they wrote), else the route's (``dalil.cases.tests.matrix._objects``), so that one route's refusals,
+ledgered about its object, never pile up on another route's.
+
 Object classes used so far (later modules add theirs, e.g. "ia", "informant", "sealed"):
   own    an object of BGD-KARADA, the unit where most role users sit
   other  an object of BGD-MANSOUR, a sibling station (outside their scope)
@@ -73,12 +85,14 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
+from django.http.cookie import SimpleCookie
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dalil.access import operator_command
-from dalil.audit.testing import actions_since, last_seq
+from dalil.audit.models import Entry
 
 # Ministry-wide roles sit at MOI, as in the demo; all others at BGD-KARADA (subtree).
 HOME_UNIT = "BGD-KARADA"
@@ -274,6 +288,19 @@ class World:
     users: dict[str, Any]  # role code -> the user who holds it (see PLACEMENT)
     make_user: Callable[..., Any]
     objects: dict[str, Any] = field(default_factory=dict)  # filled by the apps' build()
+    # Whether the coming request may change the object a builder makes (see the module's docstring):
+    # True unless the runner says otherwise, so a builder called by any other test makes a new one.
+    fresh: bool = True
+    _shared: dict[Any, Any] = field(default_factory=dict)
+
+    def shared(self, key: Any, make: Callable[[], Any]) -> Any:
+        """`make()` for a request that may change what it makes; for one that leaves it as it found
+        it, what `make()` returned for the first such request with this key."""
+        if self.fresh:
+            return make()
+        if key not in self._shared:
+            self._shared[key] = make()
+        return self._shared[key]
 
     @property
     def anonymous_stand_in(self) -> Any:
@@ -311,6 +338,7 @@ class Result:
         )
 
 
+@functools.cache
 def _root_conftest() -> Any:
     """The repository's conftest.py as pytest loaded it (`import conftest` may find another one)."""
     path = Path(__file__).resolve().parent.parent / "conftest.py"
@@ -355,6 +383,38 @@ def _send(client: Client, method: str, url: str, data: dict[str, Any], api: str 
     )
 
 
+def _last_seq() -> int:
+    """The newest ledger entry's sequence number (`dalil.audit.testing.last_seq`, in plain SQL: the
+    matrix asks twice per request)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(seq) FROM {connection.ops.quote_name(Entry._meta.db_table)}")
+        return int(cursor.fetchone()[0] or 0)
+
+
+def _actions_since(seq: int) -> list[str]:
+    """The actions of the entries after `seq`, in order (`dalil.audit.testing.actions_since`)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT action FROM {connection.ops.quote_name(Entry._meta.db_table)}"
+            " WHERE seq > %s ORDER BY seq",
+            [seq],
+        )
+        return [action for (action,) in cursor.fetchall()]
+
+
+class _Anonymous:
+    """A client that has never signed in, for each anonymous request: one client whose cookies are
+    emptied before each use, as a new `Client()` would be (a new one sets up the whole middleware
+    stack again on its first request)."""
+
+    def __init__(self) -> None:
+        self._client = Client(HTTP_HOST="127.0.0.1")
+
+    def __call__(self) -> Client:
+        self._client.cookies = SimpleCookie()
+        return self._client
+
+
 def run(world: World, routes: dict[str, Route]) -> Result:
     """Send every declared request; collect every deviation instead of stopping at the first."""
     quiet = logging.getLogger("django.request")
@@ -363,13 +423,19 @@ def run(world: World, routes: dict[str, Route]) -> Result:
     try:
         return _run(world, routes)
     finally:
+        world.fresh = True
         quiet.setLevel(level)
+
+
+def _allowed(route: Route, method: str, cls: str, role: str | None) -> bool:
+    return route.public or (role is not None and role in route.allowed_roles(method, cls))
 
 
 def _run(world: World, routes: dict[str, Route]) -> Result:
     result = Result()
     clients = {role: signed_in_client(user) for role, user in world.users.items()}
     token_clients: dict[str, Client] = {}
+    anonymous = _Anonymous()
     login = _login_url()
     for route in routes.values():
         for cls, builder in route.objects.items():
@@ -378,19 +444,22 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                     me = world.users[role] if role else world.anonymous_stand_in
                     where = f"{method} {route.name} [{cls}] as {role or 'anonymous'}"
                     try:
+                        # Only a request the route lets through, by a method other than GET, may
+                        # change its object: it gets a fresh one; the others may share one.
+                        world.fresh = method != "GET" and _allowed(route, method, cls, role)
                         url = reverse(route.name, kwargs=builder(world, me))
                         data = route.data(world, me) if route.data and method != "GET" else {}
                         if not role:
-                            client = Client(HTTP_HOST="127.0.0.1")
+                            client = anonymous()
                         elif route.api == "token":
                             if role not in token_clients:
                                 token_clients[role] = api_client(world.users[role])
                             client = token_clients[role]
                         else:
                             client = clients[role]
-                        since = last_seq()
+                        since = _last_seq()
                         response = _send(client, method, url, data, route.api)
-                        new = actions_since(since)
+                        new = _actions_since(since)
                     except Exception as exc:  # a crash is a finding, not the end of the matrix
                         result.checked += 1
                         result.failures.append(f"{where}: raised {type(exc).__name__}: {exc}")
@@ -445,7 +514,7 @@ def _run(world: World, routes: dict[str, Route]) -> Result:
                             result.failures.append(
                                 f"{where} {url}: expected exactly one access.denied entry, ledger got {new}"
                             )
-        _check_undeclared_methods(result, world, route, clients, token_clients)
+        _check_undeclared_methods(result, world, route, clients, token_clients, anonymous)
     return result
 
 
@@ -455,6 +524,7 @@ def _check_undeclared_methods(
     route: Route,
     clients: dict[str, Client],
     token_clients: dict[str, Client],
+    anonymous: _Anonymous,
 ) -> None:
     """Every method a route does not declare answers 405 and writes nothing, asked by a role the
     route lets in (so no other refusal can answer first)."""
@@ -466,18 +536,19 @@ def _check_undeclared_methods(
         where = f"{method} {route.name} [{cls}] as {role or 'anonymous'} (undeclared method)"
         result.checked += 1
         try:
+            world.fresh = False  # refused before any view runs
             url = reverse(route.name, kwargs=builder(world, me))
             if role is None:
-                client = Client(HTTP_HOST="127.0.0.1")
+                client = anonymous()
             elif route.api == "token":
                 if role not in token_clients:
                     token_clients[role] = api_client(world.users[role])
                 client = token_clients[role]
             else:
                 client = clients[role]
-            since = last_seq()
+            since = _last_seq()
             response = _send(client, method, url, {}, route.api)
-            new = actions_since(since)
+            new = _actions_since(since)
         except Exception as exc:
             result.failures.append(f"{where}: raised {type(exc).__name__}: {exc}")
             continue

@@ -72,17 +72,53 @@ def _fresh(kind: str) -> Any:
     return make
 
 
+PER_USER = ("member", "lead")  # the classes whose case is the requesting user's own
+
+
+def user_key(kind: str, me: Any) -> Any:
+    """Whose a shared object of class `kind` is: the requesting user's in the classes that are
+    their own, else None (everybody's)."""
+    return me.pk if kind in PER_USER else None
+
+
+def shared_case(kind: str, scope: Any) -> Any:
+    """A new case for each request that may change it, as `_fresh`; the requests that leave it as
+    it is share one (`World.shared`): in the classes that are the user's own ("member", "lead"),
+    one per user; in the others, one per `scope` (`_objects` makes one per route, so that the
+    refusals ledgered about a case, and what other routes add to theirs, stay off this route's)."""
+
+    def make(w: Any, me: Any) -> Any:
+        owner = user_key(kind, me)
+        key = ("cases.case", kind, scope if owner is None else owner)
+        return w.shared(key, lambda: _fresh(kind)(w, me))
+
+    return make
+
+
 KINDS = ("own", "other", "member", "lead")
 
 
-def _objects(extra: Any = None) -> dict[str, Any]:
+def _objects(extra: Any = None, per_user: bool = False) -> dict[str, Any]:
+    """A case of each class and, on it, what `extra(w, me, case)` adds to the URL kwargs, shared
+    as the case is; `per_user`: the extra is the requesting user's own (a journal entry they wrote),
+    made for each of them."""
+
+    scope = object()  # this route's
+
     def builder(kind: str) -> Any:
         def kwargs(w: Any, me: Any) -> dict[str, Any]:
-            case = _fresh(kind)(w, me)
-            out = {"number": case.number}
-            if extra:
-                out.update(extra(w, me, case))
-            return out
+            def make() -> dict[str, Any]:
+                case = shared_case(kind, scope)(w, me)
+                out = {"number": case.number}
+                if extra:
+                    out.update(extra(w, me, case))
+                return out
+
+            if not extra:
+                return make()
+            owner = me.pk if per_user else user_key(kind, me)
+            key = ("cases.objects", extra, kind, scope if owner is None else owner)
+            return dict(w.shared(key, make))
 
         return kwargs
 

@@ -18,7 +18,7 @@ import datetime as dt
 import itertools
 from typing import Any
 
-from dalil.cases.tests.matrix import EVERYONE, MANAGE, NOBODY, VIEW, _case
+from dalil.cases.tests.matrix import EVERYONE, MANAGE, NOBODY, VIEW, _case, user_key
 
 IA = frozenset({"ia_investigator", "ia_commander"})
 KINDS = ("own", "other", "member", "lead")
@@ -46,7 +46,16 @@ def build(world: Any) -> None:
         )
 
 
-def _detainee(w: Any, me: Any, kind: str) -> Any:
+def _detainee(w: Any, me: Any, kind: str, scope: Any) -> Any:
+    """A detainee of a case of class `kind`: a new one for each request that may change it; for
+    the requests that leave it as it is, one per user in the classes that are the user's own, else
+    one per `scope` (a route's requests), as `dalil.cases.tests.matrix.shared_case` shares cases."""
+    owner = user_key(kind, me)
+    key = ("detention.detainee", kind, scope if owner is None else owner)
+    return w.shared(key, lambda: _new_detainee(w, me, kind))
+
+
+def _new_detainee(w: Any, me: Any, kind: str) -> Any:
     from django.utils import timezone
 
     from dalil.audit.ledger import System
@@ -105,25 +114,33 @@ def _injury(w: Any, detainee: Any) -> Any:
 
 
 def _objects(extra: Any = None) -> dict[str, Any]:
+    """A detainee of each class and what `extra(w, detainee)` makes of it as URL kwargs (the same
+    for every requesting user: their case is what makes the "member" and "lead" classes theirs)."""
+
+    scope = object()  # this route's
+
     def builder(kind: str) -> Any:
         def kwargs(w: Any, me: Any) -> dict[str, Any]:
-            detainee = _detainee(w, me, kind)
-            return extra(w, me, detainee) if extra else {"pk": detainee.pk}
+            if not extra:
+                return {"pk": _detainee(w, me, kind, scope).pk}
+            owner = user_key(kind, me)
+            key = ("detention.objects", extra, kind, scope if owner is None else owner)
+            return dict(w.shared(key, lambda: extra(w, _detainee(w, me, kind, scope))))
 
         return kwargs
 
     return {kind: builder(kind) for kind in KINDS}
 
 
-def _case_number(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+def _case_number(w: Any, detainee: Any) -> dict[str, Any]:
     return {"number": detainee.case.number}
 
 
-def _photo(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+def _photo(w: Any, detainee: Any) -> dict[str, Any]:
     return {"pk": detainee.pk, "injury": _injury(w, detainee).pk}
 
 
-def _statement(w: Any, me: Any, detainee: Any) -> dict[str, Any]:
+def _statement(w: Any, detainee: Any) -> dict[str, Any]:
     from django.utils import timezone
 
     from dalil.detention.models import Statement
@@ -145,7 +162,7 @@ def _referral(w: Any, me: Any) -> Any:
     from dalil.audit.ledger import System
     from dalil.detention import services
 
-    detainee = _detainee(w, me, "own")
+    detainee = _new_detainee(w, me, "own")  # its own: a confession makes the referral
     injury = _injury(w, detainee)
     statement = services.statement_record(
         actor=System("matrix"),
@@ -159,26 +176,33 @@ def _referral(w: Any, me: Any) -> Any:
 
 
 def _referral_pk(w: Any, me: Any) -> dict[str, Any]:
-    return {"pk": _referral(w, me)[0].pk}
+    referral, _injured = w.shared("detention.referral", lambda: _referral(w, me))
+    return {"pk": referral.pk}
 
 
 def _referral_file(w: Any, me: Any) -> dict[str, Any]:
-    referral, injury = _referral(w, me)
+    referral, injury = w.shared("detention.referral", lambda: _referral(w, me))
     return {"pk": referral.pk, "file": injury.photo_id}
 
 
 def _alert(owner: str) -> Any:
+    scope = object()
+
     def kwargs(w: Any, me: Any) -> dict[str, Any]:
         from django.utils import timezone
 
         from dalil.detention.models import Alert, AlertRecipient
 
-        detainee = _detainee(w, me, "own")
-        alert = Alert.objects.create(
-            detainee=detainee, kind="first_order", level="due_soon", deadline_at=timezone.now()
-        )
-        user = me if owner == "self" else w.objects["detention.lead.karada"]
-        return {"pk": AlertRecipient.objects.create(alert=alert, user=user).pk}
+        def make() -> dict[str, Any]:
+            detainee = _detainee(w, me, "own", scope)
+            alert = Alert.objects.create(
+                detainee=detainee, kind="first_order", level="due_soon", deadline_at=timezone.now()
+            )
+            user = me if owner == "self" else w.objects["detention.lead.karada"]
+            return {"pk": AlertRecipient.objects.create(alert=alert, user=user).pk}
+
+        # Reading marks the addressee's copy read: "self" is the requesting user's own.
+        return dict(w.shared(("detention.alert", owner, me.pk if owner == "self" else None), make))
 
     return kwargs
 

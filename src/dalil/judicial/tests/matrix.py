@@ -13,7 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from dalil.cases.tests.matrix import EVERYONE, KINDS, MANAGE, MANAGERS, VIEW, _case, _fresh
+from dalil.cases.tests.matrix import (
+    EVERYONE,
+    KINDS,
+    MANAGE,
+    MANAGERS,
+    VIEW,
+    _case,
+    shared_case,
+    user_key,
+)
 
 GROUNDS = "تشير الأدلة المضبوطة وإفادات الشهود إلى تورط المشتبه به في الجريمة."
 WORK = MANAGE
@@ -55,13 +64,24 @@ def _decision(case: Any, scan: bool = False) -> Any:
     )
 
 
-def _objects(make: Any) -> dict[str, Any]:
-    """A fresh case per request and, on it, what `make(w, case)` returns as URL kwargs."""
+def _objects(make: Any, shared: bool = True) -> dict[str, Any]:
+    """A case of each class and, on it, what `make(w, case)` returns as URL kwargs: new for each
+    request that may change them, made once for the requests that leave them as they are
+    (`World.shared`). `shared=False`: `make` is called for every request (it sets what the
+    request's data names)."""
+
+    scope = object()  # this route's
 
     def builder(kind: str) -> Any:
         def kwargs(w: Any, me: Any) -> dict[str, Any]:
-            case = _fresh(kind)(w, me)
-            return make(w, case)
+            def made() -> dict[str, Any]:
+                return make(w, shared_case(kind, scope)(w, me))
+
+            if not shared:
+                return made()
+            owner = user_key(kind, me)
+            key = ("judicial.objects", make, kind, scope if owner is None else owner)
+            return dict(w.shared(key, made))
 
         return kwargs
 
@@ -154,7 +174,7 @@ MATRIX: list[dict[str, Any]] = [
     {
         "route": "judicial:decision_create",
         "methods": ("GET", "POST"),
-        "objects": _objects(_submitted_kwargs),
+        "objects": _objects(_submitted_kwargs, shared=False),
         "allowed": WORK,
         "data": lambda w, me: {"request": w.objects["judicial.submitted"], **_decision_data(w, me)},
     },
