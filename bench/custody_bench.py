@@ -85,7 +85,9 @@ def filler(case: Any, lead: Any, items: int, per_item: int) -> dict[str, Any]:
         with transaction.atomic():
             Item.objects.bulk_create(rows, batch_size=2_000)
             pks = list(
-                Item.objects.filter(number__in=[r.number for r in rows]).values_list("pk", flat=True)
+                Item.objects.filter(number__in=[r.number for r in rows]).values_list(
+                    "pk", flat=True
+                )
             )
             events = [
                 CustodyEvent(
@@ -234,14 +236,18 @@ def main() -> int:
     if not args.keep:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    print(f"filler: {filled['items']:,} items, {filled['events']:,} events in {filled['seconds']} s")
+    print(
+        f"filler: {filled['items']:,} items, {filled['events']:,} events in {filled['seconds']} s"
+    )
     print(
         f"measured item: {built['events']:,} events over {built['ledger_entries']:,} ledger "
         f"entries, built in {built['seconds']} s"
     )
     for key, value in figures.items():
         print(f"  {key:<22} {value}")
-    print(f"goal < {GOAL_SECONDS} s: report {result['met']['report']}, verify {result['met']['verify']}")
+    print(
+        f"goal < {GOAL_SECONDS} s: report {result['met']['report']}, verify {result['met']['verify']}"
+    )
     return 0
 
 
