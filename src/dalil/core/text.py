@@ -72,6 +72,15 @@ def clean(value: Any) -> str:
     return text
 
 
+def clean_field(field: str, value: Any, required: str = "") -> str:
+    """`clean()` of one form field: a refusal is raised beside `field`; empty text is refused with
+    the message `required` when one is given."""
+    text = clean_fields(**{field: value})[field]
+    if required and not text:
+        raise ValidationError({field: required})
+    return text
+
+
 def clean_fields(**values: Any) -> dict[str, str]:
     """`clean()` of several fields at once; every refusal is raised beside its field."""
     out: dict[str, str] = {}

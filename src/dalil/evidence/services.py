@@ -27,7 +27,7 @@ from dalil.cases.models import Case
 from dalil.cases.services import case_for_work
 from dalil.core import dates, numbering
 from dalil.core.records import acting_user
-from dalil.core.text import clean, clean_identifier
+from dalil.core.text import clean_field, clean_identifier
 
 from .models import HAZARDS, Category, CustodyEvent, Item, SealState, StorageLocation
 from .policies import CUSTODY_MANAGE
@@ -64,14 +64,8 @@ def code_of(value: str | None, field: str = "") -> str:
         raise
 
 
-def _text(field: str, value: str, required: str = "") -> str:
-    try:
-        value = clean(value or "")
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    if required and not value:
-        raise ValidationError({field: required})
-    return value
+# One field's free text, refused beside the field (the rule lives in dalil.core.text).
+_text = clean_field
 
 
 def _when(field: str, value: dt.datetime | None, *, not_before: dt.datetime | None) -> dt.datetime:

@@ -24,7 +24,7 @@ from dalil.cases.models import Case
 from dalil.cases.services import case_for_work
 from dalil.core import dates, numbering, vault
 from dalil.core.records import acting_user
-from dalil.core.text import clean
+from dalil.core.text import clean_field
 from dalil.evidence.models import Item
 from dalil.evidence.services import code_of
 
@@ -54,14 +54,8 @@ class Conflict(Exception):
 
 
 # --- Small rules ----------------------------------------------------------------------------------
-def _text(field: str, value: str, required: str = "") -> str:
-    try:
-        value = clean(value or "")
-    except ValidationError as exc:
-        raise ValidationError({field: exc.messages}) from exc
-    if required and not value:
-        raise ValidationError({field: required})
-    return value
+# One field's free text, refused beside the field (the rule lives in dalil.core.text).
+_text = clean_field
 
 
 def _moment(field: str, value: dt.datetime | None) -> dt.datetime | None:
