@@ -114,23 +114,31 @@ def filler(case: Any, lead: Any, items: int, per_item: int) -> dict[str, Any]:
     }
 
 
-def travelled(case: Any, lead: Any, other: Any, long: int, spread: int) -> tuple[Any, dict]:
-    """The measured item, through the real services, with `spread` other entries in between."""
+def travelled(
+    case: Any, lead: Any, other: Any, long: int, spread: int, checkpoint_every: int
+) -> tuple[Any, dict]:
+    """The measured item, through the real services, with `spread` other entries in between and
+    a signed checkpoint every `checkpoint_every` entries (as `dalil worker` signs one every 15
+    minutes)."""
     from django.db import connection, transaction
 
     from dalil.audit import integrity
-    from dalil.audit.models import Entry
+    from dalil.audit.models import Checkpoint, Entry
     from dalil.evidence import services
 
     gen = Generator(dt.datetime.now(dt.UTC) - dt.timedelta(days=30), step_us=1_000)
 
+    signed = [0]
+
     def others() -> None:
-        if not spread:
-            return
-        seq, prev = Entry.objects.order_by("-seq").values_list("seq", "hash")[0]
-        rows, _prev = gen.rows(seq + 1, prev, spread)
-        with transaction.atomic(), connection.cursor() as cur:
-            cur.executemany(INSERT_SQL, rows)
+        if spread:
+            seq, prev = Entry.objects.order_by("-seq").values_list("seq", "hash")[0]
+            rows, _prev = gen.rows(seq + 1, prev, spread)
+            with transaction.atomic(), connection.cursor() as cur:
+                cur.executemany(INSERT_SQL, rows)
+        head = Entry.objects.order_by("-seq").values_list("seq", flat=True)[0]
+        if head - signed[0] >= checkpoint_every:
+            signed[0] = integrity.checkpoint_create().seq  # type: ignore[union-attr]
 
     t0 = time.perf_counter()
     item = services.item_record(
@@ -157,8 +165,26 @@ def travelled(case: Any, lead: Any, other: Any, long: int, spread: int) -> tuple
     return item, {
         "events": item.custody.count(),
         "ledger_entries": Entry.objects.count(),
+        "checkpoints": Checkpoint.objects.count(),
         "seconds": round(time.perf_counter() - t0, 1),
     }
+
+
+def reused(out: Path) -> tuple[Any, Any, Any, dict, dict]:
+    """The case, reader and measured item of the database a `--keep` run left."""
+    from dalil.evidence.models import Item
+
+    item = Item.objects.get(seal_number="BENCH-1")
+    built = json.loads((out / "custody-built.json").read_text())
+    return item.case, item.case.lead, item, built["filler"], built["built"]
+
+
+def checkpoint() -> None:
+    """A signed checkpoint as `dalil worker` makes one every 15 minutes: its Merkle root over
+    the whole ledger (the first after a kept database predating the tree builds its blocks)."""
+    from dalil.audit import integrity
+
+    integrity.checkpoint_create()
 
 
 def timed(fn: Any, repeat: int = 3) -> tuple[float, Any]:
@@ -201,18 +227,27 @@ def main() -> int:
     parser.add_argument("--long", type=int, default=1_000)
     parser.add_argument("--spread", type=int, default=1_000)
     parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--checkpoint-every", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure again on the database a --keep run left"
+    )
     args = parser.parse_args()
     out = args.out.resolve()
-    db = configure(out, "custody-bench.sqlite3")
+    db = configure(out, "custody-bench.sqlite3", fresh=not args.reuse)
     from django.core.management import call_command
     from django.db import connection
 
-    call_command("migrate", verbosity=0)
-    case, lead, other = fixtures()
-    filled = filler(case, lead, args.items, args.events_per_item)
-    item, built = travelled(case, lead, other, args.long, args.spread)
-    figures = measure(item, lead, out)
+    if args.reuse:
+        call_command("migrate", verbosity=0)  # the kept database may predate a migration
+        case, lead, item, filled, built = reused(out)
+    else:
+        call_command("migrate", verbosity=0)
+        case, lead, other = fixtures()
+        filled = filler(case, lead, args.items, args.events_per_item)
+        item, built = travelled(case, lead, other, args.long, args.spread, args.checkpoint_every)
+        (out / "custody-built.json").write_text(json.dumps({"filler": filled, "built": built}))
+    figures = {"checkpoint_seconds": timed(checkpoint, 1)[0], **measure(item, lead, out)}
     connection.close()
     result = {
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -233,7 +268,7 @@ def main() -> int:
         },
     }
     (out / "custody.json").write_text(json.dumps(result, indent=2) + "\n")
-    if not args.keep:
+    if not (args.keep or args.reuse):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     print(

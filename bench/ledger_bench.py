@@ -50,13 +50,15 @@ INSERT_SQL = (
 )
 
 
-def configure(out: Path, name: str = "ledger-bench.sqlite3") -> Path:
-    """Point Dalil at a fresh database and key folder under `out`, then start Django."""
+def configure(out: Path, name: str = "ledger-bench.sqlite3", *, fresh: bool = True) -> Path:
+    """Point Dalil at a database and key folder under `out` (fresh ones unless told to keep the
+    ones there), then start Django."""
     out.mkdir(parents=True, exist_ok=True)
     db = out / name
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    shutil.rmtree(out / "keys", ignore_errors=True)
+    if fresh:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        shutil.rmtree(out / "keys", ignore_errors=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ["DALIL_DATA_DIR"] = str(out / "data")
     os.environ["DALIL_KEYS_DIR"] = str(out / "keys")

@@ -350,6 +350,7 @@ def test_another_users_job_is_404_and_the_refusal_is_on_the_ledger(make_user, cl
         ("jobs:progress", "get"),
         ("jobs:cancel", "post"),
         ("jobs:retry", "post"),
+        ("jobs:file", "get"),
     ]:
         before = Entry.objects.count()
         assert getattr(c, method)(reverse(name, args=[job.pk])).status_code == 404, name

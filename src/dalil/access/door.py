@@ -361,8 +361,21 @@ def scope(actor: Any, action: str, qs: QuerySet[M]) -> QuerySet[M]:
     policy = _policy(qs.model)
     if policy is None:
         return qs.none()
-    allowed = qs.model._base_manager.filter(policy.q(actor, action)).values("pk")
+    allowed = _narrowed(qs).filter(policy.q(actor, action)).values("pk")
     return qs.filter(pk__in=allowed)
+
+
+def _narrowed(qs: QuerySet[M]) -> QuerySet[M]:
+    """Where the subquery of `scope()` starts: the caller's own filters when it has some (the
+    events of one item, the tasks of one case), so the rules are weighed for those rows only
+    and not for every row of the table; the same rows either way, as the outer query keeps
+    the caller's filters too. A query locking its rows starts from the whole table, since a
+    subquery may not lock, and so does one counting (the rules' joins would change its counts)."""
+    query = qs.query
+    counts = any(getattr(a, "contains_aggregate", False) for a in query.annotations.values())
+    if query.has_filters() and not (query.select_for_update or query.combinator or counts):
+        return qs.order_by()
+    return qs.model._base_manager.all()
 
 
 def can(actor: Any, action: str, obj: Model) -> bool:

@@ -183,8 +183,86 @@ def verify_rows(
     return count, last_hash, None
 
 
-def checkpoint_message(seq: int, head_hash: str, ts: str) -> bytes:
-    return f"dalil-ledger-checkpoint\n{seq}\n{head_hash}\n{ts}\n".encode()
+def checkpoint_message(seq: int, head_hash: str, ts: str, root: str | None = None) -> bytes:
+    """What a checkpoint signs: the head of the chain, and (format 2) the root of the Merkle tree
+    over entries 1..seq. Checkpoints signed before the tree existed have no root."""
+    if root is None:
+        return f"dalil-ledger-checkpoint\n{seq}\n{head_hash}\n{ts}\n".encode()
+    return f"dalil-ledger-checkpoint/2\n{seq}\n{head_hash}\n{ts}\n{root}\n".encode()
+
+
+def proof_seal_message(tree_size: int, root: str, files: dict[str, str], ts: str) -> bytes:
+    """What a proof bundle's seal signs: the tree it proves against and the SHA-256 of each of
+    its files, so that no entry, path or custody line can be added or dropped after the seal."""
+    listed = "".join(f"{name} {digest}\n" for name, digest in sorted(files.items()))
+    return f"dalil-ledger-proof/1\n{tree_size}\n{root}\n{ts}\n{listed}".encode()
+
+
+# --- The Merkle tree over the ledger (RFC 6962 / RFC 9162 section 2.1) ---------------------------
+# A checkpoint also signs the root of a Merkle tree whose leaves are the hashes of entries 1..seq
+# in order. One entry is then proved to be in the ledger that was signed by about log2(seq)
+# hashes (its path), without the entries between it and the checkpoint.
+#   leaf = sha256(0x00 || entry hash as 32 bytes)      node = sha256(0x01 || left || right)
+# The tree is built level by level, pairing neighbours; the last node of an odd level goes up
+# unchanged. That is RFC 6962's tree (its recursive split at the largest power of two below n
+# gives the same root; a test holds the two together).
+EMPTY_ROOT = hashlib.sha256(b"").hexdigest()
+
+
+def merkle_leaf(entry_hash_hex: str) -> bytes:
+    return hashlib.sha256(b"\x00" + bytes.fromhex(entry_hash_hex)).digest()
+
+
+def merkle_node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def merkle_levels(leaves: list[bytes]) -> list[list[bytes]]:
+    """Every level of the tree over `leaves`, the leaves first and the root (alone) last."""
+    levels = [leaves]
+    node = merkle_node
+    while len(levels[-1]) > 1:
+        below = levels[-1]
+        above = [node(below[i], below[i + 1]) for i in range(0, len(below) - 1, 2)]
+        if len(below) % 2:
+            above.append(below[-1])
+        levels.append(above)
+    return levels
+
+
+def merkle_root(leaves: list[bytes]) -> str:
+    return merkle_levels(leaves)[-1][0].hex() if leaves else EMPTY_ROOT
+
+
+def merkle_path(levels: list[list[bytes]], index: int) -> list[bytes]:
+    """The siblings that lead from leaf `index` to the root, lowest first."""
+    path = []
+    for level in levels[:-1]:
+        sibling = index ^ 1
+        if sibling < len(level):
+            path.append(level[sibling])
+        index //= 2
+    return path
+
+
+def merkle_root_from_path(leaf: bytes, index: int, size: int, path: list[bytes]) -> bytes | None:
+    """The root that leaf `index` of a tree of `size` leaves and its `path` lead to (None when
+    the path does not fit the tree's shape)."""
+    if not 0 <= index < size:
+        return None
+    node, rest = leaf, list(path)
+    while size > 1:
+        if index % 2:
+            if not rest:
+                return None
+            node = merkle_node(rest.pop(0), node)
+        elif index + 1 < size:
+            if not rest:
+                return None
+            node = merkle_node(node, rest.pop(0))
+        index //= 2
+        size = (size + 1) // 2
+    return None if rest else node
 
 
 def seal_message(
@@ -346,14 +424,18 @@ class BundleReport:
     problems: list[str]
     entries: int = 0
     withheld: int = 0
+    proved_against: int = 0  # a proof bundle: the checkpoint's entry its paths lead to
 
 
 def verify_bundle(path: str) -> BundleReport:
-    """Verify an export bundle. `problems` is empty when it verifies."""
+    """Verify an export bundle or a proof bundle. `problems` is empty when it verifies."""
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        if manifest.get("format") == PROOF_FORMAT:
+            return _verify_proof(zf, manifest)
     report = BundleReport(problems=[])
     problems = report.problems
     with zipfile.ZipFile(path) as zf:
-        manifest = json.loads(zf.read("manifest.json"))
         keys = {k["key_id"]: bytes.fromhex(k["public_key"]) for k in manifest["public_keys"]}
         entries_text = zf.read("entries.jsonl").decode("utf-8")
         checkpoints = [
@@ -406,13 +488,87 @@ def verify_bundle(path: str) -> BundleReport:
         problems.extend(_custody_problems(custody, entries_text))
     for cp in checkpoints:
         key = keys.get(cp["key_id"])
-        msg = checkpoint_message(cp["seq"], cp["hash"], cp["ts"])
+        msg = checkpoint_message(cp["seq"], cp["hash"], cp["ts"], cp.get("root"))
         if key is None or not ed25519_verify(key, msg, bytes.fromhex(cp["signature"])):
             problems.append(f"checkpoint at entry {cp['seq']}: signature is not valid")
         elif cp["seq"] in hashes and hashes[cp["seq"]] != cp["hash"]:
             problems.append(
                 f"checkpoint at entry {cp['seq']}: entry hash differs from the signed one"
             )
+    return report
+
+
+PROOF_FORMAT = "dalil-ledger-proof/1"
+
+
+def _verify_proof(zf: zipfile.ZipFile, manifest: dict[str, Any]) -> BundleReport:
+    """A proof bundle: each entry's content matches its hash, its Merkle path leads to the root
+    that the checkpoint signed, and the seal covers every file."""
+    report = BundleReport(problems=[])
+    problems = report.problems
+    keys = {k["key_id"]: bytes.fromhex(k["public_key"]) for k in manifest["public_keys"]}
+    texts = {name: zf.read(name).decode("utf-8") for name in manifest["files"]}
+    digests = {name: hashlib.sha256(t.encode()).hexdigest() for name, t in texts.items()}
+    if (
+        set(zf.namelist())
+        - set(texts)
+        - {
+            "manifest.json",
+            "checkpoints.jsonl",
+            "verify_ledger.py",
+            "README.txt",
+        }
+    ):
+        problems.append("the bundle holds files that its seal does not cover")
+    if digests != manifest["files"]:
+        problems.append("a file differs from the SHA-256 that the seal covers")
+    seal = manifest["seal"]
+    size, root = manifest["tree_size"], manifest["root"]
+    key = keys.get(seal["key_id"])
+    message = proof_seal_message(size, root, digests, seal["ts"])
+    if key is None or not ed25519_verify(key, message, bytes.fromhex(seal["signature"])):
+        problems.append("export seal signature is not valid")
+    checkpoints = [json.loads(x) for x in zf.read("checkpoints.jsonl").decode().splitlines() if x]
+    signed = [
+        cp
+        for cp in checkpoints
+        if cp.get("root") == root
+        and cp["seq"] == size
+        and cp["key_id"] in keys
+        and ed25519_verify(
+            keys[cp["key_id"]],
+            checkpoint_message(cp["seq"], cp["hash"], cp["ts"], cp["root"]),
+            bytes.fromhex(cp["signature"]),
+        )
+    ]
+    if not signed:
+        problems.append(f"no validly signed checkpoint at entry {size} signs the root {root}")
+    paths = {}
+    for line in texts["proofs.jsonl"].splitlines():
+        if line:
+            p = json.loads(line)
+            paths[p["seq"]] = [bytes.fromhex(h) for h in p["path"]]
+    entries_text = texts["entries.jsonl"]
+    for row in _entry_rows(x for x in entries_text.splitlines() if x):
+        seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload, prev, rhash = row
+        report.entries += 1
+        if ts is None:
+            problems.append(f"entry {seq}: withheld entries cannot be proved")
+            continue
+        body = entry_bytes(seq, ts, actor_id, actor, source, action, ttype, tid, tlabel, payload)
+        if entry_hash(prev, body) != rhash:
+            problems.append(f"entry {seq}: content does not match its hash")
+            continue
+        reached = merkle_root_from_path(merkle_leaf(rhash), seq - 1, size, paths.get(seq, []))
+        if reached is None or reached.hex() != root:
+            problems.append(f"entry {seq}: its Merkle path does not lead to the signed root")
+    if report.entries != manifest["entries"]:
+        problems.append(
+            f"bundle holds {report.entries} entries, manifest says {manifest['entries']}"
+        )
+    if CUSTODY_FILE in texts:
+        problems.extend(_custody_problems(json.loads(texts[CUSTODY_FILE]), entries_text))
+    report.proved_against = size
     return report
 
 
@@ -430,6 +586,12 @@ def main(argv: list[str] | None = None) -> int:
         for p in report.problems:
             print(f"FAILED: {p}")
         return 1
+    if report.proved_against:
+        print(
+            f"OK: each of the {report.entries} entries matches its hash and is proved, by its "
+            f"Merkle path, to be in the ledger that was signed at entry {report.proved_against}."
+        )
+        return 0
     if not report.withheld:
         print("OK: every entry, link, checkpoint and the export seal verify.")
         return 0

@@ -20,9 +20,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 
-from . import chain
+from . import chain, merkle
 from .ledger import System, format_ts, now, record
-from .models import Checkpoint, Entry
+from .models import Checkpoint, Entry, MerkleBlock
 
 KEY_FILE = "ledger-ed25519.pem"
 _ROW_SQL = (
@@ -79,14 +79,22 @@ def key_id(public: bytes) -> str:
 def checkpoint_create(*, actor: object | None = None) -> Checkpoint | None:
     """Sign the current head. Returns None on an empty ledger."""
     key = signing_key()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         # The checkpoint itself is a ledger event; sign the head that includes it.
         record(actor=actor or System("checkpoint"), action="audit.checkpoint_signed")
         seq, head = Entry.objects.order_by("-seq").values_list("seq", "hash")[0]
+        # ...and the root of the Merkle tree over every entry so far (ADR 0026).
+        merkle.extend_blocks(seq)
+        root = merkle.root_at(seq)
         ts = now()
-        sig = key.sign(chain.checkpoint_message(seq, head, format_ts(ts)))
+        sig = key.sign(chain.checkpoint_message(seq, head, format_ts(ts), root))
         cp = Checkpoint.objects.create(
-            seq=seq, hash=head, ts=ts, key_id=key_id(public_key_bytes(key)), signature=sig.hex()
+            seq=seq,
+            hash=head,
+            ts=ts,
+            key_id=key_id(public_key_bytes(key)),
+            signature=sig.hex(),
+            merkle_root=root,
         )
         transaction.on_commit(lambda: _witness_append(cp))
         return cp
@@ -112,6 +120,7 @@ def _witness_append(cp: Checkpoint) -> None:
             "ts": format_ts(cp.ts),
             "key_id": cp.key_id,
             "signature": cp.signature,
+            "root": cp.merkle_root,
         }
     )
     with path.open("a", encoding="utf-8") as fh:
@@ -248,23 +257,48 @@ def verify(
         report.problems.append(str(chain.Problem(1, "entries at the start are missing")))
         report.first_bad_seq = 1
         return report
-    rows = iter_rows(1, max_seq)
+    stored_hash = Entry.objects.filter(seq=OuterRef("seq")).values("hash")[:1]
+    checkpoints = list(
+        Checkpoint.objects.order_by("seq", "id").annotate(stored=Subquery(stored_hash))
+    )
+    # The Merkle tree is regrown as the chain is walked: its root at each checkpoint and its
+    # kept blocks must be what was signed and kept.
+    frontier = merkle.Frontier()
+    rooted = {cp.seq for cp in checkpoints if cp.merkle_root}
+    roots: dict[int, str] = {}
+
+    def grown(rows: Iterator[chain.Row]) -> Iterator[chain.Row]:
+        add = frontier.add
+        for row in rows:
+            add(row[11])
+            if row[0] in rooted:
+                roots[row[0]] = frontier.root()
+            yield row
+
+    rows = grown(iter_rows(1, max_seq))
     count, _, problem = chain.verify_rows(_counted(rows, progress, every) if progress else rows)
     report.entries = count
     if problem:
         report.problems.append(str(problem))
         report.first_bad_seq = problem.seq
+    else:
+        _verify_blocks(report, frontier.blocks)
     public = public_key_bytes()
     kid = key_id(public)
     # `cryptography` checks a signature in microseconds (the stdlib `chain.ed25519_verify`, which
     # export bundles carry, takes milliseconds: too slow for a year of 15-minute checkpoints).
     verifier = Ed25519PublicKey.from_public_bytes(public)
-    stored_hash = Entry.objects.filter(seq=OuterRef("seq")).values("hash")[:1]
-    for cp in Checkpoint.objects.order_by("seq", "id").annotate(stored=Subquery(stored_hash)):
+    for cp in checkpoints:
         report.checkpoints += 1
-        msg = chain.checkpoint_message(cp.seq, cp.hash, format_ts(cp.ts))
+        msg = chain.checkpoint_message(cp.seq, cp.hash, format_ts(cp.ts), cp.merkle_root)
         if cp.key_id != kid or not _signature_ok(verifier, msg, cp.signature):
             report.problems.append(f"checkpoint at entry {cp.seq}: signature is not valid")
+            continue
+        if cp.seq in roots and roots[cp.seq] != cp.merkle_root:
+            report.problems.append(
+                f"entry {cp.seq}: the Merkle root of the ledger differs from the signed checkpoint"
+            )
+            report.first_bad_seq = min(report.first_bad_seq or cp.seq, cp.seq)
             continue
         if cp.seq > max_seq:
             report.problems.append(
@@ -280,6 +314,20 @@ def verify(
     return report
 
 
+def _verify_blocks(report: Report, computed: list[str]) -> None:
+    """The kept Merkle blocks are the roots of the ledger's 64-entry blocks."""
+    kept = MerkleBlock.objects.order_by("index").values_list("index", "hash")
+    for n, (index, digest) in enumerate(kept.iterator(chunk_size=10_000)):
+        if index != n or n >= len(computed) or computed[n] != digest:
+            first = n * merkle.BLOCK + 1
+            report.problems.append(
+                f"entry {first}: the kept Merkle block of entries {first}..{first + 63} differs "
+                "from the ledger"
+            )
+            report.first_bad_seq = min(report.first_bad_seq or first, first)
+            return
+
+
 def _verify_witness(report: Report, verifier: Ed25519PublicKey, kid: str, max_seq: int) -> None:
     """Check the ledger against the checkpoints kept in the witness file."""
     witnessed = _witness_checkpoints()
@@ -291,7 +339,7 @@ def _verify_witness(report: Report, verifier: Ed25519PublicKey, kid: str, max_se
         stored.update(Entry.objects.filter(seq__in=seqs[i : i + 900]).values_list("seq", "hash"))
     in_db = set(Checkpoint.objects.values_list("seq", "hash"))
     for w in witnessed:
-        msg = chain.checkpoint_message(w["seq"], w["hash"], w["ts"])
+        msg = chain.checkpoint_message(w["seq"], w["hash"], w["ts"], w.get("root"))
         if w.get("bad") or w["key_id"] != kid or not _signature_ok(verifier, msg, w["signature"]):
             report.problems.append("witness file: a checkpoint line is not validly signed")
             continue
@@ -412,28 +460,13 @@ def export_bundle(
             "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
         }
         cps = Checkpoint.objects.filter(seq__gte=first_seq or 1, seq__lte=last_seq)
-        zf.writestr(
-            "checkpoints.jsonl",
-            "".join(
-                json.dumps(
-                    {
-                        "seq": c.seq,
-                        "hash": c.hash,
-                        "ts": format_ts(c.ts),
-                        "key_id": c.key_id,
-                        "signature": c.signature,
-                    }
-                )
-                + "\n"
-                for c in cps
-            ),
-        )
+        zf.writestr("checkpoints.jsonl", "".join(_checkpoint_json(c) for c in cps))
         for name, text in (extra or {}).items():
             zf.writestr(name, text)
         zf.writestr("manifest.json", json.dumps(manifest, indent=2))
         zf.write(Path(chain.__file__), "verify_ledger.py")
         zf.writestr("README.txt", _BUNDLE_README)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         record(
             actor=actor,
             action="audit.ledger_exported",
@@ -441,6 +474,112 @@ def export_bundle(
             payload={"first_seq": first_seq, "last_seq": last_seq, "withheld": held},
         )
     return manifest
+
+
+# --- Proof bundles: chosen entries proved by their Merkle paths (ADR 0026) ------------------------
+PROOF_FORMAT = "dalil-ledger-proof/1"
+
+
+def covering_checkpoint(seq: int) -> Checkpoint:
+    """The first checkpoint at or after entry `seq` that signs a Merkle root; when none does yet,
+    one is signed now (so a proof never waits for the next 15-minute checkpoint)."""
+    cp = (
+        Checkpoint.objects.filter(seq__gte=seq, merkle_root__isnull=False)
+        .order_by("seq", "id")
+        .first()
+    )
+    return cp or checkpoint_create()  # type: ignore[return-value]  # the ledger holds `seq`
+
+
+def _checkpoint_json(c: Checkpoint) -> str:
+    line = {
+        "seq": c.seq,
+        "hash": c.hash,
+        "ts": format_ts(c.ts),
+        "key_id": c.key_id,
+        "signature": c.signature,
+    }
+    if c.merkle_root:
+        line["root"] = c.merkle_root
+    return json.dumps(line) + "\n"
+
+
+def export_proof(
+    out: io.BufferedIOBase | Path | str,
+    *,
+    actor: object,
+    seqs: Collection[int],
+    extra: dict[str, str] | None = None,
+    target: Any = None,
+) -> dict:
+    """Write the entries `seqs` in full (the caller has decided their reader may see them), the
+    Merkle path of each to the root that the first checkpoint after them signs, that checkpoint,
+    the public key, a seal and the standalone verifier into a zip. Returns the manifest.
+
+    Unlike `export_bundle`, it carries no entry between them: its size and its check grow with
+    the number of entries proved, not with the stretch of ledger they lie in."""
+    wanted = sorted(set(seqs))
+    if not wanted:
+        raise ValueError("a proof bundle proves at least one entry")
+    cp = covering_checkpoint(wanted[-1])
+    paths = merkle.paths(wanted, cp.seq)
+    entries = "".join(_entry_json(row) + "\n" for s in wanted for row in iter_rows(s, s, 1))
+    proofs = "".join(json.dumps({"seq": s, "path": paths[s]}) + "\n" for s in wanted)
+    key = signing_key()
+    public = public_key_bytes(key)
+    ts = format_ts(now())
+    digests = {
+        "entries.jsonl": hashlib.sha256(entries.encode()).hexdigest(),
+        "proofs.jsonl": hashlib.sha256(proofs.encode()).hexdigest(),
+    }
+    for name, text in (extra or {}).items():
+        digests[name] = hashlib.sha256(text.encode()).hexdigest()
+    seal = key.sign(chain.proof_seal_message(cp.seq, cp.merkle_root or "", digests, ts))
+    manifest = {
+        "format": PROOF_FORMAT,
+        "entries": len(wanted),
+        "tree_size": cp.seq,
+        "root": cp.merkle_root,
+        "files": digests,
+        "public_keys": [{"key_id": key_id(public), "public_key": public.hex()}],
+        "seal": {"ts": ts, "key_id": key_id(public), "signature": seal.hex()},
+    }
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("entries.jsonl", entries)
+        zf.writestr("proofs.jsonl", proofs)
+        zf.writestr("checkpoints.jsonl", _checkpoint_json(cp))
+        for name, text in (extra or {}).items():
+            zf.writestr(name, text)
+        zf.writestr("manifest.json", json.dumps(manifest, indent=2))
+        zf.write(Path(chain.__file__), "verify_ledger.py")
+        zf.writestr("README.txt", _PROOF_README)
+    with transaction.atomic(durable=True):
+        record(
+            actor=actor,
+            action="audit.ledger_exported",
+            target=target,
+            payload={"entries": len(wanted), "tree_size": cp.seq, "format": PROOF_FORMAT},
+        )
+    return manifest
+
+
+_PROOF_README = """Dalil ledger proof
+==================
+entries.jsonl      the ledger entries this bundle proves, each with its previous hash and its hash
+proofs.jsonl       for each entry, its Merkle path: the hashes that lead from it to the root
+checkpoints.jsonl  the signed checkpoint whose Merkle root covers every entry above
+manifest.json      the tree's size and root, the public key, and a seal over the files
+verify_ledger.py   the verifier: Python 3 standard library only, no network
+
+To check this bundle on any computer with Python 3.11 or newer:
+
+    python3 verify_ledger.py THIS_FILE.zip
+
+It recomputes each entry's hash from its content, follows its path to the root, and checks that
+the checkpoint signed that root (Ed25519). An entry changed after the checkpoint, or one that was
+never in the ledger, cannot reach the signed root. The tree is RFC 6962's (Certificate
+Transparency): leaf = SHA-256(0x00 || entry hash), node = SHA-256(0x01 || left || right).
+"""
 
 
 _BUNDLE_README = """Dalil ledger export

@@ -45,6 +45,12 @@ class Checkpoint(models.Model):
     ts = models.DateTimeField(_("time (UTC)"))
     key_id = models.CharField(_("key id"), max_length=64)
     signature = models.CharField(_("signature"), max_length=128)
+    # The root of the Merkle tree over entries 1..seq, which the signature also covers
+    # (`dalil.audit.merkle`). Empty (NULL) on checkpoints signed before the tree existed.
+    # NULL, not "", so that SQLite adds the column in place and keeps the append-only triggers.
+    merkle_root = models.CharField(  # noqa: DJ001
+        _("Merkle root"), max_length=64, null=True, blank=True
+    )
 
     class Meta:
         db_table = "audit_checkpoint"
@@ -53,6 +59,21 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint @{self.seq}"
+
+
+class MerkleBlock(models.Model):
+    """The root of the Merkle subtree over the 64 entries `index`*64+1 .. (`index`+1)*64: the
+    tree's lower levels kept, so that proving one entry reads 64 entries and not the ledger.
+    Derived from the ledger, append-only, and recomputed by `dalil audit verify`."""
+
+    index = models.BigIntegerField(primary_key=True)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        db_table = "audit_merkle_block"
+
+    def __str__(self) -> str:
+        return f"merkle block {self.index}"
 
 
 class Alert(models.Model):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import connection
 
-APPEND_ONLY_TABLES = ["audit_entry", "audit_checkpoint"]
+APPEND_ONLY_TABLES = ["audit_entry", "audit_checkpoint", "audit_merkle_block"]
 
 _PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION dalil_append_only() RETURNS trigger LANGUAGE plpgsql AS $$

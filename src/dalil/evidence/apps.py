@@ -22,7 +22,15 @@ class EvidenceConfig(AppConfig):
         from dalil import nav
         from dalil.audit import triggers
 
-        from . import contributions, digital, events, policies, searchables, selectors  # noqa: F401
+        from . import (  # noqa: F401
+            contributions,
+            custody_report,
+            digital,
+            events,
+            policies,
+            searchables,
+            selectors,
+        )
 
         nav.register(
             "evidence:list",

@@ -3,11 +3,11 @@ whole chain of custody, each event's ledger entry and hashes, and the signed che
 covers the last of them; and a bundle (zip) that a judge or a defence lawyer checks offline with
 the standalone verifier that travels inside it (`python3 verify_ledger.py bundle.zip`).
 
-The bundle holds the ledger from the item's first entry to the first signed checkpoint after its
-last one (or the ledger's end): the item's entries in full, every other entry as its hashes only
-(it holds its place in the chain; its content is not the item's reader's business), the
-checkpoints, an export seal, and `custody.json`, the events as the custody table holds them; the
-verifier checks each event against the payload of the ledger entry it names.
+The bundle holds the item's ledger entries in full, the Merkle path of each to the root that the
+first signed checkpoint after the last of them signs (one is signed on the spot when none has yet:
+ADR 0026), that checkpoint, a seal over its files, and `custody.json`, the events as the custody
+table holds them; the verifier checks each event against the payload of the ledger entry it names.
+No other entry travels: the bundle and its check grow with the item's events, not with the ledger.
 """
 
 from __future__ import annotations
@@ -15,15 +15,18 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Collection
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dalil import access
-from dalil.audit import chain, integrity, registry
+from dalil.audit import chain, integrity, merkle, registry
 from dalil.audit.ledger import format_ts
 from dalil.audit.models import Checkpoint, Entry
+from dalil.core import vault
+from dalil.jobs.registry import JOB_FILE, job_type
 from dalil.reports import documents, pdf
 
 from .labels import item_address
@@ -31,6 +34,9 @@ from .models import CustodyEvent, Item
 from .services import who
 
 FORMAT = "dalil-custody/1"
+# A chain longer than this is laid out by `dalil worker` as a job with its own page, not in the
+# request: WeasyPrint takes about 15-25 ms an event here, so 1,000 events are some 20 s (bench/).
+SYNC_EVENTS = 150
 
 
 def _events(item: Item) -> list[CustodyEvent]:
@@ -61,19 +67,15 @@ def sound(entry: Entry) -> bool:
     return chain.entry_hash(entry.prev_hash, body) == entry.hash
 
 
-def covering_checkpoint(last_seq: int) -> Checkpoint | None:
-    """The first signed checkpoint at or after the item's last entry, if one was signed yet."""
-    return Checkpoint.objects.filter(seq__gte=last_seq).order_by("seq", "id").first()
-
-
 def checkpoint_valid(cp: Checkpoint) -> bool:
     public = integrity.public_key_bytes()
-    message = chain.checkpoint_message(cp.seq, cp.hash, format_ts(cp.ts))
+    message = chain.checkpoint_message(cp.seq, cp.hash, format_ts(cp.ts), cp.merkle_root)
     stored = Entry.objects.filter(seq=cp.seq).values_list("hash", flat=True).first()
     return (
         cp.key_id == integrity.key_id(public)
         and chain.ed25519_verify(public, message, bytes.fromhex(cp.signature))
         and stored == cp.hash
+        and cp.merkle_root == merkle.root_at(cp.seq)
     )
 
 
@@ -124,7 +126,7 @@ def custody_report(*, actor: Any, item: Item) -> documents.Issued:
             }
         )
     last_seq = max((ev.ledger_seq for ev in events), default=0)
-    cp = covering_checkpoint(last_seq) if last_seq else None
+    cp = integrity.covering_checkpoint(last_seq) if last_seq else None
     url = item_address(item)
     context = {
         "title": _("Chain of custody report"),
@@ -149,29 +151,40 @@ def custody_report(*, actor: Any, item: Item) -> documents.Issued:
     return documents.issue(actor=actor, target=item, kind="custody_report", render=render)
 
 
+def event_count(item: Item) -> int:
+    return CustodyEvent.objects.filter(item=item).count()
+
+
+@job_type("evidence.custody_report", gettext_lazy("Issue a chain of custody report"))
+def report_job(job: Any, item: int) -> dict[str, Any]:
+    """The court's PDF of a long chain, issued as the job's owner and kept in the vault for them
+    (attached to the job: only its owner downloads it, from the job's page)."""
+    found = access.get_or_404(job.actor, "view", Item.objects.select_related("case"), pk=item)
+    job.progress(0, 2)
+    issued = custody_report(actor=job.actor, item=found)
+    job.progress(1, 2)
+    job.check_cancelled()
+    upload = ContentFile(issued.pdf, name=f"{issued.number}.pdf")
+    upload.content_type = "application/pdf"  # type: ignore[attr-defined]  # as an upload has
+    with job.atomic():
+        stored = vault.store_upload(
+            actor=job.actor, unit=found.case.unit, upload=upload, attached_to=JOB_FILE
+        )
+    job.progress(2, 2)
+    job.log(f"{issued.number}: {len(issued.pdf) // 1024} KB")
+    return {"file": stored.pk, "document": issued.number, "sha256": issued.sha256}
+
+
 def custody_bundle(*, actor: Any, item: Item) -> tuple[bytes, dict[str, Any]]:
-    """The offline-verifiable bundle (zip bytes, manifest). Its export is on the ledger."""
+    """The offline-verifiable bundle (zip bytes, manifest): the item's entries in full, each
+    proved by its Merkle path to a signed checkpoint. Its export is on the ledger."""
     access.require(actor, "view", item)
     events = _events(item)
-    mine = {ev.ledger_seq for ev in events}
-    first = min(mine)
-    cp = covering_checkpoint(max(mine))
-    last = (
-        cp.seq
-        if cp is not None
-        else Entry.objects.order_by("-seq").values_list("seq", flat=True).first()
-    )
-    assert last is not None
-
-    def withheld(lo: int, hi: int) -> Collection[int]:
-        return set(range(lo, hi + 1)) - mine
-
     out = io.BytesIO()
-    manifest = integrity.export_bundle(
+    manifest = integrity.export_proof(
         out,
         actor=actor,
-        withheld=withheld,
-        seqs=(first, last),
+        seqs=[ev.ledger_seq for ev in events],
         extra={
             chain.CUSTODY_FILE: json.dumps(custody_json(item, events), ensure_ascii=False, indent=2)
         },

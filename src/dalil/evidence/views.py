@@ -25,6 +25,7 @@ from dalil.audit.selectors import annotate
 from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
 from dalil.cases.selectors import case_for
 from dalil.cases.services import closed_message
+from dalil.jobs import services as jobs_services
 from dalil.reports.views import pdf_response
 from dalil.ui.forms import apply_errors, form_page
 from dalil.ui.lists import render_list
@@ -417,17 +418,31 @@ def _confirm_page(
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest, item: str) -> HttpResponse:
     it = selectors.item_for(request.user, item)
+    long_chain = custody_report.event_count(it) > custody_report.SYNC_EVENTS
     if request.method == "POST":
-        return pdf_response(custody_report.custody_report(actor=request.user, item=it))
+        if not long_chain:
+            return pdf_response(custody_report.custody_report(actor=request.user, item=it))
+        job = jobs_services.enqueue(actor=request.user, kind="evidence.custody_report", item=it.pk)
+        messages.info(
+            request,
+            _("The report is being prepared; download it from this page when it is ready."),
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    text = _(
+        "Dalil will issue a numbered PDF for the court with every custody event of this item, "
+        "its ledger entry and hashes, and the signed checkpoint that covers them. Issuing it "
+        "is itself recorded on the ledger."
+    )
+    if long_chain:
+        text += " " + _(
+            "This chain is long: the PDF is prepared in the background, and its page shows the "
+            "progress and the download."
+        )
     return _confirm_page(
         request,
         it,
         _("Chain of custody report of %(number)s") % {"number": it.number},
-        _(
-            "Dalil will issue a numbered PDF for the court with every custody event of this item, "
-            "its ledger entry and hashes, and the signed checkpoint that covers them. Issuing it "
-            "is itself recorded on the ledger."
-        ),
+        text,
         _("Issue the PDF"),
     )
 
@@ -445,9 +460,9 @@ def bundle(request: HttpRequest, item: str) -> HttpResponse:
         _("Custody bundle of %(number)s") % {"number": it.number},
         _(
             "A zip file that anyone can check offline, without Dalil: the item's ledger entries, "
-            "the chain between them as hashes, the signed checkpoints, the custody events and "
-            "the verifier (python3 verify_ledger.py bundle.zip). The export is recorded on the "
-            "ledger."
+            "the Merkle path that proves each of them to be in the signed ledger, the signed "
+            "checkpoint, the custody events and the verifier (python3 verify_ledger.py "
+            "bundle.zip). The export is recorded on the ledger."
         ),
         _("Download the bundle"),
     )

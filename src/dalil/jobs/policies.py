@@ -14,6 +14,8 @@ register_policy(
             # Only the person who started a job cancels or retries it.
             "cancel": [Member("owner", _("owner"))],
             "retry": [Member("owner", _("owner"))],
+            # A file a job made (a long report) was made with its owner's rights: theirs alone.
+            "download": [Member("owner", _("owner"))],
         },
     )
 )

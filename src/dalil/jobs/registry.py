@@ -27,6 +27,10 @@ class JobType:
 
 _TYPES: dict[str, JobType] = {}
 
+# A job may leave a file for its owner: stored in the vault with this `StoredFile.attached_to`,
+# its pk as the result's "file"; the job's page offers it to the owner alone.
+JOB_FILE = "jobs.job"
+
 
 def job_type(
     code: str, label: str | Promise, *, permissions: tuple[str, ...] = (), startable: bool = False

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>/cancel/", views.job_cancel, name="cancel"),
     path("<int:pk>/retry/", views.job_retry, name="retry"),
+    path("<int:pk>/file/", views.job_file, name="file"),
 ]

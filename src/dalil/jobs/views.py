@@ -6,16 +6,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dalil import access
+from dalil.core import vault
+from dalil.core.models import StoredFile
 
 from . import registry, services
 from .models import Job
 from .policies import VIEW_ALL
+from .registry import JOB_FILE
 
 
 def _visible(user: Any) -> Any:
@@ -121,3 +124,30 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request, job)
     messages.success(request, _("Started again as job %(n)s.") % {"n": new.pk})
     return redirect("jobs:detail", pk=new.pk)
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> FileResponse:
+    """The file a finished job made (kept in the vault, attached to the job): for its owner only,
+    re-hashed and the download on the ledger."""
+    job = access.get_or_404(request.user, "download", Job, pk=pk)
+    file_pk = job.result.get("file") if job.status == Job.Status.SUCCEEDED else None
+    stored = (
+        StoredFile.objects.filter(pk=file_pk, attached_to=JOB_FILE, uploaded_by=job.owner)
+        .select_related("blob")
+        .first()
+        if isinstance(file_pk, int)
+        else None
+    )
+    if stored is None:
+        raise Http404
+    response = FileResponse(
+        vault.read_verified(actor=request.user, stored=stored),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response

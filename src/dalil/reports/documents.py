@@ -94,7 +94,7 @@ def issue(
             if attempt < OPTIMISTIC_TRIES
             else b""
         )
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             n = numbering.next_number(scope, year)
             if n != guess or not data:
                 if attempt < OPTIMISTIC_TRIES:

@@ -87,7 +87,7 @@ def test_checkpoint_signature_verifies_with_the_stdlib_verifier():
     _append(3)
     cp = integrity.checkpoint_create()
     public = integrity.public_key_bytes()
-    msg = chain.checkpoint_message(cp.seq, cp.hash, integrity.format_ts(cp.ts))
+    msg = chain.checkpoint_message(cp.seq, cp.hash, integrity.format_ts(cp.ts), cp.merkle_root)
     assert chain.ed25519_verify(public, msg, bytes.fromhex(cp.signature))
     assert not chain.ed25519_verify(public, msg + b"x", bytes.fromhex(cp.signature))
 

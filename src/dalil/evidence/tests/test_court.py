@@ -216,3 +216,36 @@ def test_the_bundle_is_refused_for_an_item_out_of_scope_and_ledgered_when_given(
     assert zipfile.ZipFile(io.BytesIO(response.content)).testzip() is None
     entry = Entry.objects.filter(action="audit.ledger_exported").latest("seq")
     assert entry.target_id == str(travelled.pk) and entry.actor_id == lead.pk
+
+
+def test_a_long_chain_is_reported_by_a_job_whose_pdf_only_its_owner_downloads(
+    client_for, travelled, lead, custodian, outsider, monkeypatch, tmp_path
+):
+    from dalil.jobs.models import Job
+    from dalil.jobs.testing import run_queued
+
+    monkeypatch.setattr(custody_report, "SYNC_EVENTS", 2)  # this chain has 3 events
+    url = reverse("evidence:report", args=[travelled.number])
+    page = client_for(lead).get(url)
+    assert "prepared in the background" in page.content.decode()
+    response = client_for(lead).post(url)
+    job = Job.objects.get(kind="evidence.custody_report")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "jobs:detail", args=[job.pk]
+    )
+    assert client_for(outsider).post(url).status_code == 404  # the item is out of their scope
+    run_queued()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.error
+    detail = client_for(lead).get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    file_url = reverse("jobs:file", args=[job.pk])
+    assert file_url in detail
+    download = client_for(lead).get(file_url)
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    data = b"".join(download.streaming_content)
+    assert travelled.number in pdf_text(data, tmp_path)
+    issued = Entry.objects.filter(action="reports.document_issued").latest("seq")
+    assert json.loads(issued.payload)["sha256"] == job.result["sha256"]
+    assert Entry.objects.filter(action="core.file_downloaded", actor_id=lead.pk).exists()
+    # The custodian sees the item, but the PDF was made for the lead: not theirs to download.
+    assert client_for(custodian).get(file_url).status_code == 404

@@ -22,11 +22,37 @@ def _job(owner: Any, status: str = "queued") -> Any:
     return Job.objects.create(kind="jobs.demo", owner=owner, unit=owner.unit, status=status)
 
 
+def _job_with_file(owner: Any) -> Any:
+    """A finished job that left its owner a file (as the long custody report does)."""
+    from django.core.files.base import ContentFile
+    from django.db import transaction
+
+    from dalil.core import vault
+    from dalil.jobs.models import Job
+    from dalil.jobs.registry import JOB_FILE
+
+    with transaction.atomic():
+        stored = vault.store_upload(
+            actor=owner,
+            unit=owner.unit,
+            upload=ContentFile(b"%PDF-1.4 matrix", name="report.pdf"),
+            attached_to=JOB_FILE,
+        )
+    return Job.objects.create(
+        kind="jobs.demo",
+        owner=owner,
+        unit=owner.unit,
+        status="succeeded",
+        result={"file": stored.pk},
+    )
+
+
 def build(world: Any) -> None:
     karada = world.make_user("matrix.jobs.karada", unit="BGD-KARADA", role="investigator")
     mansour = world.make_user("matrix.jobs.mansour", unit="BGD-MANSOUR", role="investigator")
     for key, owner in [("job.own", karada), ("job.other", mansour)]:
         world.objects[key] = _job(owner, "failed")
+        world.objects[f"{key}.file"] = _job_with_file(owner)
 
 
 def _self(status: str) -> Any:
@@ -71,6 +97,17 @@ MATRIX: list[dict[str, Any]] = [
         "route": "jobs:retry",
         "methods": ("POST",),
         "objects": _objects("failed"),
+        "allowed": {"self": EVERYONE, "own": set(), "other": set()},
+    },
+    {
+        # The file a job left: its owner's alone, even for those who see every job of a unit.
+        "route": "jobs:file",
+        "methods": ("GET",),
+        "objects": {
+            "self": lambda w, me: {"pk": _job_with_file(me).pk},
+            "own": _of("job.own.file"),
+            "other": _of("job.other.file"),
+        },
         "allowed": {"self": EVERYONE, "own": set(), "other": set()},
     },
 ]
