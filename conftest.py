@@ -48,6 +48,11 @@ def pytest_configure(config: Any) -> None:
     import django
     from django.conf import settings
 
+    config.addinivalue_line(
+        "markers",
+        "real_password_hasher: hash passwords with the production setting (Argon2id), not the"
+        " tests' fast MD5 (see `_fast_password_hasher`)",
+    )
     # pytest-django loads the settings before this file runs, so the DALIL_PLAIN_STATIC default
     # above comes too late: without this, every rendered page needs a collectstatic manifest.
     settings.STORAGES = {
@@ -63,6 +68,19 @@ def _isolated_files(tmp_path: Any, settings: Any) -> None:
     """Each test gets its own vault and signing-key folder."""
     settings.DALIL_VAULT_DIR = tmp_path / "vault"
     settings.DALIL_KEYS_DIR = tmp_path / "keys"
+
+
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(request: Any, settings: Any) -> None:
+    """Argon2 is slow on purpose (a third of a second per hash on the CI machine, and every
+    `make_user` hashes one): tests hash with MD5, as Django's own test-speed advice says. The
+    tests about the stored hash itself, and one sign-in through the forms end to end, say
+    `@pytest.mark.real_password_hasher` and keep the production setting (Argon2id)."""
+    if request.node.get_closest_marker("real_password_hasher") is None:
+        settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "Correct-horse-battery-9"  # what the root conftest's `make_user` sets
 
 
+@pytest.mark.real_password_hasher
 def test_user_signs_in_with_password_and_code_and_sees_the_arabic_home_page(
     make_user: Any, new_page: Any, screenshots: Any, live_server: Any
 ):

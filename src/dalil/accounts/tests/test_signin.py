@@ -58,6 +58,7 @@ WRONG = "Wrong-password-123"
 
 
 # --- The two factors (R-09, R-13) -----------------------------------------------------------------
+@pytest.mark.real_password_hasher
 def test_password_and_totp_code_lead_to_the_home_page_and_are_on_the_ledger(make_user, clock):
     user = make_user("karim")
     client = web()
@@ -544,6 +545,7 @@ def change_password(client: Client, new: str) -> Any:
     return client.post(PASSWORD_URL, {"new_password": new, "confirm": new})
 
 
+@pytest.mark.real_password_hasher
 def test_long_passphrase_with_spaces_and_arabic_letters_is_accepted_untruncated(make_user, clock):
     assert len(PASSPHRASE) == 64 and " " in PASSPHRASE
     user = make_user("karim")
@@ -561,6 +563,7 @@ def test_long_passphrase_with_spaces_and_arabic_letters_is_accepted_untruncated(
     assert is_signed_in(client)  # changing one's password keeps one's own session
 
 
+@pytest.mark.real_password_hasher
 def test_stored_password_hash_is_argon2id_with_a_long_random_salt(make_user):
     user = make_user("karim")
     algorithm, variant, _, params, salt, digest = user.password.split("$")
