@@ -100,6 +100,38 @@ def test_the_schema_endpoint_needs_credentials_and_serves_the_schema(make_user):
     assert "/api/v1/units/" in served.json()["paths"]
 
 
+def test_the_served_schema_is_generated_once_per_language(make_user, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from dalil.api.views import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    generated = []
+    real = SchemaGenerator.get_schema
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        generated.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counting)
+    user = make_user("someone")
+    user.is_verified = lambda: True
+    _token, secret = services.token_create(actor=user, name="schema")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    def governorate(lang: str) -> str:
+        served = client.get(f"/api/schema/?format=json&lang={lang}")
+        assert served.status_code == 200
+        units = served.json()["paths"]["/api/v1/units/"]["get"]
+        return next(p for p in units["parameters"] if p["name"] == "governorate")["description"]
+
+    english, arabic = governorate("en"), governorate("ar")
+    assert english.startswith("governorate") and arabic != english
+    assert (governorate("en"), governorate("ar")) == (english, arabic)
+    assert len(generated) == 2
+    assert Client(HTTP_HOST="127.0.0.1").get("/api/schema/").status_code == 401
+
+
 def test_the_docs_page_loads_swagger_ui_from_vendored_files_without_inline_script(
     make_user, client_for
 ):

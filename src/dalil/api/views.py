@@ -4,8 +4,9 @@ writes the ledger. Errors are RFC 9457 problems (see `problems.py`)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import QuerySet
@@ -415,4 +416,26 @@ class TokenViewSet(
 
 # --- The schema --------------------------------------------------------------------------------------
 class SchemaView(ApiMixin, SpectacularAPIView):
-    pass
+    """The OpenAPI schema. It depends only on the code, the language and the API version, and
+    generating it takes about half a second: each process generates it once per language and
+    version and serves a copy afterwards. Who may fetch it is checked on every request, as
+    before (the schema is public: `SERVE_PUBLIC`, the same for every reader)."""
+
+    _generated: ClassVar[dict[tuple[str | None, str | None], dict[str, Any]]] = {}
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        key = (translation.get_language(), version)
+        schema = self._generated.get(key)
+        if schema is None:
+            generator = self.generator_class(
+                urlconf=self.urlconf, api_version=version, patterns=self.patterns
+            )
+            schema = generator.get_schema(request=request, public=self.serve_public)
+            self._generated[key] = schema
+        return Response(
+            data=copy.deepcopy(schema),
+            headers={
+                "Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'
+            },
+        )
