@@ -277,6 +277,7 @@ class ScanForm(BootstrapForm):
     code = forms.CharField(
         label=_("Item number"),
         max_length=300,
+        error_messages={"required": _("Scan or type an item number.")},
         widget=forms.TextInput(attrs={"autofocus": True, "dir": "ltr", "autocomplete": "off"}),
         help_text=_("Scan the label (a handheld scanner types the number and Enter) or type it."),
     )
@@ -321,3 +322,26 @@ class DigitalFileForm(BootstrapForm):
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
+
+
+class CheckOutForm(ScanForm):
+    """The store's desk, checking out: who takes the items and why, then one scan per item (the
+    first two stay filled in between scans)."""
+
+    to_user = UserChoice(
+        label=_("To"),
+        queryset=User.objects.none(),
+        empty_label=_("— choose —"),
+        error_messages={"required": _("Choose who takes the items.")},
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=300,
+        help_text=_("For example: to the laboratory, to court."),
+    )
+    field_order = ["to_user", "purpose", "code"]
+
+    def __init__(self, *args: Any, receivers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_user"].queryset = receivers  # type: ignore[attr-defined]
+        self.fields["code"].widget.attrs["autofocus"] = bool(self.initial.get("to_user"))

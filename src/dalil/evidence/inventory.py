@@ -28,7 +28,7 @@ from dalil.core.records import acting_user
 from .models import AuditScan, InventoryAudit, Item, StorageLocation
 from .policies import CUSTODY_MANAGE
 from .selectors import item_list
-from .services import _text, code_of, who
+from .services import _text, scanned_code, who
 
 
 def may_audit(actor: Any, location: StorageLocation) -> bool:
@@ -90,10 +90,7 @@ def audit_scan(*, actor: Any, audit_row: InventoryAudit, code: str) -> tuple[Aud
     or (None, "again") when the code was scanned already in this audit: nothing is written."""
     with transaction.atomic(durable=True):
         current = _open_audit(actor, audit_row)
-        raw = (code or "").strip()
-        if "/items/" in raw:  # a label's QR code read by a scanner: the item's address
-            raw = raw.rstrip("/").rsplit("/", 1)[-1]
-        code = code_of(raw[:40], "code")
+        code = scanned_code(code)
         if not code:
             raise ValidationError({"code": _("Scan or type an item number.")})
         if AuditScan.objects.filter(audit=current, code=code).exists():

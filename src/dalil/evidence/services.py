@@ -64,6 +64,15 @@ def code_of(value: str | None, field: str = "") -> str:
         raise
 
 
+def scanned_code(raw: str | None, field: str = "code") -> str:
+    """What a scanner read (or someone typed): an item number, or a label's QR code, which carries
+    the item's address. Returns the item number in its one spelling ("" when nothing was read)."""
+    text = (raw or "").strip()[:300]
+    if "/items/" in text:
+        text = text.rstrip("/").rsplit("/", 1)[-1]
+    return code_of(text[:40], field)
+
+
 # One field's free text, refused beside the field (the rule lives in dalil.core.text).
 _text = clean_field
 

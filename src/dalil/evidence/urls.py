@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import digital_views, disposal_views, inventory_views, views
+from . import desk_views, digital_views, disposal_views, inventory_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -39,6 +39,7 @@ urlpatterns = [
     path("locations/new/", views.location_create, name="location_create"),
     path("locations/<int:pk>/", views.location_detail, name="location_detail"),
     path("locations/<int:pk>/audit/", inventory_views.audit_start, name="audit_start"),
+    path("locations/<int:pk>/desk/", desk_views.desk_page, name="desk"),
     path("audits/<int:pk>/", inventory_views.audit_detail, name="audit_detail"),
     path("audits/<int:pk>/scan/", inventory_views.audit_scan, name="audit_scan"),
     path("audits/<int:pk>/finish/", inventory_views.audit_finish, name="audit_finish"),

@@ -89,11 +89,8 @@ def item_list(request: HttpRequest) -> HttpResponse:
 def find(request: HttpRequest) -> HttpResponse:
     """A scanned or typed item number (a label's QR code carries the item's address; a handheld
     scanner types the number): straight to the item, or back with "not found"."""
-    raw = request.GET.get("code", "")[:300].strip()
-    if "/items/" in raw:  # a label's QR code read by a scanner: the item's address
-        raw = raw.rstrip("/").rsplit("/", 1)[-1]
     try:
-        code = services.code_of(raw[:40])
+        code = services.scanned_code(request.GET.get("code", ""))
     except ValidationError:
         code = ""
     item = selectors.item_list(request.user).filter(number=code).first() if code else None

@@ -288,6 +288,14 @@ MATRIX: list[dict[str, Any]] = [
         "objects": {"own": _location("own"), "other": _location("other")},
         "allowed": {"own": CUSTODIAN, "other": NOBODY},
     },
+    # The store's desk: checking in and out by scanning is the custodians' (a scan that finds
+    # nothing to do answers with a message and writes nothing).
+    {
+        "route": "evidence:desk",
+        "methods": ("GET", "POST"),
+        "objects": {"own": _location("own"), "other": _location("other")},
+        "allowed": {"own": CUSTODIAN, "other": NOBODY},
+    },
     {
         "route": "evidence:audit_detail",
         "methods": ("GET",),
