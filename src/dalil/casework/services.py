@@ -32,7 +32,6 @@ from dalil.core.text import clean_fields
 from .models import Document, JournalEntry, JournalVersion, Task
 
 # Station clocks drift: a journal time a few minutes ahead is a clock, not a prophecy.
-FUTURE_GRACE = dt.timedelta(minutes=5)
 PICK_LIMIT = 300  # assignees offered in a form
 
 
@@ -290,13 +289,13 @@ def task_reopen(*, actor: Any, task: Task) -> Task:
 
 # --- Journal --------------------------------------------------------------------------------------
 def _occurred(value: dt.datetime | None, default: dt.datetime) -> dt.datetime:
-    value = value or default
-    dates.check_years(occurred_at=value)
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > timezone.now() + FUTURE_GRACE:
-        raise ValidationError({"occurred_at": _("The time of the event cannot be in the future.")})
-    return value
+    moment = dates.past_moment(
+        "occurred_at",
+        value or default,
+        message=_("The time of the event cannot be in the future."),
+    )
+    assert moment is not None
+    return moment
 
 
 def _minute(value: dt.datetime) -> dt.datetime:

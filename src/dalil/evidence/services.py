@@ -34,7 +34,6 @@ from .policies import CUSTODY_MANAGE
 
 NUMBER_SCOPE = "EV"
 # Station clocks drift: a time a few minutes ahead is a clock, not a prophecy.
-FUTURE_GRACE = dt.timedelta(minutes=5)
 HAZARD_CODES = {code for code, _label in HAZARDS}
 
 
@@ -78,14 +77,9 @@ _text = clean_field
 
 
 def _when(field: str, value: dt.datetime | None, *, not_before: dt.datetime | None) -> dt.datetime:
-    now = timezone.now()
+    value = dates.past_moment(field, value)
     if value is None:
-        return now
-    dates.check_years(**{field: value})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > now + FUTURE_GRACE:
-        raise ValidationError({field: _("This time cannot be in the future.")})
+        return timezone.now()
     if not_before is not None and value < not_before:
         raise ValidationError(
             {

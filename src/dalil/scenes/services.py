@@ -33,7 +33,6 @@ from .models import PROTECTIVE, CordonEntry, Scene, ScenePhoto
 from .policies import SCENE_RECORD
 
 NUMBER_SCOPE = "SC"
-FUTURE_GRACE = dt.timedelta(minutes=5)
 # Iraq's extent, a little generous: a point outside is a typing error (a swapped latitude and
 # longitude, a missing minus sign), not a scene.
 LATITUDES = (Decimal("29.0"), Decimal("37.5"))
@@ -58,15 +57,7 @@ class Conflict(Exception):
 _text = clean_field
 
 
-def _moment(field: str, value: dt.datetime | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    dates.check_years(**{field: value})
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    if value > timezone.now() + FUTURE_GRACE:
-        raise ValidationError({field: _("This time cannot be in the future.")})
-    return value
+_moment = dates.past_moment
 
 
 def _iso(value: dt.datetime | None) -> str | None:
