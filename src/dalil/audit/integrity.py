@@ -268,11 +268,16 @@ def verify(
     roots: dict[int, str] = {}
 
     def grown(rows: Iterator[chain.Row]) -> Iterator[chain.Row]:
-        add = frontier.add
+        add, growing = frontier.add, True
         for row in rows:
-            add(row[11])
-            if row[0] in rooted:
-                roots[row[0]] = frontier.root()
+            if growing:
+                try:
+                    add(row[11])
+                except ValueError:  # not a hash at all: the walk names the entry
+                    growing = False
+                else:
+                    if row[0] in rooted:
+                        roots[row[0]] = frontier.root()
             yield row
 
     rows = grown(iter_rows(1, max_seq))
@@ -281,8 +286,7 @@ def verify(
     if problem:
         report.problems.append(str(problem))
         report.first_bad_seq = problem.seq
-    else:
-        _verify_blocks(report, frontier.blocks)
+
     public = public_key_bytes()
     kid = key_id(public)
     # `cryptography` checks a signature in microseconds (the stdlib `chain.ed25519_verify`, which
@@ -311,21 +315,35 @@ def verify(
             report.problems.append(f"entry {cp.seq}: hash differs from the signed checkpoint")
             report.first_bad_seq = min(report.first_bad_seq or cp.seq, cp.seq)
     _verify_witness(report, verifier, kid, max_seq)
+    if not problem:
+        _verify_blocks(report, frontier.blocks, max_seq)
     return report
 
 
-def _verify_blocks(report: Report, computed: list[str]) -> None:
+def _verify_blocks(report: Report, computed: list[str], max_seq: int) -> None:
     """The kept Merkle blocks are the roots of the ledger's 64-entry blocks."""
     kept = MerkleBlock.objects.order_by("index").values_list("index", "hash")
     for n, (index, digest) in enumerate(kept.iterator(chunk_size=10_000)):
-        if index != n or n >= len(computed) or computed[n] != digest:
-            first = n * merkle.BLOCK + 1
-            report.problems.append(
-                f"entry {first}: the kept Merkle block of entries {first}..{first + 63} differs "
-                "from the ledger"
+        if index == n and n >= len(computed):
+            end = (index + 1) * merkle.BLOCK
+            problem, bad = (
+                f"entry {max_seq + 1}: ledger ends at {max_seq} but its Merkle blocks were kept "
+                f"up to entry {end} (entries removed from the end)",
+                max_seq + 1,
             )
-            report.first_bad_seq = min(report.first_bad_seq or first, first)
-            return
+        elif index != n or computed[n] != digest:
+            bad = n * merkle.BLOCK + 1
+            problem = (
+                f"entry {bad}: the kept Merkle block of entries {bad}..{bad + merkle.BLOCK - 1} "
+                "differs from the ledger"
+            )
+        else:
+            continue
+        report.problems.append(problem)
+        # A block places a change within 64 entries only: a signed checkpoint that no longer
+        # matches names the first entry that is provably bad, when there is one.
+        report.first_bad_seq = report.first_bad_seq or bad
+        return
 
 
 def _verify_witness(report: Report, verifier: Ed25519PublicKey, kid: str, max_seq: int) -> None:
