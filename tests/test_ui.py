@@ -422,3 +422,32 @@ def test_a_group_carries_the_sum_of_its_badges_on_every_page(make_user, client_f
     toggle = page.split('id="nav-group-work"')[1].split("</button>")[0]
     assert re.search(r'<span class="badge[^"]*">5<', toggle), toggle
     assert 'href="/my/tasks/">t <span class="badge' in page
+
+
+def test_the_badges_are_counted_once_per_page_even_where_the_page_shows_the_menu_twice(
+    make_user, client_for
+):
+    """The home page lists the main menu as shortcuts besides the bar: one count per badge."""
+    investigator = make_user("nav.once", role="investigator", language="en")
+    from dalil import nav
+
+    calls: list[int] = []
+
+    def count(user) -> int:
+        calls.append(user.pk)
+        return 4
+
+    saved = list(nav.ITEMS)
+    nav.ITEMS[:] = [i for i in saved if i.group != "work"] + [
+        nav.NavItem("mywork:tasks", "t", (), count=count, group="work")
+    ]
+    try:
+        client = client_for(investigator)
+        home = client.get("/").content.decode()
+        assert calls == [investigator.pk]
+        assert client.get(reverse("cases:list")).status_code == 200
+        assert calls == [investigator.pk] * 2  # each request counts afresh
+    finally:
+        nav.ITEMS[:] = saved
+    assert home.count('href="/my/tasks/"') == 2  # in the bar and among the shortcuts
+    assert re.search(r'href="/my/tasks/">t <span class="badge[^"]*">4<', home)

@@ -76,7 +76,14 @@ def my_tasks(actor: Any) -> TaskRows:
 
 
 def my_overdue_count(actor: Any) -> int:
-    """The badge on "My tasks": the reader's open tasks already past their due date."""
+    """The badge on "My tasks": the reader's open tasks already past their due date. It is on
+    every page: when nothing assigned to the reader is overdue at all (the usual answer), the
+    count is 0 without weighing the door's rules, which only ever narrow it."""
+    if not getattr(actor, "is_authenticated", False):
+        return 0
+    assigned = with_overdue(Task.objects.filter(assignee_id=actor.pk))
+    if not assigned.filter(overdue=True).exists():
+        return 0
     return my_tasks(actor).filter(overdue=True).count()
 
 

@@ -437,6 +437,11 @@ def alerts_for(actor: Any, unread_only: bool = True) -> QuerySet[AlertRecipient]
 
 
 def unread_alert_count(actor: Any) -> int:
+    """The badge on the alerts page. It is on every page: when no alert addressed to the reader
+    is unread at all (the usual answer), the count is 0 without weighing the door's rules, which
+    only ever narrow it."""
     if not getattr(actor, "is_authenticated", False):
+        return 0
+    if not AlertRecipient.objects.filter(user_id=actor.pk, read_at__isnull=True).exists():
         return 0
     return alerts_for(actor).count()

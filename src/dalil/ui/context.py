@@ -15,7 +15,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {"nav_items": [], "user_menu_items": [], "digits": formatting.LATIN}
     return {
-        "nav_items": nav.bar_for(request.user, _view_name(request)),
-        "user_menu_items": nav.items_for(request.user, menu="user"),
+        "nav_items": nav.bar_for(
+            request.user, _view_name(request), items=nav.items_for_request(request)
+        ),
+        "user_menu_items": nav.items_for_request(request, menu="user"),
         "digits": formatting.style_of(request.user),
     }

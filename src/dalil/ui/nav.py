@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from dalil import access
@@ -34,11 +35,25 @@ def items_for(user: Any, menu: str = "main") -> list[dict[str, Any]]:
     return out
 
 
-def bar_for(user: Any, current: str = "") -> list[dict[str, Any]]:
+def items_for_request(request: HttpRequest, menu: str = "main") -> list[dict[str, Any]]:
+    """`items_for(request.user, menu)`, worked out once per request (the bar and the home page's
+    shortcuts both show the main menu, and its badges count rows); each caller gets its own
+    copies of the entries."""
+    cache = request.__dict__.setdefault("_dalil_nav", {})
+    key = (request.user.pk, menu)  # a request that signs someone in or out asks anew
+    if key not in cache:
+        cache[key] = items_for(request.user, menu)
+    return [dict(item) for item in cache[key]]
+
+
+def bar_for(
+    user: Any, current: str = "", items: list[dict[str, Any]] | None = None
+) -> list[dict[str, Any]]:
     """The navigation bar: the main menu's entries in order, a group of two or more folded into
     one drop-down placed where its first entry is. `current` (the view name) marks the active
-    entry and its group."""
-    items = items_for(user)
+    entry and its group. `items`: the main menu's entries when the caller has them already."""
+    if items is None:
+        items = items_for(user)
     members: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         item["active"] = item["name"] == current

@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "assignments": assignments_of(request.user),
             "activity": recent_activity(request.user),
-            "shortcuts": [i for i in nav.items_for(request.user) if i["name"] != "ui:home"],
+            "shortcuts": [i for i in nav.items_for_request(request) if i["name"] != "ui:home"],
             "now": now,
             "today": timezone.localdate(now),
         },

@@ -249,11 +249,15 @@ def test_my_tasks_lists_my_open_tasks_in_cases_i_may_see_overdue_first(
         page = client_for(me).get(reverse("mywork:tasks")).content.decode()
         assert page.index("متأخرة") < page.index("قريبة") and "لغيري" not in page
         assert "منجزة" not in page
+        assert selectors.my_overdue_count(me) == 1
     assert soon.pk and late.pk
+    assert selectors.my_overdue_count(me) == 0  # nothing overdue yet
     # Out of the case, out of the list: the tasks stay, but the case is no longer theirs to see.
     CaseMember.objects.filter(case=case, user=me).delete()
     access.forget(me)
     assert list(selectors.my_tasks(me)) == []
+    with time_machine.travel(timezone.now() + dt.timedelta(days=3), tick=False):
+        assert selectors.my_overdue_count(me) == 0  # overdue, but in a case no longer theirs
 
 
 def test_my_tasks_is_in_the_navigation(make_user, client_for):

@@ -82,6 +82,22 @@ def test_a_late_registration_is_an_alert(arrest):
     assert ("registration", "breached") in kinds and ("first_order", "breached") in kinds
 
 
+def test_the_badge_counts_only_the_unread_alerts_the_reader_may_still_see(arrest, lead, case):
+    from dalil.access.models import Compartment
+    from dalil.cases.models import Case
+
+    now = timezone.now()
+    assert selectors.unread_alert_count(lead) == 0
+    arrest(arrested_at=now - 20 * H, now=now)
+    services.alerts_raise(now=now)
+    unread = AlertRecipient.objects.filter(user=lead, read_at__isnull=True).count()
+    assert unread >= 1 and selectors.unread_alert_count(lead) == unread
+    # The case moves behind a clearance the lead lacks: the alerts stay, unread, but unseen.
+    secret = Compartment.objects.get(code="internal_affairs")
+    Case.objects.filter(pk=case.pk).update(compartment=secret)
+    assert selectors.unread_alert_count(lead) == 0
+
+
 def test_my_alerts_page_lists_unread_alerts_and_marks_them_read(
     arrest, lead, commander, client_for
 ):
