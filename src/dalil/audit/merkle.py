@@ -11,6 +11,7 @@ multiple of 64, so its first six levels pair only its own nodes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from . import chain
@@ -96,29 +97,30 @@ def paths(seqs: Iterable[int], size: int) -> dict[int, list[str]]:
 
 class Frontier:
     """The tree grown one leaf at a time, as `dalil audit verify` walks the ledger: the roots of
-    its largest whole subtrees (sizes strictly decreasing powers of two). Gives the root at the
-    current size, and the root of each 64-leaf block as it is completed."""
+    its largest whole subtrees, one per set bit of the size (largest first). Gives the root at
+    the current size, and the root of each 64-leaf block as it is completed."""
 
     def __init__(self) -> None:
         self.size = 0
-        self._nodes: list[tuple[int, bytes]] = []
+        self._nodes: list[bytes] = []
         self.blocks: list[str] = []
 
     def add(self, entry_hash_hex: str) -> None:
+        # The n-th leaf closes as many subtrees as n has trailing zero bits (a binary counter).
+        sha256, nodes = hashlib.sha256, self._nodes
+        node = sha256(b"\x00" + bytes.fromhex(entry_hash_hex)).digest()
         self.size += 1
-        width, node = 1, chain.merkle_leaf(entry_hash_hex)
-        nodes = self._nodes
-        while nodes and nodes[-1][0] == width:
-            node = chain.merkle_node(nodes.pop()[1], node)
-            width *= 2
-            if width == BLOCK:
+        merges = (self.size & -self.size).bit_length() - 1
+        for level in range(merges):
+            node = sha256(b"\x01" + nodes.pop() + node).digest()
+            if level == 5:  # six merges: a whole block of 64 leaves
                 self.blocks.append(node.hex())
-        nodes.append((width, node))
+        nodes.append(node)
 
     def root(self) -> str:
         if not self._nodes:
             return chain.EMPTY_ROOT
-        node = self._nodes[-1][1]
-        for _width, left in reversed(self._nodes[:-1]):
+        node = self._nodes[-1]
+        for left in reversed(self._nodes[:-1]):
             node = chain.merkle_node(left, node)
         return node.hex()
