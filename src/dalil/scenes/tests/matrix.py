@@ -4,8 +4,10 @@ Object classes of a scene: "own" (a scene of a BGD-KARADA case, led by that case
 (of a BGD-MANSOUR case), "lead" (of a BGD-MANSOUR case the requesting user leads: they work on
 it) and "scene_lead" (of a BGD-KARADA case, with the requesting user as the scene's lead officer:
 they write about their scene when they may see the case). Pages that only read share one scene
-per class (made on first use); pages that write get a fresh scene per request. Recording a scene
-is work on its case, or the crime-scene officer's (scenes.scene.record) in the case's unit.
+per class (made on first use); on the pages that write, a request that may change its scene (a
+POST the route lets through) gets a fresh one and the others (GETs, refusals) share one per route
+and class, and per user in the user's own classes (`World.shared`). Recording a scene is work on
+its case, or the crime-scene officer's (scenes.scene.record) in the case's unit.
 """
 
 from __future__ import annotations
@@ -89,8 +91,21 @@ def _shared(kind: str) -> Any:
     return kwargs
 
 
+def _owner(kind: str, me: Any) -> Any:
+    """Whose a shared scene of class `kind` is: the requesting user's in the classes where they
+    lead the case or the scene, else the route's."""
+    return me.pk if kind in ("lead", "scene_lead") else None
+
+
 def _fresh_scene(kind: str) -> Any:
-    return lambda w, me: {"scene": _scene(kind, me, w).number}
+    """A new scene for each request that may change it; the others share one (see above)."""
+    scope = object()  # this route's
+
+    def kwargs(w: Any, me: Any) -> dict[str, Any]:
+        key = ("scenes.scene", kind, scope, _owner(kind, me))
+        return {"scene": w.shared(key, lambda: _scene(kind, me, w)).number}
+
+    return kwargs
 
 
 def _with_photo(kind: str) -> Any:
@@ -98,20 +113,27 @@ def _with_photo(kind: str) -> Any:
 
 
 def _with_entry(kind: str) -> Any:
+    """A scene with someone inside its cordon: new for each request that may let them out, shared
+    by the others (as `_fresh_scene`)."""
+    scope = object()  # this route's
+
     def kwargs(w: Any, me: Any) -> dict[str, Any]:
-        from django.utils import timezone
+        def make() -> dict[str, Any]:
+            from django.utils import timezone
 
-        from dalil.scenes.models import CordonEntry
+            from dalil.scenes.models import CordonEntry
 
-        scene = _scene(kind, me, w)
-        entry = CordonEntry.objects.create(
-            scene=scene,
-            person_name="مسعف",
-            cordon="outer",
-            entered_at=timezone.now() - dt.timedelta(minutes=30),
-            reason="إسعاف",
-        )
-        return {"scene": scene.number, "pk": entry.pk}
+            scene = _scene(kind, me, w)
+            entry = CordonEntry.objects.create(
+                scene=scene,
+                person_name="مسعف",
+                cordon="outer",
+                entered_at=timezone.now() - dt.timedelta(minutes=30),
+                reason="إسعاف",
+            )
+            return {"scene": scene.number, "pk": entry.pk}
+
+        return w.shared(("scenes.entry", kind, scope, _owner(kind, me)), make)
 
     return kwargs
 
