@@ -423,6 +423,34 @@ def _scene_photo(w: Walk, case: Case) -> Any:
     return services.photo_add(actor=w.lead, scene=_scene(w, case), upload=upload, description=MARK)
 
 
+def _lab_request(w: Walk, case: Case) -> Any:
+    from dalil.access import operator_command
+    from dalil.accounts import services as accounts
+    from dalil.accounts.models import Unit
+    from dalil.labs import services
+    from dalil.labs.models import Section
+
+    lab = Unit.objects.filter(code="WALK-LAB").first()
+    if lab is None:
+        with operator_command("walk") as actor:
+            lab = accounts.unit_create(
+                actor=actor,
+                parent=Unit.objects.get(code="MOI"),
+                code="WALK-LAB",
+                kind="lab",
+                name_ar="مختبر",  # not the mark: a unit is no secret of the case
+                name_en="Laboratory",
+            )
+        Section.objects.create(lab=lab, kind="firearms")
+    return services.request_submit(
+        actor=w.lead, case=case, lab=lab, exams=[(_item(w, case), "firearms")], questions=MARK
+    )
+
+
+def _requested_exam(w: Walk, case: Case) -> Any:
+    return _lab_request(w, case).exams.get()
+
+
 BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "cases.case": lambda w, case: case,
     "cases.casemember": _member,
@@ -452,6 +480,8 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "scenes.scene": _scene,
     "scenes.cordonentry": _cordon_entry,
     "scenes.scenephoto": _scene_photo,
+    "labs.labrequest": _lab_request,
+    "labs.requestedexam": _requested_exam,
 }
 
 # Records that hang on a case but follow rules of their own instead of the case's scope.
@@ -464,6 +494,8 @@ OWN_RULES = {
     "evidence.auditscan": "the store's record: its custodians, and the item's compartment",
     "evidence.digitalfile": "follows its item",
     "evidence.fileverification": "follows its item",
+    "labs.labrequest": "its case's scope, and also the staff of the laboratory it was sent to",
+    "labs.requestedexam": "follows its request",
 }
 
 
@@ -536,6 +568,7 @@ PAGES: dict[str, Callable[[Any], str]] = {
     "evidence.item": lambda r: reverse("evidence:item_detail", args=[r.number]),
     "scenes.scene": lambda r: reverse("scenes:detail", args=[r.number]),
     "scenes.scenephoto": lambda r: reverse("scenes:photo_file", args=[r.scene.number, r.seq]),
+    "labs.labrequest": lambda r: reverse("labs:detail", args=[r.number]),
 }
 
 

@@ -19,6 +19,7 @@ from dalil.detention import services as detention
 from dalil.evidence import digital, disposal, inventory
 from dalil.evidence import services as evidence
 from dalil.judicial import services as judicial
+from dalil.labs import services as labs
 from dalil.parties import services as parties
 from dalil.scenes import services as scenes
 
@@ -37,6 +38,7 @@ def write_services() -> list[Callable[..., Any]]:
         disposal,
         inventory,
         judicial,
+        labs,
         parties,
         scenes,
     ):
@@ -55,6 +57,7 @@ def test_the_write_services_are_all_found() -> None:
     assert {"audit_start", "audit_scan", "audit_finish", "file_add", "verify"} <= names
     assert {"disposition_request", "disposition_decide", "disposition_execute"} <= names
     assert {"scene_record", "scene_update", "cordon_enter", "cordon_leave", "photo_add"} <= names
+    assert {"request_submit", "request_accept", "request_return"} <= names
     assert len(names) >= 35
 
 

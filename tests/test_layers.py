@@ -31,7 +31,8 @@ CONTRACT = Contract(
         "cases",
         "casework | judicial",
         "detention | evidence",
-        "scenes",  # a scene shows the evidence items collected at it
+        # A scene shows the evidence items collected at it; a laboratory request names them.
+        "scenes | labs",
     ),
     # Modules (or packages) that present or wire an app: they sit above all of its domain code.
     # A name also matches as a suffix: admin_views, ui_views, admin_urls, mine_urls.

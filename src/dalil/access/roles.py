@@ -91,13 +91,20 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
         "خبير أدلة جنائية",
         "شارەزای تاقیگە",
         "Forensic examiner",
-        [*CORE_READ, *FILES, *CASES_READ],
+        [*CORE_READ, *FILES, *CASES_READ, "labs.work.view"],
     ),
     "lab_supervisor": (
         "مشرف المختبر",
         "سەرپەرشتیاری تاقیگە",
         "Lab supervisor",
-        [*CORE_READ, *FILES, "accounts.user.view", *CASES_READ],
+        [
+            *CORE_READ,
+            *FILES,
+            "accounts.user.view",
+            *CASES_READ,
+            "labs.work.view",
+            "labs.request.receive",
+        ],
     ),
     "analyst": (
         "محلل معلومات جنائية",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dalil.detention",
     "dalil.scenes",  # before evidence: the demo's items are collected at its scenes
     "dalil.evidence",
+    "dalil.labs",  # after evidence: a laboratory request names items of the register
     "dalil.api",
     "dalil.ui",
 ]

@@ -18,5 +18,6 @@ urlpatterns = [
     path("detention/", include("dalil.detention.urls")),
     path("evidence/", include("dalil.evidence.urls")),
     path("scenes/", include("dalil.scenes.urls")),
+    path("labs/", include("dalil.labs.urls")),
     path("api/", include("dalil.api.urls")),
 ]

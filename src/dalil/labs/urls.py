@@ -1,0 +1,14 @@
+"""Laboratory pages, under /labs/."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "labs"
+urlpatterns = [
+    path("", views.request_list, name="list"),
+    path("cases/<str:number>/new/", views.request_create, name="create"),
+    path("requests/<str:number>/", views.request_detail, name="detail"),
+    path("requests/<str:number>/accept/", views.request_accept, name="accept"),
+    path("requests/<str:number>/return/", views.request_return, name="return"),
+]
