@@ -451,6 +451,22 @@ def _requested_exam(w: Walk, case: Case) -> Any:
     return _lab_request(w, case).exams.get()
 
 
+def _lab_item(w: Walk, case: Case) -> Any:
+    from dalil.labs.models import LabItem
+
+    request = _lab_request(w, case)
+    item = request.exams.get().item
+    return LabItem.objects.create(
+        lab=request.lab,
+        lab_number=f"WALK-LAB-{next(_serial)}",
+        request=request,
+        item=item,
+        receipt=item.custody.get(),
+        received_at=_now(),
+        received_by=w.lead,
+    )
+
+
 BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "cases.case": lambda w, case: case,
     "cases.casemember": _member,
@@ -482,13 +498,15 @@ BUILDERS: dict[str, Callable[[Walk, Case], Model]] = {
     "scenes.scenephoto": _scene_photo,
     "labs.labrequest": _lab_request,
     "labs.requestedexam": _requested_exam,
+    "labs.labitem": _lab_item,
 }
 
 # Records that hang on a case but follow rules of their own instead of the case's scope.
 OWN_RULES = {
     "detention.integrityreferral": "internal affairs' compartment: IA reads it without the case",
     "detention.alertrecipient": "addressed to one user, and only while they may see the case",
-    "evidence.item": "its case's scope, and also its unit's custodians and whoever holds it",
+    "evidence.item": "its case's scope, its unit's custodians, whoever holds it, and the staff "
+    "of a laboratory it was sent to",
     "evidence.custodyevent": "follows its item",
     "evidence.disposition": "follows its item",
     "evidence.auditscan": "the store's record: its custodians, and the item's compartment",
@@ -496,6 +514,7 @@ OWN_RULES = {
     "evidence.fileverification": "follows its item",
     "labs.labrequest": "its case's scope, and also the staff of the laboratory it was sent to",
     "labs.requestedexam": "follows its request",
+    "labs.labitem": "its case's scope, and also the staff of the laboratory that received it",
 }
 
 

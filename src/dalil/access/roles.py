@@ -104,6 +104,7 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             *CASES_READ,
             "labs.work.view",
             "labs.request.receive",
+            "evidence.custody.manage",  # the laboratory's intake store (LB-2)
         ],
     ),
     "analyst": (

@@ -337,67 +337,100 @@ def transfer_release(
 ) -> Item:
     """The holder hands the item to a person or a store; it is in transit until received."""
     with transaction.atomic(durable=True):
-        current = _locked(actor, item, version)
-        if current.state == Item.State.DISPOSED:
-            raise ValidationError(_("This item has been disposed of: it has no more custody."))
-        if current.state == Item.State.IN_TRANSIT:
-            raise ValidationError(
-                _("This item is already being handed over: it must be received or withdrawn first.")
-            )
-        if not may_release(actor, current):
-            raise ValidationError(_("You do not hold this item: only its holder can hand it over."))
-        if (to_user is None) == (to_location is None):
-            raise ValidationError({"to_user": _("Choose one person or one storage location.")})
-        if to_user is not None:
-            if to_user.pk == current.holder_user_id:
-                raise ValidationError({"to_user": _("This person already holds the item.")})
-            if isinstance(actor, User) and to_user.pk == actor.pk:
-                raise ValidationError({"to_user": _("You cannot hand an item over to yourself.")})
-            if not to_user.is_active or to_user.locked_at:
-                raise ValidationError({"to_user": _("This user account is not active.")})
-            if not access.can(to_user, "view", current):
-                raise ValidationError(
-                    {"to_user": _("This person may not see this item, so cannot receive it.")}
-                )
-        if to_location is not None:
-            if to_location.pk == current.holder_location_id:
-                raise ValidationError({"to_location": _("The item is already kept there.")})
-            if not to_location.is_active or not access.can(actor, "view", to_location):
-                raise ValidationError({"to_location": _("Choose a storage location in use.")})
-            if not to_location.takes(current.category):
-                raise ValidationError(
-                    {
-                        "to_location": _(
-                            "This location does not take items of the category “%(c)s”."
-                        )
-                        % {"c": current.get_category_display()}
-                    }
-                )
-        purpose = _text("purpose", purpose, _("Say why the item is handed over."))
-        notes = _text("notes", notes)
-        last = _last_event(current)
-        when = _when("at", at, not_before=last.at if last else None)
-        new_seal = _seal(seal_state, seal_number, current.seal_number, notes)
-        _save(
-            current,
-            state=Item.State.IN_TRANSIT,
-            transit_to_user=to_user,
-            transit_to_location=to_location,
-            seal_state=seal_state,
-            seal_number=new_seal,
-        )
-        _append(
-            current,
+        return release_within(
             actor=actor,
-            kind=CustodyEvent.Kind.RELEASED,
-            action="evidence.custody_released",
-            at=when,
-            frm=current.holder_user or current.holder_location,
-            to=to_user or to_location,
+            item=item,
+            version=version,
+            to_user=to_user,
+            to_location=to_location,
             purpose=purpose,
+            seal_state=seal_state,
+            seal_number=seal_number,
             notes=notes,
+            at=at,
         )
-        search.index(current)
+
+
+def _in_durable_transaction(name: str) -> None:
+    if not any(block.durable for block in transaction.get_connection().atomic_blocks):
+        raise RuntimeError(f"{name}() must run inside the caller's durable transaction")
+
+
+def release_within(
+    *,
+    actor: Any,
+    item: Item,
+    version: int,
+    to_user: User | None = None,
+    to_location: StorageLocation | None = None,
+    purpose: str,
+    seal_state: str = SealState.INTACT,
+    seal_number: str = "",
+    notes: str = "",
+    at: dt.datetime | None = None,
+) -> Item:
+    """`transfer_release`'s decision, inside the caller's durable transaction: for a service of a
+    layer above whose own decision *is* a hand-over (sending an item to the laboratory)."""
+    _in_durable_transaction("release_within")
+    current = _locked(actor, item, version)
+    if current.state == Item.State.DISPOSED:
+        raise ValidationError(_("This item has been disposed of: it has no more custody."))
+    if current.state == Item.State.IN_TRANSIT:
+        raise ValidationError(
+            _("This item is already being handed over: it must be received or withdrawn first.")
+        )
+    if not may_release(actor, current):
+        raise ValidationError(_("You do not hold this item: only its holder can hand it over."))
+    if (to_user is None) == (to_location is None):
+        raise ValidationError({"to_user": _("Choose one person or one storage location.")})
+    if to_user is not None:
+        if to_user.pk == current.holder_user_id:
+            raise ValidationError({"to_user": _("This person already holds the item.")})
+        if isinstance(actor, User) and to_user.pk == actor.pk:
+            raise ValidationError({"to_user": _("You cannot hand an item over to yourself.")})
+        if not to_user.is_active or to_user.locked_at:
+            raise ValidationError({"to_user": _("This user account is not active.")})
+        if not access.can(to_user, "view", current):
+            raise ValidationError(
+                {"to_user": _("This person may not see this item, so cannot receive it.")}
+            )
+    if to_location is not None:
+        if to_location.pk == current.holder_location_id:
+            raise ValidationError({"to_location": _("The item is already kept there.")})
+        if not to_location.is_active or not access.can(actor, "view", to_location):
+            raise ValidationError({"to_location": _("Choose a storage location in use.")})
+        if not to_location.takes(current.category):
+            raise ValidationError(
+                {
+                    "to_location": _("This location does not take items of the category “%(c)s”.")
+                    % {"c": current.get_category_display()}
+                }
+            )
+    purpose = _text("purpose", purpose, _("Say why the item is handed over."))
+    notes = _text("notes", notes)
+    last = _last_event(current)
+    when = _when("at", at, not_before=last.at if last else None)
+    new_seal = _seal(seal_state, seal_number, current.seal_number, notes)
+    _save(
+        current,
+        state=Item.State.IN_TRANSIT,
+        transit_to_user=to_user,
+        transit_to_location=to_location,
+        seal_state=seal_state,
+        seal_number=new_seal,
+    )
+    _append(
+        current,
+        actor=actor,
+        kind=CustodyEvent.Kind.RELEASED,
+        action="evidence.custody_released",
+        at=when,
+        frm=current.holder_user or current.holder_location,
+        to=to_user or to_location,
+        purpose=purpose,
+        notes=notes,
+    )
+    search.index(current)
     return current
 
 
@@ -416,48 +449,73 @@ def transfer_confirm(
     they found it. `on_session_of`: the user whose screen the receiver confirmed on, with their
     own credential (checked by the page before it calls this)."""
     with transaction.atomic(durable=True):
-        current = _locked(actor, item, version)
-        if current.state != Item.State.IN_TRANSIT:
-            raise ValidationError(
-                _("This item is not being handed over: there is nothing to receive.")
-            )
-        if not may_receive(actor, current):
-            raise ValidationError(_("This item is not being handed to you."))
-        last = _last_event(current)
-        # Two people, always: whoever handed the item over cannot also confirm its receipt (a
-        # custodian moving an item between two shelves of the store asks a colleague).
-        if last is not None and isinstance(actor, User) and last.recorded_by_id == actor.pk:
-            raise ValidationError(
-                _("Who handed the item over cannot also confirm its receipt: a second person must.")
-            )
-        notes = _text("notes", notes)
-        when = _when("at", at, not_before=last.at if last else None)
-        new_seal = _seal(seal_state, seal_number, current.seal_number, notes)
-        frm = current.holder_user or current.holder_location
-        to = current.transit_to_user or current.transit_to_location
-        _save(
-            current,
-            state=Item.State.HELD,
-            holder_user=current.transit_to_user,
-            holder_location=current.transit_to_location,
-            transit_to_user=None,
-            transit_to_location=None,
-            seal_state=seal_state,
-            seal_number=new_seal,
-        )
-        _append(
-            current,
+        return receipt_within(
             actor=actor,
-            kind=CustodyEvent.Kind.RECEIVED,
-            action="evidence.custody_received",
-            at=when,
-            frm=frm,
-            to=to,
-            purpose=last.purpose if last else "",
+            item=item,
+            version=version,
+            seal_state=seal_state,
+            seal_number=seal_number,
             notes=notes,
             on_session_of=on_session_of,
+            at=at,
         )
-        search.index(current)
+
+
+def receipt_within(
+    *,
+    actor: Any,
+    item: Item,
+    version: int,
+    seal_state: str = SealState.INTACT,
+    seal_number: str = "",
+    notes: str = "",
+    on_session_of: User | None = None,
+    at: dt.datetime | None = None,
+) -> Item:
+    """`transfer_confirm`'s decision, inside the caller's durable transaction: for a service of a
+    layer above whose own decision *is* a receipt (the laboratory's intake, ADR 0028), so that
+    both commit together or neither does."""
+    _in_durable_transaction("receipt_within")
+    current = _locked(actor, item, version)
+    if current.state != Item.State.IN_TRANSIT:
+        raise ValidationError(_("This item is not being handed over: there is nothing to receive."))
+    if not may_receive(actor, current):
+        raise ValidationError(_("This item is not being handed to you."))
+    last = _last_event(current)
+    # Two people, always: whoever handed the item over cannot also confirm its receipt (a
+    # custodian moving an item between two shelves of the store asks a colleague).
+    if last is not None and isinstance(actor, User) and last.recorded_by_id == actor.pk:
+        raise ValidationError(
+            _("Who handed the item over cannot also confirm its receipt: a second person must.")
+        )
+    notes = _text("notes", notes)
+    when = _when("at", at, not_before=last.at if last else None)
+    new_seal = _seal(seal_state, seal_number, current.seal_number, notes)
+    frm = current.holder_user or current.holder_location
+    to = current.transit_to_user or current.transit_to_location
+    _save(
+        current,
+        state=Item.State.HELD,
+        holder_user=current.transit_to_user,
+        holder_location=current.transit_to_location,
+        transit_to_user=None,
+        transit_to_location=None,
+        seal_state=seal_state,
+        seal_number=new_seal,
+    )
+    _append(
+        current,
+        actor=actor,
+        kind=CustodyEvent.Kind.RECEIVED,
+        action="evidence.custody_received",
+        at=when,
+        frm=frm,
+        to=to,
+        purpose=last.purpose if last else "",
+        notes=notes,
+        on_session_of=on_session_of,
+    )
+    search.index(current)
     return current
 
 

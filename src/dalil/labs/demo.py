@@ -58,6 +58,15 @@ def load() -> int:
                 if not Section.objects.filter(lab=lab, kind=kind, is_active=True).exists():
                     services.section_open(actor=supervisor, lab=lab, kind=kind)
                     made += 1
+            if services.intake_store(lab) is None:
+                evidence.location_create(
+                    actor=supervisor,
+                    unit=lab,
+                    code=services.INTAKE,
+                    name="قاعة استلام المبرزات",
+                    kind="room",
+                )
+                made += 1
         if case is None or case.status == Case.Status.CLOSED or case.lead is None:
             return made
         for questions, priority, reason, items, accepted in REQUESTS:
@@ -86,5 +95,14 @@ def load() -> int:
             )
             made += 1
             if accepted and supervisor is not None:
-                services.request_accept(actor=supervisor, request=request, version=request.version)
+                request = services.request_accept(
+                    actor=supervisor, request=request, version=request.version
+                )
+                for item, _section in exams:
+                    item = services.item_send(
+                        actor=case.lead, request=request, item=item, version=item.version
+                    )
+                    services.item_receive(
+                        actor=supervisor, request=request, item=item, version=item.version
+                    )
     return made

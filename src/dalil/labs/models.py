@@ -1,6 +1,9 @@
 """The forensic laboratory (LB-1..LB-5). This part: the laboratory's sections and the requests a
 case sends it (LB-1).
 
+Intake (LB-2): an item is handed to the laboratory's intake store through the evidence services,
+and its receipt there gives it the laboratory's own number (`LabItem`), in the same transaction.
+
 A laboratory is a unit of kind "lab" (the demo's FOR-BGD-LAB); its sections are the examinations it
 can do. A request names the case, the laboratory, the items of the case with the section asked to
 examine each, a priority (anything but routine says why) and the questions the investigator needs
@@ -16,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dalil.accounts.models import Unit
 from dalil.cases.models import Case
-from dalil.evidence.models import Item
+from dalil.evidence.models import CustodyEvent, Item
 
 
 class Section(models.Model):
@@ -149,3 +152,41 @@ class RequestedExam(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item.number} — {self.section.get_kind_display()}"
+
+
+class LabItem(models.Model):
+    """An item received at the laboratory for a request, under the laboratory's own number
+    (FOR-BGD-LAB-2026-000123: per laboratory and year, race-free), separate from the agency's item
+    number. Written in the transaction of the custody receipt it names."""
+
+    lab = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="lab_items", verbose_name=_("laboratory")
+    )
+    lab_number = models.CharField(_("laboratory number"), max_length=60, unique=True)
+    request = models.ForeignKey(
+        LabRequest, on_delete=models.PROTECT, related_name="lab_items", verbose_name=_("request")
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="lab_entries", verbose_name=_("item")
+    )
+    receipt = models.OneToOneField(
+        CustodyEvent, on_delete=models.PROTECT, related_name="+", verbose_name=_("receipt")
+    )
+    received_at = models.DateTimeField(_("received"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
+
+    class Meta:
+        ordering = ["lab_number"]
+        verbose_name = _("item at the laboratory")
+        verbose_name_plural = _("items at the laboratory")
+        constraints = [
+            models.UniqueConstraint(fields=["request", "item"], name="labs_item_received_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.lab_number

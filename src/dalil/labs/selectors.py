@@ -11,7 +11,7 @@ from dalil.cases.models import Case
 from dalil.evidence.models import Item
 from dalil.evidence.selectors import item_list
 
-from .models import LabRequest, RequestedExam, Section
+from .models import LabItem, LabRequest, RequestedExam, Section
 
 RELATED = ("case", "lab", "requested_by", "decided_by")
 
@@ -33,6 +33,11 @@ def requests_of_case(actor: Any, case: Case) -> QuerySet[LabRequest]:
 
 def exams_of(actor: Any, request: LabRequest) -> QuerySet[RequestedExam]:
     qs = RequestedExam.objects.filter(request=request).select_related("item", "section")
+    return access.scope(actor, "view", qs)
+
+
+def lab_items_of(actor: Any, request: LabRequest) -> QuerySet[LabItem]:
+    qs = LabItem.objects.filter(request=request).select_related("item", "received_by")
     return access.scope(actor, "view", qs)
 
 

@@ -21,10 +21,11 @@ from dalil.cases.services import case_for_work
 from dalil.core import numbering
 from dalil.core.records import acting_user
 from dalil.core.text import clean_field
-from dalil.evidence.models import Item
+from dalil.evidence import services as evidence
+from dalil.evidence.models import Item, StorageLocation
 
-from .models import LabRequest, RequestedExam, Section
-from .policies import LAB_RECEIVE
+from .models import LabItem, LabRequest, RequestedExam, Section
+from .policies import INTAKE, LAB_RECEIVE
 
 NUMBER_SCOPE = "LR"  # LR-2026-000012: agency-wide, race-free (dalil.core.numbering)
 
@@ -245,3 +246,107 @@ def request_return(*, actor: Any, request: LabRequest, version: int, reason: str
         )
         current.refresh_from_db()
     return current
+
+
+# --- Intake (LB-2): the items go to the laboratory under custody ----------------------------------
+
+
+def intake_store(lab: Unit) -> StorageLocation | None:
+    return StorageLocation.objects.filter(unit=lab, code=INTAKE, is_active=True).first()
+
+
+def _accepted(request: LabRequest, item: Item) -> LabRequest:
+    current = (
+        LabRequest.objects.select_for_update().select_related("lab", "case").get(pk=request.pk)
+    )
+    if current.state != LabRequest.State.ACCEPTED:
+        raise ValidationError(_("The laboratory has not accepted this request."))
+    if not current.exams.filter(item=item).exists():
+        raise ValidationError(
+            _("%(number)s is not named in this request.") % {"number": item.number}
+        )
+    return current
+
+
+def item_send(*, actor: Any, request: LabRequest, item: Item, version: int) -> Item:
+    """The holder hands an item of an accepted request to the laboratory's intake store: it is in
+    transit until the laboratory receives it."""
+    with transaction.atomic(durable=True):
+        current = _accepted(request, item)
+        access.require(actor, "view", current)
+        store = intake_store(current.lab)
+        if store is None:
+            raise ValidationError(
+                _("%(lab)s has no intake store yet: ask the laboratory to set it up.")
+                % {"lab": current.lab}
+            )
+        return evidence.release_within(
+            actor=actor,
+            item=item,
+            version=version,
+            to_location=store,
+            purpose=_("Laboratory request %(number)s") % {"number": current.number},
+        )
+
+
+def may_receive(actor: Any, request: LabRequest, item: Item) -> bool:
+    """The laboratory's custodians receive an item on its way to their intake store."""
+    store = intake_store(request.lab)
+    return (
+        request.state == LabRequest.State.ACCEPTED
+        and store is not None
+        and item.state == Item.State.IN_TRANSIT
+        and item.transit_to_location_id == store.pk
+        and evidence.may_receive(actor, item)
+    )
+
+
+def item_receive(
+    *,
+    actor: Any,
+    request: LabRequest,
+    item: Item,
+    version: int,
+    seal_state: str = "intact",
+    seal_number: str = "",
+    notes: str = "",
+) -> LabItem:
+    """The laboratory receives the item into its intake store, stating the seal as found (the
+    evidence service's receipt), and gives it the laboratory's next number: both or neither."""
+    with transaction.atomic(durable=True):
+        current = _accepted(request, item)
+        store = intake_store(current.lab)
+        if store is None or item.transit_to_location_id != store.pk:
+            raise ValidationError(_("This item is not on its way to this laboratory."))
+        received = evidence.receipt_within(
+            actor=actor,
+            item=item,
+            version=version,
+            seal_state=seal_state,
+            seal_number=seal_number,
+            notes=notes,
+        )
+        now = timezone.now()
+        year = timezone.localtime(now).year
+        scope = current.lab.code
+        number = numbering.format_number(scope, year, numbering.next_number(scope, year))
+        lab_item = LabItem.objects.create(
+            lab=current.lab,
+            lab_number=number,
+            request=current,
+            item=received,
+            receipt=received.custody.order_by("-seq")[0],  # the receipt just appended
+            received_at=now,
+            received_by=acting_user(actor),
+        )
+        audit.record(
+            actor=actor,
+            action="labs.item_received",
+            target=current,
+            payload={
+                "lab_number": number,
+                "item": received.number,
+                "seal_state": received.seal_state,
+            },
+        )
+    return lab_item

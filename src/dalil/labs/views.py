@@ -3,9 +3,11 @@ answers 404); rows through the selectors; writes through the services."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -16,6 +18,9 @@ from dalil.audit.selectors import annotate
 from dalil.cases.navigation import case_crumbs, case_url, closed_redirect
 from dalil.cases.selectors import case_for
 from dalil.cases.services import closed_message
+from dalil.evidence import services as evidence
+from dalil.evidence.forms import ReceiveForm
+from dalil.evidence.selectors import item_for
 from dalil.ui.forms import form_page
 
 from . import selectors, services
@@ -96,12 +101,27 @@ def request_create(request: HttpRequest, number: str) -> HttpResponse:
 def request_detail(request: HttpRequest, number: str) -> HttpResponse:
     r = selectors.request_for(request.user, number)
     actor = request.user
+    exams = list(selectors.exams_of(actor, r))
+    received = {li.item_id: li for li in selectors.lab_items_of(actor, r)}
+    items = {e.item_id: e.item for e in exams}
+    rows = [
+        {
+            "item": item,
+            "sections": [e.section for e in exams if e.item_id == item.pk],
+            "lab_item": received.get(item.pk),
+            "may_send": r.state == LabRequest.State.ACCEPTED
+            and item.pk not in received
+            and evidence.may_release(actor, item),
+            "may_receive": services.may_receive(actor, r, item),
+        }
+        for item in items.values()
+    ]
     return render(
         request,
         "labs/request_detail.html",
         {
             "req": r,
-            "exams": list(selectors.exams_of(actor, r)),
+            "rows": rows,
             "sees_case": access.can(actor, "view", r.case),
             "may_decide": services.may_decide(actor, r),
             "accept_form": AcceptForm(initial={"version": r.version}),
@@ -151,4 +171,56 @@ def request_return(request: HttpRequest, number: str) -> HttpResponse:
         submit_label=_("Send it back"),
         conflicts=(services.Conflict,),
         breadcrumbs=_crumbs(r, (_("Send back"), None)),
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def item_send(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    """The holder hands one item of an accepted request to the laboratory (in transit until it is
+    received there)."""
+    r = selectors.request_for(request.user, number)
+    it = item_for(request.user, item)
+    try:
+        services.item_send(
+            actor=request.user, request=r, item=it, version=int(request.POST.get("version", 0))
+        )
+    except (evidence.Conflict, ValidationError, ValueError) as exc:
+        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        messages.error(request, text or _("The item could not be handed over."))
+    else:
+        messages.success(
+            request,
+            _("%(number)s handed to the laboratory: in transit until it is received there.")
+            % {"number": it.number},
+        )
+    return redirect(request_url(r))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_receive(request: HttpRequest, number: str, item: str) -> HttpResponse:
+    """The laboratory receives one item into its intake store, stating the seal as found."""
+    r = selectors.request_for(request.user, number)
+    it = item_for(request.user, item)
+    if not services.may_receive(request.user, r, it):
+        raise access.Denied(request.user, "evidence.custody.manage", it)
+    return form_page(
+        request,
+        ReceiveForm(request.POST or None, initial={"version": it.version}),
+        lambda data: services.item_receive(actor=request.user, request=r, item=it, **data),
+        title=_("Receive %(item)s at the laboratory") % {"item": it.number},
+        intro=_(
+            "State the seal as you find it. The item is then kept in the laboratory's intake store "
+            "and gets the laboratory's next number."
+        ),
+        success=lambda li: (
+            _("%(item)s received: laboratory number %(number)s.")
+            % {"item": it.number, "number": li.lab_number}
+        ),
+        then=request_url(r),
+        cancel_url=request_url(r),
+        submit_label=_("Confirm receipt"),
+        conflicts=(evidence.Conflict,),
+        breadcrumbs=_crumbs(r, (it.number, None)),
     )

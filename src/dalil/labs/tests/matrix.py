@@ -36,17 +36,29 @@ def build(world: Any) -> None:
 
 
 def _request(kind: str) -> Any:
-    """One request per class, shared by every route and user (no route here changes it for the
+    """One request (naming one item) per class, shared by every route and user (no route here changes it for the
     matrix's users: nobody among them may decide it)."""
 
     def kwargs(w: Any, me: Any) -> dict[str, Any]:
         def make() -> Any:
+            from decimal import Decimal
+
             from django.utils import timezone
 
-            from dalil.labs.models import LabRequest
+            from dalil.evidence import services as evidence
+            from dalil.labs.models import LabRequest, RequestedExam, Section
 
             case = _fresh(kind)(w, me)
-            return LabRequest.objects.create(
+            item = evidence.item_record(
+                actor=case.lead,
+                case=case,
+                description="مسدس",
+                category="weapon",
+                quantity=Decimal(1),
+                quantity_unit="piece",
+                seal_number=f"M-{case.pk}",
+            )
+            request = LabRequest.objects.create(
                 number=f"LR-M-{kind}-{case.pk}",
                 case=case,
                 lab=w.objects["labs.lab"],
@@ -54,13 +66,23 @@ def _request(kind: str) -> Any:
                 requested_at=timezone.now(),
                 questions="ما العيار؟",
             )
+            RequestedExam.objects.create(
+                request=request, item=item, section=Section.objects.get(lab=request.lab)
+            )
+            return request
 
-        return {"number": w.shared(("labs.request", kind), make).number}
+        request = w.shared(("labs.request", kind), make)
+        return {"number": request.number, "item": request.exams.get().item.number}
 
     return kwargs
 
 
-REQUESTS = {"own": _request("own"), "other": _request("other")}
+def _without_item(builder: Any) -> Any:
+    return lambda w, me: {"number": builder(w, me)["number"]}
+
+
+WITH_ITEM = {"own": _request("own"), "other": _request("other")}
+REQUESTS = {kind: _without_item(builder) for kind, builder in WITH_ITEM.items()}
 
 MATRIX: list[dict[str, Any]] = [
     {"route": "labs:list", "methods": ("GET",), "allowed": VIEWERS},
@@ -81,6 +103,21 @@ MATRIX: list[dict[str, Any]] = [
         "route": "labs:return",
         "methods": ("GET", "POST"),
         "objects": REQUESTS,
+        "allowed": {"own": NOBODY, "other": NOBODY},
+    },
+    # Handing an item to the laboratory: whoever sees the request and the item passes the door
+    # (the service then refuses a request not accepted, with a message); receiving it is the
+    # laboratory's custodians', and none sit at BGD-KARADA.
+    {
+        "route": "labs:item_send",
+        "methods": ("POST",),
+        "objects": WITH_ITEM,
+        "allowed": {"own": VIEWERS, "other": NOBODY},
+    },
+    {
+        "route": "labs:item_receive",
+        "methods": ("GET", "POST"),
+        "objects": WITH_ITEM,
         "allowed": {"own": NOBODY, "other": NOBODY},
     },
 ]

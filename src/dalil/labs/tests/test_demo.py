@@ -20,7 +20,7 @@ def test_the_demo_laboratory_loads_once() -> None:
     assert demo.load() == 0  # no laboratory yet
     accounts_demo.load()
     cases_demo.load()
-    assert demo.load() == len(demo.SECTIONS) + len(demo.REQUESTS)
+    assert demo.load() == len(demo.SECTIONS) + 1 + len(demo.REQUESTS)  # + the intake store
     counts = (LabRequest.objects.count(), Entry.objects.count())
     assert demo.load() == 0 and counts == (LabRequest.objects.count(), Entry.objects.count())
     assert set(Section.objects.values_list("kind", flat=True)) == set(demo.SECTIONS)
@@ -28,3 +28,10 @@ def test_the_demo_laboratory_loads_once() -> None:
     assert states == ["accepted", "submitted"]
     accepted = LabRequest.objects.get(state="accepted")
     assert accepted.decided_by.username == demo.SUPERVISOR and accepted.priority == "urgent"
+    swab = accepted.lab_items.get()
+    assert swab.lab_number.startswith("FOR-BGD-LAB-")
+    assert list(swab.item.custody.order_by("seq").values_list("kind", flat=True)) == [
+        "collected",
+        "released",
+        "received",
+    ]
