@@ -315,6 +315,7 @@ def item_receive(
     evidence service's receipt), and gives it the laboratory's next number: both or neither."""
     with transaction.atomic(durable=True):
         current = _accepted(request, item)
+        access.require(actor, "view", current)
         store = intake_store(current.lab)
         if store is None or item.transit_to_location_id != store.pk:
             raise ValidationError(_("This item is not on its way to this laboratory."))

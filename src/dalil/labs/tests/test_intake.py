@@ -121,3 +121,14 @@ def test_an_item_not_named_in_the_request_cannot_be_sent_with_it(
     with pytest.raises(ValidationError, match="not named in this request"):
         services.item_send(actor=lead, request=req, item=other, version=other.version)
     assert last_seq() == before
+
+
+def test_a_custodian_elsewhere_cannot_receive_for_the_laboratory(accepted, lead, custodian):
+    from dalil.access.door import Denied
+
+    item = next(iter({e.item for e in accepted.exams.all()}))
+    item = services.item_send(actor=lead, request=accepted, item=item, version=item.version)
+    before = last_seq()
+    with pytest.raises(Denied):
+        services.item_receive(actor=custodian, request=accepted, item=item, version=item.version)
+    assert last_seq() == before and not LabItem.objects.exists()
