@@ -334,6 +334,9 @@ SPECTACULAR_SETTINGS = {
         "JudicialDeadlineKindEnum": "dalil.judicial.models.Deadline.Kind",
         "ReleaseBasisEnum": "dalil.detention.models.Detainee.ReleaseBasis",
         "ItemStateEnum": "dalil.evidence.models.Item.State",
+        "LabRequestStateEnum": "dalil.labs.models.LabRequest.State",
+        "LabRequestPriorityEnum": "dalil.labs.models.LabRequest.Priority",
+        "TaskPriorityEnum": "dalil.casework.models.Task.Priority",
     },
     "DISABLE_ERRORS_AND_WARNINGS": False,
 }

@@ -114,6 +114,14 @@ MATRIX: list[dict[str, Any]] = [
         "objects": WITH_ITEM,
         "allowed": {"own": VIEWERS, "other": NOBODY},
     },
+    {"route": "api:labs-request-list", "methods": ("GET",), "api": "token", "allowed": EVERYONE},
+    {
+        "route": "api:labs-request-detail",
+        "methods": ("GET",),
+        "api": "token",
+        "objects": REQUESTS,
+        "allowed": {"own": VIEWERS, "other": NOBODY},
+    },
     {
         "route": "labs:item_receive",
         "methods": ("GET", "POST"),

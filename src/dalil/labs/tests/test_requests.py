@@ -174,3 +174,22 @@ def test_a_section_is_put_in_service_by_the_labs_supervisor_alone(tree, lab, sup
     assert section.is_active and actions_since(before)[-1] == "labs.section_opened"
     with pytest.raises(ValidationError):
         services.section_open(actor=supervisor, lab=lab, kind="astrology")
+
+
+def test_the_api_shows_a_request_to_the_case_and_to_the_laboratory_and_to_nobody_else(
+    case, lead, item, lab, supervisor, outsider
+):
+    from permission_matrix import api_client
+
+    req = send(lead, case, lab, (item, "firearms"))
+    detail = reverse("api:labs-request-detail", args=[req.number])
+    for user in (lead, supervisor):
+        client = api_client(user)
+        listed = client.get(reverse("api:labs-request-list")).json()
+        assert [r["number"] for r in listed["results"]] == [req.number]
+        body = client.get(detail).json()
+        assert body["exams"] == [{"item": item.number, "section": "firearms"}]
+        assert body["state"] == "submitted" and body["case"] == case.number
+    stranger = api_client(outsider)
+    assert stranger.get(detail).status_code == 404
+    assert stranger.get(reverse("api:labs-request-list")).json()["results"] == []
