@@ -104,7 +104,9 @@ ROLES: dict[str, tuple[str, str, str, list[str]]] = {
             *CASES_READ,
             "labs.work.view",
             "labs.request.receive",
-            "evidence.custody.manage",  # the laboratory's intake store (LB-2)
+            # The laboratory's intake store and its register (LB-2), as a unit's custodian.
+            "evidence.item.view",
+            "evidence.custody.manage",
         ],
     ),
     "analyst": (

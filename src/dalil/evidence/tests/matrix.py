@@ -27,8 +27,11 @@ from dalil.cases.tests.matrix import (
 )
 
 _serial = itertools.count(1)
-CUSTODIAN = {"evidence_custodian"}
-REGISTER = {"evidence_custodian", "commander"}  # evidence.item.view at BGD-KARADA
+# evidence.custody.manage at BGD-KARADA: the unit's custodian, and the laboratory supervisor's role,
+# which keeps a laboratory's intake store (placed here, it keeps this unit's stores).
+CUSTODIAN = {"evidence_custodian", "lab_supervisor"}
+# evidence.item.view or custody.manage at BGD-KARADA (the register and its audits)
+REGISTER = {"evidence_custodian", "commander", "lab_supervisor"}
 APPROVERS = {"commander"}  # evidence.disposition.approve at BGD-KARADA
 ITEM_VIEWERS = VIEWERS | CUSTODIAN
 ITEM_VIEW = {"own": ITEM_VIEWERS, "other": NOBODY, "held": EVERYONE, "incoming": EVERYONE}

@@ -8,7 +8,7 @@ from django.db import migrations, models
 def roles(apps, schema_editor):
     from dalil.access.roles import sync
 
-    sync(apps)  # the lab supervisor keeps the laboratory's intake store (evidence.custody.manage)
+    sync(apps)  # the lab supervisor keeps the laboratory's intake store and its register
 
 
 
