@@ -52,6 +52,9 @@ class LabRequestSerializer(serializers.ModelSerializer):
     case = serializers.CharField(source="case.number", read_only=True)
     lab = serializers.CharField(source="lab.code", read_only=True)
     requested_by = serializers.CharField(source="requested_by.username", read_only=True)
+    # Declared, not derived: the model field's range is the database's (2**31 on PostgreSQL,
+    # 2**63 on SQLite), and the schema must not depend on it.
+    version = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = LabRequest
