@@ -26,7 +26,7 @@ from dalil.ui.forms import form_page
 from . import selectors, services
 from .forms import AcceptForm, RequestForm, ReturnForm
 from .models import LabRequest
-from .policies import LAB_WORK
+from .policies import LAB_RECEIVE, LAB_WORK
 
 
 def request_url(request: LabRequest) -> str:
@@ -133,8 +133,8 @@ def request_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 def _deciding(request: HttpRequest, number: str) -> LabRequest:
     r = selectors.request_for(request.user, number)
-    if not access.holds_at(request.user, "labs.request.receive", r.lab):
-        raise access.Denied(request.user, "labs.request.receive", r)
+    if not access.holds_at(request.user, LAB_RECEIVE, r.lab):
+        raise access.Denied(request.user, LAB_RECEIVE, r)
     return r
 
 
